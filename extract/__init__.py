@@ -1,0 +1,23 @@
+"""Extraction: read documents, find their own metadata and every citation.
+
+Stages (one module each):
+  read.py        files/dirs -> Document(path, text, overrides) ; encodings, HTML, JSON Lines
+  docnumber.py   parse and normalise 发文字号 (DocNumber), find them in text
+  titles.py      find 《title》 spans (nested, across hard line breaks)
+  cues.py        cue phrase -> relation (data/cues.tsv)
+  levels.py      机关代字 / issuer name -> level and region (data/issuer_codes.tsv, data/divisions/)
+  metadata.py    the document's own title, number, issuer(s), date, level, carried instrument(s)
+  find.py        citations: numbers and titles merged, relation, evidence, offsets
+  pipeline.py    extract_paths(): many files, --jobs, skip list
+
+The record produced per document (the JSON Lines schema of `polgraph extract`)::
+
+  {"path": str, "id": str|None, "title": str|None, "doc_number": str|None (normalised),
+   "issuer": [str], "date": "YYYY-MM-DD"|None, "level": "central|provincial|municipal|county|township|unknown",
+   "region": str|None (province name, e.g. "山西省"), "carries": [str],
+   "citations": [{"doc_number": str|None (normalised), "doc_number_raw": str|None, "title": str|None,
+                  "cited_issuer": str|None, "cited_level": str, "relation": str, "cue": str|None,
+                  "start": int, "end": int, "sentence": str, "anonymised": bool}]}
+
+`text[start:end]` is the cited span in the decoded text (the number and/or the 《title》).
+"""

@@ -1,0 +1,37 @@
+"""What a node and an edge of the polgraph graph hold (the contract every later stage reads).
+
+The graph is a ``networkx.MultiDiGraph``; edges go **citing -> cited** (a county plan IMPLEMENTS a
+provincial opinion), the edge key is the relation, so there is one edge per (source, target, relation).
+
+Node id: the normalised 文号 (``国办发〔2015〕33号``) when known, else ``"t:" + sha1(normalised title)[:16]``.
+
+Node attributes (scalars or lists of str only, so GraphML/GEXF export needs only list flattening):
+  label       short display text: 文号 if any, else the title
+  title       str | None      the document's title (the wrapper notice's title for a 印发 notice)
+  aliases     [str]           other titles it is known by: carried instruments, titles cited for it
+  doc_number  str | None      normalised 文号
+  issuer      [str]
+  date        str | None      ISO date
+  year        int | None
+  level       one of LEVELS
+  region      str | None      province name when known
+  in_corpus   bool            False for a placeholder (cited, but not in the corpus)
+  path        str | None      source file of an in-corpus document
+  carries     [str]
+
+Edge attributes:
+  relation    one of RELATIONS (also the edge key)
+  method      how the target was resolved: number | title | alias | fuzzy | placeholder
+  score       float, 100.0 except for fuzzy matches
+  mentions    [ {path, sentence, start, end, cue, doc_number, title, cited_issuer} ] every mention, in text order
+  flags       [str]           e.g. "upward" (IMPLEMENTS from a higher to a lower level), "cites_later",
+                              "number_title_conflict"
+
+Graph attributes (G.graph): skipped [[path, reason]], conflicts [...], created_by "polgraph".
+"""
+from __future__ import annotations
+
+LEVELS = ("central", "provincial", "municipal", "county", "township", "unknown")
+LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}  # smaller = higher in the hierarchy
+RELATIONS = ("IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "CITES")
+METHODS = ("number", "title", "alias", "fuzzy", "placeholder")

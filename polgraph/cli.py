@@ -1,0 +1,286 @@
+"""The `polgraph` command line: a thin click layer over the library API.
+
+Every command prints user errors as one line on stderr (no traceback) and exits with the codes
+documented in polgraph/errors.py.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+
+import click
+
+from polgraph import __version__
+from polgraph.errors import EXIT_BUG, EXIT_PARTIAL, PolgraphError
+
+LEVEL_CHOICES = ["central", "provincial", "municipal", "county", "township", "unknown"]
+RELATION_CHOICES = ["IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "CITES"]
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"polgraph: {message}", err=True)
+    sys.exit(code)
+
+
+def user_errors(fn):
+    """Turn PolgraphError into one line on stderr and its exit code; keep real bugs visible."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PolgraphError as e:
+            _fail(str(e), e.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except (SystemExit, click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as e:  # a bug: say so in one line, show the traceback only on request
+            if os.environ.get("POLGRAPH_DEBUG"):
+                raise
+            _fail(f"internal error: {type(e).__name__}: {e} (set POLGRAPH_DEBUG=1 for the traceback)",
+                  EXIT_BUG)
+
+    return wrapper
+
+
+def report_skipped(skipped) -> bool:
+    """List the skipped inputs at the end of a run; True when there were any."""
+    if not skipped:
+        return False
+    click.echo(f"polgraph: skipped {len(skipped)} file(s):", err=True)
+    for path, reason in skipped:
+        click.echo(f"  {path}: {reason}", err=True)
+    return True
+
+
+def open_graph(paths, jobs: int = 1, quiet: bool = False):
+    """A built graph file (`polgraph build` JSON) or a corpus (files, dirs, extract JSON Lines)."""
+    from polgraph.graph.io import open_graph as _open
+
+    return _open(list(paths), jobs=jobs, quiet=quiet)
+
+
+def _write_text(text: str, output) -> None:
+    if output is None or output == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+                           help="Worker processes for extraction.")
+graph_arg = click.argument("source", nargs=1, type=click.Path(exists=True, dir_okay=True))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="polgraph")
+def cli():
+    """Trace how Chinese policy documents cite and implement each other.
+
+    SOURCE arguments accept a corpus (files or folders of .txt/.md/.html/.jsonl) or a graph file
+    written by `polgraph build`.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="JSON Lines output file (default: stdout).")
+@jobs_option
+@quiet_option
+@user_errors
+def extract(paths, output, jobs, quiet):
+    """Extract own metadata and citations of each document as JSON Lines."""
+    from polgraph.extract.pipeline import extract_paths, record_to_json
+
+    records, skipped = extract_paths(list(paths), jobs=jobs, quiet=quiet)
+    out = sys.stdout if output in (None, "-") else open(output, "w", encoding="utf-8")
+    try:
+        for rec in records:
+            out.write(record_to_json(rec) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if not quiet:
+        n_cit = sum(len(r["citations"]) for r in records)
+        click.echo(f"polgraph: {len(records)} document(s), {n_cit} citation(s)", err=True)
+    if report_skipped(skipped):
+        sys.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Graph file (node-link JSON).")
+@jobs_option
+@quiet_option
+@user_errors
+def build(paths, output, jobs, quiet):
+    """Build the citation graph and save it as node-link JSON."""
+    from polgraph.graph.io import save_graph
+
+    G = open_graph(paths, jobs=jobs, quiet=quiet)
+    save_graph(G, output)
+    if not quiet:
+        n_in = sum(1 for _, d in G.nodes(data=True) if d.get("in_corpus"))
+        click.echo(f"polgraph: {G.number_of_nodes()} node(s) ({n_in} in corpus, "
+                   f"{G.number_of_nodes() - n_in} placeholder(s)), {G.number_of_edges()} edge(s) -> {output}",
+                   err=True)
+    if report_skipped(G.graph.get("skipped")):
+        sys.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@graph_arg
+@click.argument("ref")
+@click.option("--direction", type=click.Choice(["down", "up"]), default="down", show_default=True,
+              help="down: who implements/cites REF; up: what REF rests on.")
+@click.option("--depth", type=click.IntRange(1, None), default=None, help="Maximum hops (default: all).")
+@click.option("--relations", default=None, help="Comma-separated relations to follow (default: all).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx", show_default=True)
+@click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True)
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
+@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@jobs_option
+@quiet_option
+@user_errors
+def trace(source, ref, direction, depth, relations, fmt, backend, uri, user, password, database, jobs, quiet):
+    """Which documents implement REF (a 文号 in any bracket style, or title words), level by level."""
+    from polgraph.graph.trace import format_trace_text, trace as trace_fn
+
+    rels = [r.strip().upper() for r in relations.split(",")] if relations else None
+    if backend == "neo4j":
+        from polgraph.graph.neo4j_store import trace_neo4j
+
+        result = trace_neo4j(ref, direction=direction, depth=depth, relations=rels, uri=uri, user=user,
+                             password=password, database=database)
+    else:
+        G = open_graph([source], jobs=jobs, quiet=quiet)
+        result = trace_fn(G, ref, direction=direction, depth=depth, relations=rels)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        click.echo(format_trace_text(result))
+
+
+@cli.command()
+@graph_arg
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--top", type=click.IntRange(1, None), default=20, show_default=True,
+              help="How many most-cited missing documents to list.")
+@jobs_option
+@quiet_option
+@user_errors
+def stats(source, fmt, top, jobs, quiet):
+    """Documents and citations by level and relation, resolution rates, gaps and flagged edges."""
+    from polgraph.graph.stats import format_stats_text, graph_stats
+
+    G = open_graph([source], jobs=jobs, quiet=quiet)
+    s = graph_stats(G, top=top)
+    if fmt == "json":
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        click.echo(format_stats_text(s))
+
+
+@cli.command()
+@graph_arg
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "jsonl", "neo4j-csv"]), required=True)
+@click.option("-o", "--output", type=click.Path(), required=True,
+              help="Output file (a folder for neo4j-csv).")
+@jobs_option
+@quiet_option
+@user_errors
+def export(source, fmt, output, jobs, quiet):
+    """Export the graph for Gephi (GraphML, GEXF), as JSON Lines, or as neo4j-admin import CSV."""
+    from polgraph.graph.export import export_graph
+
+    G = open_graph([source], jobs=jobs, quiet=quiet)
+    written = export_graph(G, fmt, output)
+    if not quiet:
+        for p in written:
+            click.echo(f"polgraph: wrote {p}", err=True)
+
+
+@cli.command()
+@graph_arg
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
+@click.option("--focus", default=None, help="Draw only the neighbourhood of this document (文号 or title).")
+@click.option("--depth", type=click.IntRange(1, None), default=None, help="Hops around --focus (default: all).")
+@click.option("--direction", type=click.Choice(["down", "up", "both"]), default="both", show_default=True)
+@click.option("--levels", default=None, help="Comma-separated levels to keep, e.g. central,provincial.")
+@click.option("--relations", default=None, help="Comma-separated relations to keep, e.g. IMPLEMENTS,BASED_ON.")
+@click.option("--max-nodes", type=click.IntRange(1, None), default=2000, show_default=True)
+@click.option("--force", is_flag=True, help="Render even past --max-nodes.")
+@click.option("--title", "page_title", default=None, help="Page title.")
+@jobs_option
+@quiet_option
+@user_errors
+def render(source, output, focus, depth, direction, levels, relations, max_nodes, force, page_title, jobs, quiet):
+    """Render the graph as one self-contained, offline, interactive HTML file (pyvis)."""
+    from polgraph.graph.render import render_html
+
+    G = open_graph([source], jobs=jobs, quiet=quiet)
+    info = render_html(G, output, focus=focus, depth=depth, direction=direction,
+                       levels=[x.strip() for x in levels.split(",")] if levels else None,
+                       relations=[x.strip().upper() for x in relations.split(",")] if relations else None,
+                       max_nodes=max_nodes, force=force, title=page_title)
+    if not quiet:
+        click.echo(f"polgraph: {info['nodes']} node(s), {info['edges']} edge(s) -> {output}", err=True)
+
+
+@cli.command()
+@click.argument("doc", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
+@click.option("--graph", "graph_source", type=click.Path(exists=True), default=None,
+              help="Corpus or graph file to link citations into (default: the document's own folder).")
+@quiet_option
+@user_errors
+def annotate(doc, output, graph_source, quiet):
+    """Write DOC as HTML with each citation highlighted, its relation shown and linked."""
+    from polgraph.graph.annotate import annotate_document
+
+    info = annotate_document(doc, output, graph_source=graph_source, quiet=quiet)
+    if not quiet:
+        click.echo(f"polgraph: {info['citations']} citation(s), {info['resolved']} resolved -> {output}", err=True)
+
+
+@cli.command()
+@graph_arg
+@click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True,
+              help="bolt://, neo4j:// or neo4j+s:// (env NEO4J_URI).")
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
+@click.option("--password", envvar="NEO4J_PASSWORD", default="", help="(env NEO4J_PASSWORD)")
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@click.option("--batch-size", type=click.IntRange(1, None), default=5000, show_default=True)
+@click.option("--wipe", is_flag=True, help="Delete every polgraph node first.")
+@jobs_option
+@quiet_option
+@user_errors
+def load(source, uri, user, password, database, batch_size, wipe, jobs, quiet):
+    """Load the graph into Neo4j (idempotent batched UNWIND ... MERGE)."""
+    from polgraph.graph.neo4j_store import load_graph_into_neo4j
+
+    G = open_graph([source], jobs=jobs, quiet=quiet)
+    counts = load_graph_into_neo4j(G, uri=uri, user=user, password=password, database=database,
+                                   batch_size=batch_size, wipe=wipe, quiet=quiet)
+    click.echo(f"polgraph: loaded {counts['nodes']} node(s), {counts['relationships']} relationship(s); "
+               f"database now holds {counts['db_nodes']} node(s), {counts['db_relationships']} relationship(s)",
+               err=True)
+
+
+def main():
+    cli(prog_name="polgraph")
+
+
+if __name__ == "__main__":
+    main()
