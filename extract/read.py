@@ -1,0 +1,374 @@
+"""Read input files into Documents: plain text in any of the encodings Chinese offices use, HTML, JSON Lines.
+
+Decisions (see also the README):
+- The encoding is decided from the bytes, never from the extension: a UTF-8 / UTF-16 byte-order mark wins,
+  then strict UTF-8, then strict GB18030 (a superset of GBK and GB2312) if the result looks like Chinese text.
+  Anything else -- NUL bytes, many control characters, text that only decodes as noise -- is refused.
+- Newlines are normalised to "\\n" (as Python's text mode does), so offsets agree with `open(path).read()`.
+- Inside a folder only .txt, .md, .html, .htm and .jsonl files are documents; README files (a corpus'
+  description, not a policy document) and hidden files/folders are ignored. A file named explicitly is read
+  whatever its extension (HTML is recognised by its extension or by a leading <!DOCTYPE html>/<html>).
+- A file reached twice (named twice, or named and inside a named folder) is read once, at its first place.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Iterable, Iterator
+
+from polgraph.errors import InputError
+
+DOCUMENT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".jsonl")
+HTML_EXTENSIONS = (".html", ".htm")
+JSONL_EXTENSIONS = (".jsonl",)
+OVERRIDE_FIELDS = ("id", "title", "doc_number", "issuer", "date")
+
+# Above this share of C0 control characters (other than tab/newline/CR/FF/VT/ESC) a "text" is binary.
+MAX_CONTROL_RATIO = 0.01
+# A GB18030 reading is accepted only when nearly all of its non-ASCII characters are common CJK ideographs,
+# CJK punctuation or full-width forms; random bytes that happen to decode land in rare blocks instead.
+MIN_CJK_RATIO = 0.9
+MIN_LEVEL1_RATIO = 0.6
+SNIFF_CHARS = 20000  # the encoding checks look at the start of the text only
+
+
+@dataclass
+class Document:
+    """One document to extract.
+
+    path       where it came from: the file path as given or found by recursion; for a JSON Lines document
+               ``f"{file}#{line_no}"`` (1-based line), so the file path is always recoverable from it
+    text       decoded text, newlines normalised to "\\n" (HTML: visible text only)
+    overrides  fields given with the document (.jsonl: id, title, doc_number, issuer, date) that replace
+               what extraction would find
+    source     the file the document was read from (== path except for JSON Lines documents)
+    encoding   how the file's bytes were decoded
+    """
+
+    path: str
+    text: str
+    overrides: dict = field(default_factory=dict)
+    source: str = ""
+    encoding: str = "utf-8"
+
+    def __post_init__(self):
+        if not self.source:
+            self.source = self.path.rsplit("#", 1)[0] if "#" in self.path else self.path
+
+
+# ---------------------------------------------------------------------------------------------- decoding
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+class UndecodableError(ValueError):
+    """The bytes are not text polgraph can read; str() is the one-line reason."""
+
+
+def _is_common_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF      # CJK unified ideographs
+            or 0x3000 <= o <= 0x303F   # CJK symbols and punctuation 、。《》〔〕
+            or 0xFF00 <= o <= 0xFFEF   # full-width forms （），：０-９
+            or 0x2000 <= o <= 0x206F   # general punctuation “”‘’…—
+            or 0x3400 <= o <= 0x4DBF   # extension A (old place names)
+            or 0x2460 <= o <= 0x24FF   # enclosed numbers ①
+            or 0x2150 <= o <= 0x218F   # roman numerals Ⅰ
+            or 0x25A0 <= o <= 0x25FF   # geometric shapes ■ ○
+            or 0x00B7 == o or 0x00D7 == o or 0x00A0 <= o <= 0x00FF  # · × and Latin-1 signs
+            or 0x0391 <= o <= 0x03C9 or 0x0401 <= o <= 0x0451)  # Greek, Cyrillic (in GB2312)
+
+
+def _looks_like_cjk_text(text: str, gb_frequency: bool = False) -> bool:
+    """Nearly all non-ASCII characters are CJK ones; with gb_frequency, the ideographs are also mostly the
+    3,755 common ones of GB2312 level 1 (real text: ~99%; random GBK byte pairs: ~20%)."""
+    non_ascii = [c for c in text[:SNIFF_CHARS] if ord(c) > 0x7F]
+    if not non_ascii:
+        return True
+    common = sum(1 for c in non_ascii if _is_common_cjk(c))
+    if common < MIN_CJK_RATIO * len(non_ascii):
+        return False
+    if gb_frequency:
+        hanzi = [c for c in non_ascii if 0x4E00 <= ord(c) <= 0x9FFF]
+        if len(hanzi) >= 8:
+            level1 = sum(1 for c in hanzi if _gb2312_level1(c))
+            return level1 >= MIN_LEVEL1_RATIO * len(hanzi)
+    return True
+
+
+def _gb2312_level1(ch: str) -> bool:
+    b = ch.encode("gb18030")
+    return len(b) == 2 and 0xB0 <= b[0] <= 0xD7 and b[1] >= 0xA1
+
+
+def _check_controls(text: str) -> None:
+    n = len(_CONTROL.findall(text))
+    if n and n > MAX_CONTROL_RATIO * len(text):
+        raise UndecodableError(f"binary file ({n} control characters in {len(text)})")
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a document's bytes; return (text, encoding name). Raise UndecodableError with the reason.
+
+    Order: BOM (UTF-8, UTF-16), strict UTF-8, strict GB18030 checked to look like Chinese text.
+    Newlines are normalised to "\\n". The empty check is the caller's.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = [("utf-8-sig", data[3:], "utf-8")]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        candidates = [("utf-16", data[2:], codec)]
+    else:
+        if b"\x00" in data:
+            raise UndecodableError("binary file (contains NUL bytes)")
+        candidates = [("utf-8", data, "utf-8"), ("gb18030", data, "gb18030")]
+    for name, payload, codec in candidates:
+        try:
+            text = payload.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if name != "utf-8" and not _looks_like_cjk_text(text, gb_frequency=name == "gb18030"):
+            continue
+        _check_controls(text)
+        if "\r" in text:
+            text = _NEWLINES.sub("\n", text)
+        return text, name
+    if len(candidates) == 1:
+        raise UndecodableError(f"not valid {candidates[0][0]} despite its byte-order mark")
+    raise UndecodableError("not text in UTF-8 or GB18030/GBK encoding")
+
+
+# ---------------------------------------------------------------------------------------------- HTML
+
+_SKIP_TAGS = frozenset({"script", "style", "head", "template", "noscript", "svg", "math", "object", "iframe"})
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details", "dialog", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+    "tfoot", "th", "thead", "title", "tr", "ul",
+})
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                        "source", "track", "wbr"})
+_HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
+_HTML_SNIFF = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+                         re.IGNORECASE | re.DOTALL)
+
+
+class _VisibleText(HTMLParser):
+    """Collect the text a browser shows: no head/script/style; block elements become line breaks."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+        self.pre_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP_TAGS:
+            if tag not in _VOID_TAGS:
+                self.skip_depth += 1
+            return
+        if tag == "pre":
+            self.pre_depth += 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BLOCK_TAGS and not self.skip_depth:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+            return
+        if tag == "pre":
+            self.pre_depth = max(0, self.pre_depth - 1)
+        if tag in _BLOCK_TAGS and not self.skip_depth:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self.skip_depth:
+            return
+        if self.pre_depth:
+            self.parts.append(data.replace("\xa0", " "))
+        else:
+            self.parts.append(_HTML_SPACE.sub(" ", data))
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of an HTML page: lines per block element, white space collapsed, entities decoded."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    lines = (line.strip(" \t") for line in "".join(parser.parts).split("\n"))
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def _is_html(path: str, data: bytes) -> bool:
+    return path.lower().endswith(HTML_EXTENSIONS) or _HTML_SNIFF.match(data[:4096]) is not None
+
+
+# ---------------------------------------------------------------------------------------------- JSON Lines
+
+def _jsonl_documents(path: str, text: str, encoding: str) -> list[Document | InputError]:
+    out: list[Document | InputError] = []
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{line_no}"
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            out.append(InputError(where, f"not valid JSON ({e.msg} at column {e.colno})"))
+            continue
+        if not isinstance(obj, dict):
+            out.append(InputError(where, f"expected a JSON object, got {type(obj).__name__}"))
+            continue
+        doc_text = obj.get("text")
+        if not isinstance(doc_text, str):
+            out.append(InputError(where, "no \"text\" string"))
+            continue
+        if not doc_text.strip():
+            out.append(InputError(where, "empty \"text\""))
+            continue
+        overrides, problem = {}, None
+        for key in OVERRIDE_FIELDS:
+            value = obj.get(key)
+            if value is None:
+                continue
+            if key == "issuer" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                pass
+            elif key == "issuer" and isinstance(value, str):
+                value = [value]
+            elif key == "id" and isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            elif not isinstance(value, str):
+                problem = f"\"{key}\" must be a string" + (" or a list of strings" if key == "issuer" else "")
+                break
+            overrides[key] = value
+        if problem is None and _has_surrogates(doc_text, overrides):
+            problem = "contains an unpaired surrogate (\\ud800-\\udfff escape), which is not text"
+        if problem:
+            out.append(InputError(where, problem))
+            continue
+        if "\r" in doc_text:
+            doc_text = _NEWLINES.sub("\n", doc_text)
+        out.append(Document(path=f"{path}#{line_no}", text=doc_text, overrides=overrides, source=path,
+                            encoding=encoding))
+    return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogates(text: str, overrides: dict) -> bool:
+    values = [text] + [v for v in overrides.values() if isinstance(v, str)]
+    values += [x for v in overrides.values() if isinstance(v, list) for x in v]
+    return any(_SURROGATE.search(v) for v in values)
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except IsADirectoryError:
+        raise InputError(path, "is a directory") from None
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as e:
+        raise InputError(path, f"cannot read ({e.strerror or e})") from None
+
+
+def read_documents(path: str) -> list[Document | InputError]:
+    """Documents of one file, with an InputError in place of each bad JSON Lines line.
+
+    Raise InputError when the file as a whole cannot be used (unreadable, binary, empty, undecodable).
+    """
+    path = str(path)
+    data = _read_bytes(path)
+    if not data.strip():
+        raise InputError(path, "empty file" if not data else "empty file (only white space)")
+    try:
+        text, encoding = decode_bytes(data)
+    except UndecodableError as e:
+        raise InputError(path, str(e)) from None
+    if path.lower().endswith(JSONL_EXTENSIONS):
+        docs = _jsonl_documents(path, text, encoding)
+        if not docs:
+            raise InputError(path, "no documents (only blank lines)")
+        return docs
+    if _is_html(path, data):
+        text = html_to_text(text)
+        if not text.strip():
+            raise InputError(path, "no visible text in the HTML")
+    elif not text.strip():
+        raise InputError(path, "empty file (only white space)")
+    return [Document(path=path, text=text, overrides={}, source=path, encoding=encoding)]
+
+
+def read_file(path) -> list[Document]:
+    """Documents of one file; raise InputError(path, reason) for a binary, empty or undecodable file.
+
+    Bad lines of a JSON Lines file are dropped here; use read_documents() to get their reasons too.
+    """
+    return [d for d in read_documents(str(path)) if isinstance(d, Document)]
+
+
+def _walk(root: str) -> list[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith(".") or not name.lower().endswith(DOCUMENT_EXTENSIONS):
+                continue
+            if name.lower().startswith("readme."):
+                continue
+            found.append(os.path.join(dirpath, name))
+    # Sort by path components so "a/b.txt" and "a.b/c.txt" order the same on every file system.
+    return sorted(found, key=lambda p: os.path.relpath(p, root).split(os.sep))
+
+
+def list_input_files(paths: Iterable[str]) -> list[str | InputError]:
+    """The files to read, in order: each path as given, folders expanded recursively and sorted.
+
+    A path that does not exist becomes an InputError in its place; a file reached twice is kept once.
+    """
+    out: list[str | InputError] = []
+    seen: set[str] = set()
+    for p in paths:
+        p = os.fspath(p)
+        if os.path.isdir(p):
+            files = _walk(p)
+        elif os.path.exists(p):
+            files = [p]
+        else:
+            out.append(InputError(p, "no such file or directory"))
+            continue
+        for f in files:
+            key = os.path.realpath(f)
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def iter_documents(paths: list[str]) -> Iterator[Document | InputError]:
+    """Every document under `paths` (files or folders), in a deterministic order; an InputError for each
+    file or JSON Lines line that cannot be used, in its place."""
+    for item in list_input_files(paths):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            yield from read_documents(item)
+        except InputError as e:
+            yield e
