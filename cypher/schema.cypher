@@ -1,0 +1,21 @@
+// polgraph schema: applied by `polgraph load` before any data (every statement is idempotent).
+// Run it by hand in Neo4j Browser or cypher-shell if you load with neo4j-admin import instead.
+
+// One node per document: the normalised 文号, or "t:" + a hash of the normalised title.
+CREATE CONSTRAINT document_id IF NOT EXISTS
+FOR (d:Document) REQUIRE d.id IS UNIQUE;
+
+// Look-ups by 文号 (trace, the Browser guide) and by exact title.
+CREATE INDEX document_doc_number IF NOT EXISTS
+FOR (d:Document) ON (d.doc_number);
+
+CREATE INDEX document_title IF NOT EXISTS
+FOR (d:Document) ON (d.title);
+
+// Title words: WHERE d.title CONTAINS '医疗' uses this one.
+CREATE TEXT INDEX document_title_text IF NOT EXISTS
+FOR (d:Document) ON (d.title);
+
+// Documents by province and year.
+CREATE INDEX document_region_year IF NOT EXISTS
+FOR (d:Document) ON (d.region, d.year);

@@ -1,0 +1,272 @@
+"""The polgraph graph in Neo4j: idempotent batched loading, and `trace` run as Cypher.
+
+Layout in the database (the same property names as `polgraph export --format neo4j-csv`):
+
+  (:Document:<Level>[:Placeholder] {id, title, doc_number, aliases, issuer, date, year, level, region,
+                                    in_corpus, path, carries, label})
+  (:Document)-[:<RELATION> {method, score, flags, cues, mention_count, mentions_json}]->(:Document)
+
+<Level> is one of Central, Provincial, Municipal, County, Township, Unknown; Placeholder marks a cited
+document missing from the corpus. Empty lists and missing values are absent properties (neo4j-admin import
+cannot store an empty array either). Every query is static text with parameters: labels and relationship
+types come from the fixed tables below, never from the data.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from importlib import resources
+from typing import Iterable, Iterator
+
+from polgraph.errors import NotFoundError, PolgraphError, ServiceError
+from polgraph.graph.model import LEVELS, RELATIONS
+from polgraph.progress import progress
+
+LEVEL_LABELS = {"central": "Central", "provincial": "Provincial", "municipal": "Municipal",
+                "county": "County", "township": "Township", "unknown": "Unknown"}
+PLACEHOLDER_LABEL = "Placeholder"
+NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "year", "level", "region",
+                   "in_corpus", "path", "carries", "label")
+RELATIONSHIP_PROPERTIES = ("method", "score", "flags", "cues", "mention_count", "mentions_json")
+DEFAULT_BATCH_SIZE = 5000
+
+# One query per (level, placeholder?) and per relation type, so the planner always sees static labels and
+# uses the Document.id constraint; `SET d += row.props` with nulls removes properties gone from the graph.
+_ALL_LEVEL_LABELS = ":".join(LEVEL_LABELS[lvl] for lvl in LEVELS)
+
+
+def _node_query(level: str, placeholder: bool) -> str:
+    label = LEVEL_LABELS[level]
+    others = ":".join(LEVEL_LABELS[x] for x in LEVELS if x != level)
+    ph = f"SET d:{PLACEHOLDER_LABEL}" if placeholder else f"REMOVE d:{PLACEHOLDER_LABEL}"
+    return ("UNWIND $rows AS row\n"
+            "MERGE (d:Document {id: row.id})\n"
+            "SET d += row.props\n"
+            f"REMOVE d:{others}\n"
+            f"SET d:{label}\n"
+            f"{ph}")
+
+
+NODE_QUERIES = {(lvl, ph): _node_query(lvl, ph) for lvl in LEVELS for ph in (False, True)}
+RELATIONSHIP_QUERIES = {
+    rel: ("UNWIND $rows AS row\n"
+          "MATCH (s:Document {id: row.source})\n"
+          "MATCH (t:Document {id: row.target})\n"
+          f"MERGE (s)-[r:{rel}]->(t)\n"
+          "SET r += row.props")
+    for rel in RELATIONS
+}
+WIPE_QUERY = "MATCH (d:Document) WITH d LIMIT $limit DETACH DELETE d RETURN count(*) AS deleted"
+COUNT_NODES_QUERY = "MATCH (d:Document) RETURN count(d) AS n"
+COUNT_RELATIONSHIPS_QUERY = "MATCH (:Document)-[r]->(:Document) RETURN count(r) AS n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# graph -> flat property maps
+
+
+def _list_or_none(value) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    out = [str(v) for v in value if v is not None]
+    return out or None
+
+
+def node_properties(node_id: str, attrs: dict) -> dict:
+    """The Neo4j property map of one node (every key of NODE_PROPERTIES, None where absent)."""
+    level = attrs.get("level") or "unknown"
+    if level not in LEVEL_LABELS:
+        raise PolgraphError(f"node {node_id!r}: unknown level {level!r} (expected one of {', '.join(LEVELS)})")
+    year = attrs.get("year")
+    return {
+        "id": str(node_id),
+        "title": attrs.get("title"),
+        "doc_number": attrs.get("doc_number"),
+        "aliases": _list_or_none(attrs.get("aliases")),
+        "issuer": _list_or_none(attrs.get("issuer")),
+        "date": attrs.get("date"),
+        "year": int(year) if year is not None else None,
+        "level": level,
+        "region": attrs.get("region"),
+        "in_corpus": bool(attrs.get("in_corpus", False)),
+        "path": attrs.get("path"),
+        "carries": _list_or_none(attrs.get("carries")),
+        "label": attrs.get("label"),
+    }
+
+
+def relationship_properties(attrs: dict) -> dict:
+    """The Neo4j property map of one edge: mentions as a JSON string plus their count and cues."""
+    mentions = attrs.get("mentions") or []
+    cues: list[str] = []
+    for m in mentions:
+        cue = m.get("cue") if isinstance(m, dict) else None
+        if cue and cue not in cues:
+            cues.append(cue)
+    score = attrs.get("score")
+    return {
+        "method": attrs.get("method"),
+        "score": float(score) if score is not None else None,
+        "flags": _list_or_none(attrs.get("flags")),
+        "cues": cues or None,
+        "mention_count": len(mentions),
+        "mentions_json": json.dumps(mentions, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _edge_relation(u, v, key, attrs) -> str:
+    rel = attrs.get("relation") or key
+    if rel not in RELATIONSHIP_QUERIES:
+        raise PolgraphError(f"edge {u!r} -> {v!r}: unknown relation {rel!r} "
+                            f"(expected one of {', '.join(RELATIONS)})")
+    return rel
+
+
+def _batches(rows: list, size: int) -> Iterator[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# connection
+
+
+def _reason(exc: Exception) -> str:
+    """One short line out of a driver error ("connection refused", "timed out", ...)."""
+    text = str(exc) or type(exc).__name__
+    m = re.search(r"reason (?:\[Errno -?\d+\] )?([^)\n]+)", text)
+    if m:
+        return m.group(1).strip().rstrip(".").lower()
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return first.rstrip(".")
+
+
+def connect(uri: str, user: str = "neo4j", password: str = "", database: str = "neo4j"):
+    """An open, verified `neo4j.Driver`; an empty password means no authentication.
+
+    Raises ServiceError with one line when the server is unreachable or refuses the credentials.
+    """
+    import neo4j
+    from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
+
+    auth = (user, password) if password else None
+    try:
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=10,
+                                            max_transaction_retry_time=15)
+    except (ValueError, ConfigurationError) as e:
+        raise ServiceError(f"bad Neo4j URI {uri!r}: {_reason(e)} (use bolt://, neo4j:// or neo4j+s://)") from None
+    try:
+        driver.verify_connectivity()
+    except AuthError as e:
+        driver.close()
+        who = f"user {user!r}" if password else "no credentials (empty password)"
+        raise ServiceError(f"Neo4j at {uri} refused {who}: {_reason(e)}") from None
+    except (ServiceUnavailable, OSError) as e:
+        driver.close()
+        raise ServiceError(f"cannot reach Neo4j at {uri}: {_reason(e)}") from None
+    except (Neo4jError, DriverError) as e:
+        driver.close()
+        raise ServiceError(f"Neo4j at {uri} (database {database!r}): {_reason(e)}") from None
+    return driver
+
+
+@contextlib.contextmanager
+def _service_errors(uri: str, database: str):
+    from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
+
+    try:
+        yield
+    except ServiceUnavailable as e:
+        raise ServiceError(f"lost Neo4j at {uri}: {_reason(e)}") from None
+    except Neo4jError as e:
+        code = getattr(e, "code", None) or type(e).__name__
+        raise ServiceError(f"Neo4j at {uri} (database {database!r}) refused the request: {code}: "
+                           f"{_reason(e)}") from None
+    except DriverError as e:
+        raise ServiceError(f"Neo4j at {uri}: {_reason(e)}") from None
+
+
+def schema_statements() -> list[str]:
+    """The statements of cypher/schema.cypher (shipped as polgraph.cypher), comments removed."""
+    text = resources.files("polgraph.cypher").joinpath("schema.cypher").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("//")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def apply_schema(driver, database: str = "neo4j") -> None:
+    """Create the constraint and indexes (idempotent) and wait until they are online."""
+    for stmt in schema_statements():
+        driver.execute_query(stmt, database_=database)
+    driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+
+
+def database_counts(driver, database: str = "neo4j") -> tuple[int, int]:
+    """(Document nodes, relationships between Documents) as the database counts them."""
+    n = driver.execute_query(COUNT_NODES_QUERY, database_=database).records[0]["n"]
+    r = driver.execute_query(COUNT_RELATIONSHIPS_QUERY, database_=database).records[0]["n"]
+    return n, r
+
+
+def wipe_documents(driver, database: str = "neo4j", batch_size: int = 10000) -> int:
+    """Delete every Document node and its relationships, in batches; returns how many were deleted."""
+    total = 0
+    while True:
+        deleted = driver.execute_query(WIPE_QUERY, parameters_={"limit": batch_size},
+                                       database_=database).records[0]["deleted"]
+        total += deleted
+        if deleted == 0:
+            return total
+
+
+# ---------------------------------------------------------------------------------------------------------
+# load
+
+
+def graph_rows(G) -> tuple[dict, dict]:
+    """Rows to send: {(level, placeholder): [{id, props}]} and {relation: [{source, target, props}]}, sorted."""
+    node_rows: dict[tuple[str, bool], list] = {}
+    for n in sorted(G.nodes, key=str):
+        props = node_properties(n, G.nodes[n])
+        node_rows.setdefault((props["level"], not props["in_corpus"]), []).append({"id": props["id"], "props": props})
+    rel_rows: dict[str, list] = {}
+    for u, v, key, attrs in sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
+        rel = _edge_relation(u, v, key, attrs)
+        rel_rows.setdefault(rel, []).append({"source": str(u), "target": str(v),
+                                             "props": relationship_properties(attrs)})
+    return node_rows, rel_rows
+
+
+def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j", password: str = "",
+                          database: str = "neo4j", batch_size: int = DEFAULT_BATCH_SIZE, wipe: bool = False,
+                          quiet: bool = False) -> dict:
+    """Load a polgraph MultiDiGraph into Neo4j with batched `UNWIND ... MERGE`; safe to run again.
+
+    Nodes first (all of them), then relationships, each batch its own transaction, so a load killed midway
+    and run again ends with the same database as one clean run. Returns the numbers sent and the numbers
+    the database then holds: {"nodes", "relationships", "db_nodes", "db_relationships"}.
+    """
+    if batch_size < 1:
+        raise PolgraphError(f"batch size must be at least 1, not {batch_size}")
+    node_rows, rel_rows = graph_rows(G)
+    n_nodes = sum(len(v) for v in node_rows.values())
+    n_rels = sum(len(v) for v in rel_rows.values())
+    jobs = [(NODE_QUERIES[key], batch) for key in sorted(node_rows) for batch in _batches(node_rows[key], batch_size)]
+    jobs += [(RELATIONSHIP_QUERIES[rel], batch) for rel in sorted(rel_rows)
+             for batch in _batches(rel_rows[rel], batch_size)]
+    driver = connect(uri, user, password, database)
+    try:
+        with _service_errors(uri, database):
+            if wipe:
+                wipe_documents(driver, database)
+            apply_schema(driver, database)
+            with progress(length=n_nodes + n_rels, label="loading into Neo4j", quiet=quiet) as bar:
+                for query, batch in jobs:
+                    driver.execute_query(query, parameters_={"rows": batch}, database_=database)
+                    bar.update(len(batch))
+            db_nodes, db_rels = database_counts(driver, database)
+    finally:
+        driver.close()
+    return {"nodes": n_nodes, "relationships": n_rels, "db_nodes": db_nodes, "db_relationships": db_rels}
