@@ -56,7 +56,7 @@ DOMAINS = [
     "县级公立医院", "预算管理制度", "农村生活垃圾", "养老服务体系", "义务教育", "城乡居民基本医疗保险",
     "生态环境保护", "乡村振兴", "数字政府", "安全生产", "中小企业", "就业创业", "住房保障", "农村饮水安全",
     "食品安全", "政务公开", "优化营商环境", "公共文化服务体系", "社会救助", "耕地保护", "河长制",
-    "基层医疗卫生机构", "职业教育", "残疾人就业", "殡葬管理", "物业管理", "水土保持", "科技成果转化",
+    "基层医疗卫生机构", "职业教育", "残疾人就业", "殡葬改革", "物业服务", "水土保持", "科技成果转化",
     "电子商务进农村", "校外培训", "家庭医生签约服务", "城镇老旧小区", "高标准农田", "森林防火",
     "行政审批制度", "事业单位人事制度", "财政资源统筹", "全民健身", "食品小作坊", "农村集体产权制度",
 ]
@@ -89,6 +89,19 @@ def _place(issuer: str) -> str:
         if issuer.endswith(suffix):
             return issuer[: -len(suffix)]
     return issuer
+
+
+# Citations quote titles loosely: a word dropped or a near-synonym (what fuzzy resolution must catch).
+_LOOSE = [("进一步", ""), ("全面推开", "全面推进"), ("加快推进", "加快"), ("工作", ""), ("体系建设", "体系"),
+          ("实施意见", "意见"), ("和", "与")]
+
+
+def _loose_variant(title: str, rng: random.Random) -> str:
+    options = [(a, b) for a, b in _LOOSE if a in title]
+    if not options:
+        return title
+    a, b = rng.choice(options)
+    return title.replace(a, b, 1)
 
 
 def _date_after(date: _dt.date, rng: random.Random, lo: int, hi: int) -> _dt.date:
@@ -154,6 +167,8 @@ def synthetic_records(n_docs: int, seed: int = 0) -> list[dict]:
         title = parent["title"]
         if parent["carries"] and rng.random() < 0.5:
             title = parent["carries"][0]
+        elif style == "title" and rng.random() < 0.15:
+            title = _loose_variant(title, rng)
         elif style == "title" and "关于" in title and rng.random() < 0.3:
             # cited without the issuer, which is named outside the brackets: 省人社厅《关于…的通知》
             title = title[title.index("关于"):]

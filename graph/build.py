@@ -1,0 +1,304 @@
+"""Build the citation graph from extraction records (or from paths, which are extracted first).
+
+One node per document; a 印发/转发 notice and the instrument it carries are one node. Citations resolve in
+order: normalised 文号, normalised title or alias, placeholder already created for the same number or title,
+fuzzy title (with issuer/level/date guards), and otherwise a new placeholder. Nothing compares all pairs.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from typing import Iterable
+
+import networkx as nx
+
+from polgraph.graph.model import LEVELS, METHODS, RELATIONS
+from polgraph.graph.resolve import TitleIndex, issuer_compatible, normalize_title, title_id, year_of_number
+from polgraph.progress import progress
+
+_METHOD_RANK = {m: i for i, m in enumerate(METHODS)}
+
+
+def _level_of_cited(citation: dict) -> str:
+    """The level a citation implies for its target: the extractor's, else the 机关代字, else the issuer."""
+    level = citation.get("cited_level") or "unknown"
+    if level in LEVELS and level != "unknown":
+        return level
+    try:
+        from polgraph.extract import levels as _levels
+    except ImportError:
+        return "unknown"
+    number = citation.get("doc_number")
+    if number and not citation.get("anonymised"):
+        agency = number.split("〔", 1)[0]
+        lvl = _call_level(_levels, "level_of_agency", agency)
+        if lvl and lvl != "unknown":
+            return lvl
+    if citation.get("cited_issuer"):
+        lvl = _call_level(_levels, "level_of_issuer", citation["cited_issuer"])
+        if lvl and lvl != "unknown":
+            return lvl
+    return "unknown"
+
+
+def _call_level(module, name: str, arg: str) -> str | None:
+    fn = getattr(module, name, None)
+    if fn is None:
+        return None
+    out = fn(arg)
+    if isinstance(out, tuple):  # (level, region) style
+        out = out[0]
+    return out if out in LEVELS else None
+
+
+def document_id(record: dict) -> str:
+    """Normalised 文号 when known, else a hash of the normalised title, else of the path."""
+    if record.get("doc_number"):
+        return record["doc_number"]
+    if normalize_title(record.get("title")):
+        return title_id(record["title"])
+    return "f:" + hashlib.sha1(str(record.get("path", "")).encode("utf-8")).hexdigest()[:16]
+
+
+def _year(date: str | None) -> int | None:
+    if date and len(date) >= 4 and date[:4].isdigit():
+        return int(date[:4])
+    return None
+
+
+def _doc_node(record: dict) -> dict:
+    title = record.get("title") or None
+    carries = [c for c in (record.get("carries") or []) if c]
+    number = record.get("doc_number") or None
+    return {
+        "label": number or title or str(record.get("path", "")),
+        "title": title,
+        "aliases": sorted(set(c for c in carries if c != title)),
+        "doc_number": number,
+        "issuer": list(record.get("issuer") or []),
+        "date": record.get("date") or None,
+        "year": _year(record.get("date")),
+        "level": record.get("level") if record.get("level") in LEVELS else "unknown",
+        "region": record.get("region") or None,
+        "in_corpus": True,
+        "path": str(record["path"]) if record.get("path") is not None else None,
+        "carries": carries,
+    }
+
+
+def _merge_duplicate(node: dict, record: dict) -> None:
+    """A second file for the same document: keep the first's attributes, remember what the second adds."""
+    other = _doc_node(record)
+    aliases = set(node["aliases"])
+    for t in [other["title"]] + other["carries"]:
+        if t and t != node["title"]:
+            aliases.add(t)
+    node["aliases"] = sorted(aliases)
+    for key in ("date", "region", "title"):
+        if not node[key] and other[key]:
+            node[key] = other[key]
+    if node["year"] is None:
+        node["year"] = other["year"]
+    if node["level"] == "unknown":
+        node["level"] = other["level"]
+    node["issuer"] = node["issuer"] or other["issuer"]
+
+
+def _mention(record: dict, c: dict) -> dict:
+    return {"path": str(record.get("path")) if record.get("path") is not None else None,
+            "sentence": c.get("sentence"), "start": c.get("start"), "end": c.get("end"), "cue": c.get("cue"),
+            "doc_number": c.get("doc_number"), "title": c.get("title"), "cited_issuer": c.get("cited_issuer")}
+
+
+def build_graph(paths_or_records, jobs: int = 1, quiet: bool = False) -> nx.MultiDiGraph:
+    """Resolve every citation of a corpus and return the citation graph (citing → cited).
+
+    `paths_or_records` is a list of extraction records (dicts) or of paths (files/folders, extracted here).
+    """
+    items = list(paths_or_records)
+    skipped: list = []
+    if items and not all(isinstance(x, dict) for x in items):
+        from polgraph.graph.io import records_from_paths
+
+        items, skipped = records_from_paths([str(x) for x in items], jobs=jobs, quiet=quiet)
+    G = graph_from_records(items, quiet=quiet)
+    G.graph["skipped"] = [[str(p), str(r)] for p, r in skipped]
+    return G
+
+
+def graph_from_records(records: Iterable[dict], quiet: bool = False) -> nx.MultiDiGraph:
+    """The citation graph of extraction records; same records in any order → same graph."""
+    records = sorted(records, key=lambda r: (str(r.get("path", "")), document_id(r)))
+    nodes: dict[str, dict] = {}
+    record_node: list[str] = []
+    merged: list[list[str]] = []
+    numbers: dict[str, str] = {}
+    titles = TitleIndex()
+
+    # 1. documents in the corpus
+    for rec in records:
+        nid = document_id(rec)
+        if nid in nodes:
+            _merge_duplicate(nodes[nid], rec)
+            merged.append([nid, str(rec.get("path"))])
+        else:
+            nodes[nid] = _doc_node(rec)
+        record_node.append(nid)
+        if rec.get("doc_number"):
+            numbers[rec["doc_number"]] = nid
+    for nid in sorted(nodes):
+        node = nodes[nid]
+        titles.add(nid, node["title"], "title")
+        for alias in node["aliases"]:
+            titles.add(nid, alias, "alias")
+
+    edges: dict[tuple[str, str, str], dict] = {}
+    conflicts: list[dict] = []
+    dropped = defaultdict(int)
+    pending: list[tuple[str, dict, dict]] = []  # (source, record, citation) not found in the corpus
+
+    def add_edge(src: str, dst: str, rec: dict, c: dict, method: str, score: float, flags=()) -> None:
+        relation = c.get("relation") if c.get("relation") in RELATIONS else "CITES"
+        key = (src, dst, relation)
+        e = edges.get(key)
+        mention = _mention(rec, c)
+        mention["method"] = method
+        mention["score"] = score
+        if e is None:
+            e = edges[key] = {"relation": relation, "method": method, "score": score, "mentions": [],
+                              "flags": []}
+        elif _METHOD_RANK[method] < _METHOD_RANK[e["method"]] or (method == e["method"] and score > e["score"]):
+            e["method"], e["score"] = method, score
+        e["mentions"].append(mention)
+        for f in flags:
+            if f not in e["flags"]:
+                e["flags"].append(f)
+
+    # 2. exact resolution against the corpus
+    with progress(list(zip(records, record_node)), label="resolving", quiet=quiet) as bar:
+        for rec, src in bar:
+            for c in rec.get("citations") or []:
+                number = None if c.get("anonymised") else (c.get("doc_number") or None)
+                if number and number == nodes[src]["doc_number"]:
+                    dropped["self"] += 1
+                    continue
+                by_number = numbers.get(number) if number else None
+                by_title = titles.lookup(c.get("title"), exclude=src) if c.get("title") else None
+                if by_title is None and c.get("title") and not number:
+                    own = titles.lookup(c["title"])
+                    if own and src in own[0]:
+                        dropped["self"] += 1  # its own title or the instrument it carries
+                        continue
+                if by_title and (len(by_title[0]) > 1 or by_title[2]):
+                    by_title = _disambiguate(by_title, c, nodes, nodes[src], rec.get("date"))
+                if by_number:
+                    flags = []
+                    if by_title and by_title[0][0] != by_number:
+                        flags.append("number_title_conflict")
+                        conflicts.append({"source": src, "path": str(rec.get("path")), "doc_number": number,
+                                          "title": c.get("title"), "number_target": by_number,
+                                          "title_target": by_title[0][0], "start": c.get("start")})
+                    add_edge(src, by_number, rec, c, "number", 100.0, flags)
+                elif by_title:
+                    add_edge(src, by_title[0][0], rec, c, by_title[1], 100.0)
+                elif number or c.get("title"):
+                    pending.append((src, rec, c))
+                else:
+                    dropped["anonymised" if c.get("anonymised") else "empty"] += 1
+
+    # 3. placeholders for numbers missing from the corpus (their cited titles become aliases)
+    placeholders: dict[str, dict] = {}
+    ph_titles = TitleIndex()
+
+    def placeholder(pid: str, c: dict) -> dict:
+        ph = placeholders.get(pid)
+        number = None if c.get("anonymised") else c.get("doc_number")
+        if ph is None:
+            ph = placeholders[pid] = {
+                "label": number or c.get("title") or pid, "title": None, "aliases": [],
+                "doc_number": number, "issuer": [], "date": None, "year": year_of_number(number),
+                "level": _level_of_cited(c), "region": None, "in_corpus": False, "path": None, "carries": []}
+        if c.get("title"):
+            if ph["title"] is None:
+                ph["title"] = c["title"]
+            elif c["title"] != ph["title"] and c["title"] not in ph["aliases"]:
+                ph["aliases"].append(c["title"])
+            ph_titles.add(pid, c["title"], "alias")
+        if c.get("cited_issuer") and c["cited_issuer"] not in ph["issuer"]:
+            ph["issuer"].append(c["cited_issuer"])
+        if ph["level"] == "unknown":
+            ph["level"] = _level_of_cited(c)
+        return ph
+
+    still: list[tuple[str, dict, dict]] = []
+    for src, rec, c in pending:
+        number = None if c.get("anonymised") else c.get("doc_number")
+        if number:
+            placeholder(number, c)
+            add_edge(src, number, rec, c, "placeholder", 100.0)
+        else:
+            still.append((src, rec, c))
+
+    # 4. title-only citations: a placeholder of the same title, a fuzzy corpus match, or a new placeholder
+    for src, rec, c in still:
+        hit = ph_titles.lookup(c["title"])
+        if hit and (len(hit[0]) > 1 or hit[2]):
+            hit = _disambiguate(hit, c, placeholders, nodes[src], rec.get("date"))
+        if hit:
+            add_edge(src, hit[0][0], rec, c, "placeholder", 100.0)
+            continue
+        src_node = nodes[src]
+        fuzzy = titles.fuzzy(c["title"], exclude=src, accept=lambda n: _compatible(nodes[n], c, src_node))
+        if fuzzy:
+            add_edge(src, fuzzy[0], rec, c, "fuzzy", fuzzy[1])
+            continue
+        pid = title_id(c["title"])
+        placeholder(pid, c)
+        add_edge(src, pid, rec, c, "placeholder", 100.0)
+
+    G = nx.MultiDiGraph()
+    G.graph["created_by"] = "polgraph"
+    G.graph["skipped"] = []
+    G.graph["conflicts"] = conflicts
+    G.graph["dropped_citations"] = dict(sorted(dropped.items()))
+    G.graph["merged"] = merged
+    all_nodes = {**placeholders, **nodes}
+    for nid in sorted(all_nodes):
+        attrs = all_nodes[nid]
+        attrs["aliases"] = sorted(set(attrs["aliases"]) - {attrs["title"]})
+        G.add_node(nid, **attrs)
+    for (src, dst, rel) in sorted(edges):
+        e = edges[(src, dst, rel)]
+        e["mentions"].sort(key=lambda m: (m["path"] or "", m["start"] if m["start"] is not None else -1))
+        G.add_edge(src, dst, key=rel, **e)
+    from polgraph.graph.checks import apply_checks
+
+    apply_checks(G)
+    return G
+
+
+def _disambiguate(hit, c: dict, nodes: dict, citing: dict, date: str | None):
+    """Several documents share a cited title, or only its issuer-less form matched: keep the one the cited
+    issuer, level and dates allow; if several remain, the latest not after the citing document."""
+    cands, method, weak = hit
+    ok = [n for n in cands if _compatible(nodes[n], c, citing)]
+    if weak and not ok:
+        return None
+    if len(ok) == 1:
+        return [ok[0]], method, weak
+    pool = ok or cands
+    date = date or "9999"
+    dated = sorted(pool, key=lambda n: ((nodes[n]["date"] or "") <= date, nodes[n]["date"] or "", n))
+    return [dated[-1]], method, weak
+
+
+def _compatible(node: dict, c: dict, citing: dict | None) -> bool:
+    """Issuer, level and date guards for a title match that is not exact or not unique."""
+    if not issuer_compatible(c.get("cited_issuer"), node.get("issuer"), node.get("region")):
+        return False
+    cl = c.get("cited_level")
+    if cl and cl != "unknown" and node.get("level") not in (None, "unknown") and node["level"] != cl:
+        return False
+    if citing is not None and citing.get("date") and node.get("date") and node["date"] > citing["date"]:
+        return False
+    return True

@@ -1,0 +1,188 @@
+"""Resolve a citation (a 文号 and/or a 《title》) to a document: by number, by title or alias, then fuzzily.
+
+Titles are compared in a normalised form (`normalize_title`). A 印发/转发 notice is indexed under its own
+title, under the instrument it carries and under the title with its wrapper stripped, so citing either finds
+the one node. Fuzzy matching never compares all pairs: candidates come from an inverted index of the rarest
+character bigrams of the query, and only a handful of them are scored with rapidfuzz.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+
+from rapidfuzz import fuzz
+
+FUZZY_THRESHOLD = 90.0
+# How many of a query's rarest bigrams pick the candidates, and how many candidates get scored.
+_FUZZY_PROBES = 8
+_FUZZY_CANDIDATES = 12
+
+_DROP = re.compile(r"[\s《》〈〉<>「」『』“”\"'‘’·•.,，、。:：;；!！?？\u3000_\-—–]+")
+_WRAPPER = re.compile(r"^(?P<head>.*?)(?:关于)?(?:印发|转发|批转|颁发|发布)(?P<inner>.+?)的(?:通知|通告|决定|函)$")
+_YEARISH = re.compile(r"\d+")
+_PLACE = re.compile(r"^(.{2,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))")
+
+
+def normalize_title(title: str | None) -> str:
+    """The comparable form of a title: NFKC, no spaces, quotes, book-title marks or punctuation."""
+    if not title:
+        return ""
+    return _DROP.sub("", unicodedata.normalize("NFKC", title))
+
+
+def unwrap_title(title: str | None) -> str | None:
+    """The instrument a 印发/转发 notice title carries (normalised), or None for a plain title."""
+    t = normalize_title(title)
+    m = _WRAPPER.match(t)
+    if not m:
+        return None
+    inner = m.group("inner")
+    return inner or None
+
+
+def issuerless(title_norm: str) -> str | None:
+    """The title from its first 关于 on (citations often name the issuer outside the brackets)."""
+    i = title_norm.find("关于")
+    if i <= 0:
+        return None
+    return title_norm[i:]
+
+
+def title_keys(title: str | None) -> list[str]:
+    """Every normalised form under which a title can be cited, most specific first."""
+    t = normalize_title(title)
+    if not t:
+        return []
+    keys = [t]
+    inner = unwrap_title(t)
+    if inner and inner not in keys:
+        keys.append(inner)
+    return keys
+
+
+def title_id(title: str) -> str:
+    """The stable id of a document known only by its title."""
+    return "t:" + hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:16]
+
+
+def year_of_number(doc_number: str | None) -> int | None:
+    m = re.search(r"[〔\[(（](\d{4})", doc_number or "")
+    return int(m.group(1)) if m else None
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _place_of(title_norm: str) -> str | None:
+    m = _PLACE.match(title_norm)
+    return m.group(1) if m else None
+
+
+class TitleIndex:
+    """Titles and aliases of documents → node ids, exact and fuzzy.
+
+    `add(node, title, kind)` indexes every key of a title; kind is "title" (the node's own title) or "alias"
+    (a carried instrument, a title it was cited by). Lookups return `(node, method, score)` or None.
+    """
+
+    def __init__(self):
+        self.exact: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {node: method}
+        self.short: dict[str, set[str]] = defaultdict(set)  # issuer-less key -> nodes
+        self.postings: dict[str, list[int]] = defaultdict(list)  # bigram -> entry numbers
+        self.entries: list[tuple[str, str]] = []  # (key, node), for fuzzy scoring
+        self._seen: set[tuple[str, str]] = set()
+
+    def add(self, node: str, title: str | None, kind: str = "title") -> None:
+        keys = title_keys(title)
+        for i, key in enumerate(keys):
+            method = kind if i == 0 else "alias"
+            prev = self.exact[key].get(node)
+            if prev != "title":
+                self.exact[key][node] = method
+            short = issuerless(key)
+            if short:
+                self.short[short].add(node)
+            if (key, node) not in self._seen:
+                self._seen.add((key, node))
+                n = len(self.entries)
+                self.entries.append((key, node))
+                for bg in _bigrams(key):
+                    self.postings[bg].append(n)
+
+    def lookup(self, title: str | None, exclude: str | None = None,
+               ) -> tuple[list[str], str, bool] | None:
+        """Exact matches of a cited title: (candidate nodes sorted, method, weak), or None.
+
+        weak is True for a match on the issuer-less form only, which the caller must check against the
+        cited issuer and dates."""
+        for i, key in enumerate(title_keys(title)):
+            hits = {n: m for n, m in self.exact.get(key, {}).items() if n != exclude}
+            if hits:
+                nodes = sorted(hits)
+                method = "title" if any(m == "title" for m in hits.values()) and i == 0 else "alias"
+                return nodes, method, False
+        # a cited 《关于…》 without its issuer: only the issuer-less index can find it
+        t = normalize_title(title)
+        if t.startswith("关于"):
+            for key in (t, unwrap_title(t)):
+                if key and key in self.short:
+                    nodes = sorted(n for n in self.short[key] if n != exclude)
+                    if nodes:
+                        return nodes, "alias", True
+        return None
+
+    def fuzzy(self, title: str | None, accept=None, exclude: str | None = None,
+              threshold: float = FUZZY_THRESHOLD) -> tuple[str, float] | None:
+        """The best fuzzy match above `threshold` that `accept(node)` allows, from blocked candidates."""
+        q = normalize_title(title)
+        if len(q) < 6:
+            return None
+        grams = [g for g in _bigrams(q) if g in self.postings]
+        if not grams:
+            return None
+        grams.sort(key=lambda g: (len(self.postings[g]), g))
+        counts: dict[int, int] = defaultdict(int)
+        for g in grams[:_FUZZY_PROBES]:
+            for e in self.postings[g]:
+                counts[e] += 1
+        best = sorted(counts, key=lambda e: (-counts[e], e))[:_FUZZY_CANDIDATES]
+        q_digits = _YEARISH.findall(q)
+        q_place = _place_of(q)
+        found: tuple[str, float] | None = None
+        for e in best:
+            key, node = self.entries[e]
+            if node == exclude:
+                continue
+            score = fuzz.ratio(q, key)
+            if score < threshold:
+                continue
+            # a different year, batch or edition is a different document however similar the words
+            if _YEARISH.findall(key) != q_digits:
+                continue
+            place = _place_of(key)
+            if q_place and place and q_place != place:
+                continue
+            if accept is not None and not accept(node):
+                continue
+            if found is None or score > found[1] or (score == found[1] and node < found[0]):
+                found = (node, round(float(score), 2))
+        return found
+
+
+def issuer_compatible(cited_issuer: str | None, issuers: list[str] | None, region: str | None = None) -> bool:
+    """False only when both sides name an issuer and neither contains the other's place or organ."""
+    if not cited_issuer or not issuers:
+        return True
+    c = normalize_title(cited_issuer)
+    for iss in issuers:
+        i = normalize_title(iss)
+        if c in i or i in c:
+            return True
+        if c[:2] == i[:2]:
+            return True
+    if region and normalize_title(region)[:2] == c[:2]:
+        return True
+    return False
