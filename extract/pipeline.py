@@ -90,13 +90,16 @@ def _file_size(path: str) -> int:
         return 0
 
 
-def _batches(items: list, size_of) -> list[list]:
-    """Consecutive runs of `items` of about BATCH_BYTES each (input order kept)."""
+def _batches(items: list, size_of, jobs: int) -> list[list]:
+    """Consecutive runs of `items` (input order kept) of about BATCH_BYTES each, smaller for a small input
+    so that every worker still gets several batches."""
+    sizes = [size_of(item) for item in items]
+    limit = max(1, min(BATCH_BYTES, sum(sizes) // (4 * jobs)))
     batches, current, current_size = [], [], 0
-    for item in items:
+    for item, size in zip(items, sizes):
         current.append(item)
-        current_size += size_of(item)
-        if current_size >= BATCH_BYTES or len(current) >= BATCH_MAX_FILES:
+        current_size += size
+        if current_size >= limit or len(current) >= BATCH_MAX_FILES:
             batches.append(current)
             current, current_size = [], 0
     if current:
@@ -149,7 +152,7 @@ def extract_paths(paths, jobs: int = 1, quiet: bool = False, *, start_method: st
         if id(item) in missing:
             skipped.append((item.path, item.reason))
 
-    batches = _batches(files, _file_size) if jobs > 1 else [[f] for f in files]
+    batches = _batches(files, _file_size, jobs) if jobs > 1 else [[f] for f in files]
     with progress(length=len(files), label="extracting", quiet=quiet) as bar:
         for batch_result in _run_batches(_extract_file_batch, batches, jobs, start_method):
             for file_result in batch_result:
@@ -166,7 +169,7 @@ def extract_documents(docs: Iterable[Document], jobs: int = 1, quiet: bool = Fal
                       start_method: str | None = None) -> list[dict]:
     """Records of in-memory Documents, in their order (their text is sent to the workers when jobs > 1)."""
     docs = list(docs)
-    batches = (_batches(docs, lambda d: len(d.text) * 3) if jobs > 1 else [[d] for d in docs])
+    batches = (_batches(docs, lambda d: len(d.text) * 3, jobs) if jobs > 1 else [[d] for d in docs])
     records: list[dict] = []
     with progress(length=len(docs), label="extracting", quiet=quiet) as bar:
         for batch_result in _run_batches(_extract_doc_batch, batches, jobs, start_method):
