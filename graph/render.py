@@ -1,0 +1,372 @@
+"""`polgraph render`: the citation graph as one self-contained, offline, interactive HTML file.
+
+pyvis builds the vis-network node/edge records and options; the page itself comes from our own template
+(graph/templates/) with vis-network inlined from graph/static/, because pyvis's stock template loads
+Bootstrap, tom-select and vis-network from CDNs. The file makes no request to any host when opened.
+
+Layout is computed here, not by physics in the browser: one band per level (central on top), nodes spread
+along the band and wrapped into sub-rows, ordered so that a document sits near what it cites. Physics stays
+off, so a 2,000-node file draws at once and the same graph always looks the same.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from importlib.resources import files
+from pathlib import Path
+
+import networkx as nx
+
+from polgraph.errors import LimitError, NotFoundError, PolgraphError
+from polgraph.graph.model import LEVEL_RANK, LEVELS, RELATIONS
+
+LEVEL_STYLE = {  # colour, Chinese name
+    "central": ("#c0392b", "中央"),
+    "provincial": ("#d68910", "省级"),
+    "municipal": ("#2471a3", "市级"),
+    "county": ("#229954", "县级"),
+    "township": ("#7d3c98", "乡镇"),
+    "unknown": ("#717d7e", "未知"),
+}
+RELATION_STYLE = {  # colour, dash pattern (False = solid), width, Chinese name
+    "IMPLEMENTS": ("#c0392b", False, 2.2, "贯彻落实"),
+    "BASED_ON": ("#2471a3", False, 1.6, "依据"),
+    "FORWARDS": ("#16a085", [2, 4], 1.6, "转发"),
+    "AMENDS": ("#b9770e", [8, 3, 2, 3], 1.6, "修订"),
+    "REPEALS": ("#1c2833", [10, 4], 1.6, "废止"),
+    "REFERS_TO": ("#7f8c8d", [6, 4], 1.2, "参照"),
+    "CITES": ("#a6acaf", [3, 3], 1.0, "引用"),
+}
+PLACEHOLDER_DASHES = [4, 3]
+MAX_MENTIONS_SHOWN = 3  # evidence sentences per edge tooltip; the count of the rest is shown
+LABEL_CHARS = 11
+
+# Search keys: the same table drives the Python side and (embedded in the page) the JavaScript side, so a
+# 文号 typed in any bracket style finds the node whatever style the source used.
+SEARCH_CHAR_MAP = {
+    **{c: "〔" for c in "[［【(（﹝〖〘〚"},
+    **{c: "〕" for c in "]］】)）﹞〗〙〛"},
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+    "號": "号",
+}
+_SEARCH_DROP = re.compile("[ \t\n\r\f\v\u00a0\u2002\u2003\u3000]+")
+_SEARCH_YEAR = re.compile(r"〔([0-9]{4})年?〕第?")
+
+
+def search_key(text: str | None) -> str:
+    """Normalise a 文号 or title for search: one bracket style, ASCII digits, no spaces, no 第/年 noise."""
+    if not text:
+        return ""
+    s = "".join(SEARCH_CHAR_MAP.get(c, c) for c in text)
+    s = _SEARCH_DROP.sub("", s).lower()
+    return _SEARCH_YEAR.sub(r"〔\1〕", s)
+
+
+def neighbourhood(G: nx.MultiDiGraph, node, direction: str = "both", depth: int | None = None,
+                  relations=None) -> set:
+    """Nodes within `depth` hops of `node` (all hops when None), `node` included.
+
+    Edges go citing -> cited, so "down" follows edges backwards (who implements / cites `node`),
+    "up" follows them forwards (what `node` rests on), "both" is the union of the two — not an
+    undirected walk, which would pull in every sibling that cites the same parent.
+    """
+    keep_rel = set(relations) if relations else None
+
+    def walk(step):
+        seen = {node}
+        frontier = [node]
+        hops = 0
+        while frontier and (depth is None or hops < depth):
+            hops += 1
+            nxt = []
+            for u in frontier:
+                for v, rel in step(u):
+                    if (keep_rel is None or rel in keep_rel) and v not in seen:
+                        seen.add(v)
+                        nxt.append(v)
+            frontier = nxt
+        return seen
+
+    result = {node}
+    if direction in ("down", "both"):
+        result |= walk(lambda u: ((s, k) for s, _, k in G.in_edges(u, keys=True)))
+    if direction in ("up", "both"):
+        result |= walk(lambda u: ((t, k) for _, t, k in G.out_edges(u, keys=True)))
+    return result
+
+
+def select_subgraph(G: nx.MultiDiGraph, focus: str | None = None, depth: int | None = None,
+                    direction: str = "both", levels=None, relations=None) -> nx.MultiDiGraph:
+    """The part of `G` that `polgraph render` draws after --focus/--depth/--direction/--levels/--relations.
+
+    --relations drops the other edges and any node left without edges by that (documents that never had
+    an edge stay); --levels drops nodes of the other levels (the focus document always stays).
+    """
+    for lvl in levels or ():
+        if lvl not in LEVEL_RANK:
+            raise PolgraphError(f"--levels: unknown level {lvl!r} (choose from {', '.join(LEVELS)})")
+    for rel in relations or ():
+        if rel not in RELATION_STYLE:
+            raise PolgraphError(f"--relations: unknown relation {rel!r} (choose from {', '.join(RELATIONS)})")
+    keep = set(G.nodes)
+    focus_node = None
+    if focus is not None:
+        focus_node = _find_focus(G, focus)
+        keep = neighbourhood(G, focus_node, direction=direction, depth=depth, relations=relations)
+    if levels:
+        wanted = set(levels)
+        keep = {n for n in keep if G.nodes[n].get("level", "unknown") in wanted or n == focus_node}
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, G.nodes[n]) for n in sorted(keep, key=str))
+    rel_ok = set(relations) if relations else None
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if u in keep and v in keep and (rel_ok is None or k in rel_ok):
+            H.add_edge(u, v, key=k, **d)
+    if rel_ok is not None:
+        lost = [n for n in H.nodes if H.degree(n) == 0 and G.degree(n) > 0 and n != focus_node]
+        H.remove_nodes_from(lost)
+    return H
+
+
+def _find_focus(G, ref: str):
+    from polgraph.graph.trace import find_node
+
+    try:
+        node = find_node(G, ref)
+    except NotFoundError:
+        raise
+    except LookupError:
+        node = None
+    if node is None:
+        raise NotFoundError(f"--focus {ref}: no document with that 文号 or title in the graph")
+    return node
+
+
+def hierarchical_layout(G: nx.MultiDiGraph, dx: float | None = None, dy: float = 110.0,
+                        band_gap: float = 170.0) -> tuple[dict, list]:
+    """Positions {node: (x, y)} with one band per level, central on top, and the bands [(level, y0, y1)].
+
+    Within a band nodes are ordered by the mean position of the neighbours already placed above them
+    (one top-down barycentre pass), so implementation chains run roughly vertically; a long band wraps
+    into sub-rows of about 1.6 * sqrt(n) nodes so the picture stays near the screen's proportions.
+    """
+    if dx is None:  # room for an 11-character label when it can be read; tighter when it cannot
+        dx = 190.0 if G.number_of_nodes() <= 300 else 110.0
+    by_level: dict[str, list] = {}
+    for n, d in G.nodes(data=True):
+        by_level.setdefault(d.get("level") or "unknown", []).append(n)
+    per_row = max(8, math.ceil(1.6 * math.sqrt(max(G.number_of_nodes(), 1))))
+    pos: dict = {}
+    order_x: dict = {}
+    bands = []
+    y = 0.0
+    for level in sorted(by_level, key=lambda lv: LEVEL_RANK.get(lv, len(LEVELS))):
+        nodes = by_level[level]
+
+        def barycentre(n):
+            xs = [order_x[m] for m in set(G.successors(n)) | set(G.predecessors(n)) if m in order_x]
+            region = G.nodes[n].get("region") or ""
+            if xs:
+                return (0, sum(xs) / len(xs), region, str(n))
+            return (1, 0.0, region, str(n))
+
+        nodes.sort(key=barycentre)
+        rows = [nodes[i:i + per_row] for i in range(0, len(nodes), per_row)]
+        y0 = y
+        for row in rows:
+            for i, n in enumerate(row):
+                x = (i - (len(row) - 1) / 2) * dx
+                pos[n] = (round(x, 1), round(y, 1))
+                order_x[n] = x
+            y += dy
+        bands.append((level, y0, y - dy))
+        y += band_gap - dy
+    return pos, bands
+
+
+def _doc_key(d: dict, n) -> str:
+    parts = [str(n), d.get("doc_number"), d.get("title"), *(d.get("aliases") or [])]
+    return "|".join(k for k in (search_key(p) for p in parts if p) if k)
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _NodeIds(list):
+    """pyvis keeps node ids in a list and tests membership per node and edge (quadratic at 10,000
+    nodes); a set beside the list keeps the same order and makes the test constant-time."""
+
+    def __init__(self):
+        super().__init__()
+        self._members = set()
+
+    def append(self, item):
+        self._members.add(item)
+        super().append(item)
+
+    def __contains__(self, item):
+        return item in self._members
+
+
+def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
+    """A pyvis Network holding `H`'s nodes and edges with their styles, positions and tooltip data."""
+    from pyvis.network import Network
+
+    in_degree = in_degree if in_degree is not None else {
+        n: len(set(H.predecessors(n))) for n in H.nodes}
+    pos, bands = hierarchical_layout(H)
+    net = Network(directed=True, cdn_resources="in_line")
+    net.node_ids = _NodeIds()
+    order = sorted(H.nodes, key=lambda n: (LEVEL_RANK.get(H.nodes[n].get("level"), 99), str(n)))
+    for n in order:
+        d = H.nodes[n]
+        level = d.get("level") or "unknown"
+        colour = LEVEL_STYLE.get(level, LEVEL_STYLE["unknown"])[0]
+        placeholder = not d.get("in_corpus", False)
+        indeg = in_degree.get(n, 0)
+        label = d.get("label") or d.get("doc_number") or d.get("title") or str(n)
+        style = {
+            "color": ({"background": "#ffffff", "border": colour,
+                       "highlight": {"background": "#fdf2e9", "border": colour}}
+                      if placeholder else
+                      {"background": colour, "border": colour,
+                       "highlight": {"background": colour, "border": "#17202a"}}),
+            "borderWidth": 2 if placeholder else 1,
+            "shapeProperties": {"borderDashes": PLACEHOLDER_DASHES if placeholder else False},
+            "font": {"color": "#566573" if placeholder else "#17202a"},
+        }
+        net.add_node(
+            str(n), label=_short(str(label)), shape="dot", size=round(min(9 + 5 * math.sqrt(indeg), 42), 2),
+            x=pos[n][0], y=pos[n][1], level_name=level, placeholder=placeholder, key=_doc_key(d, n),
+            info={
+                "title": d.get("title"), "doc_number": d.get("doc_number"), "issuer": list(d.get("issuer") or []),
+                "date": d.get("date"), "level": level, "region": d.get("region"), "path": d.get("path"),
+                "in_corpus": not placeholder, "cited_by": indeg, "aliases": list(d.get("aliases") or []),
+                "label": str(label),
+            },
+            **style,
+        )
+    edges = sorted(H.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    pair_seen: dict = {}
+    for i, (u, v, k, d) in enumerate(edges):
+        rel = d.get("relation") or k
+        colour, dashes, width, _ = RELATION_STYLE.get(rel, RELATION_STYLE["CITES"])
+        mentions = list(d.get("mentions") or [])
+        nth = pair_seen.get((u, v), 0)
+        pair_seen[(u, v)] = nth + 1
+        extra = {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.15 * nth}} if nth else {}
+        net.add_edge(
+            str(u), str(v), id=f"e{i}", relation=rel, color={"color": colour, "highlight": colour},
+            dashes=dashes, width=width, arrows="to",
+            info={
+                "relation": rel, "method": d.get("method"), "score": d.get("score"),
+                "flags": list(d.get("flags") or []), "mention_count": len(mentions),
+                "mentions": [{"sentence": m.get("sentence"), "cue": m.get("cue"), "path": m.get("path")}
+                             for m in mentions[:MAX_MENTIONS_SHOWN]],
+            },
+            **extra,
+        )
+    net.options = {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 1},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": H.number_of_nodes() > 800,
+                        "multiselect": True, "navigationButtons": False, "keyboard": False},
+        "nodes": {"font": {"size": 14, "face": FONT_STACK, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+                  "arrowStrikethrough": False, "selectionWidth": 1.5},
+    }
+    return net, bands
+
+
+FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
+              '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif')
+
+
+def script_json(obj) -> str:
+    """JSON that is safe inside a <script> element: no `</script>`, `<!--` or line separators survive."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def asset(name: str) -> str:
+    """A vendored static file or a template part, read from the installed package."""
+    base = files("polgraph.graph")
+    for folder in ("templates", "static"):
+        p = base / folder / name
+        if p.is_file():
+            return p.read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
+
+def fill_template(template: str, values: dict) -> str:
+    """Replace each {{name}} in one pass (inserted text is never scanned again); values go in as given."""
+    def sub(m):
+        return values[m.group(1)]
+
+    return re.sub(r"\{\{([a-z_]+)\}\}", sub, template)
+
+
+def inline_script(code: str) -> str:
+    if re.search(r"</script", code, re.I):
+        raise ValueError("inline script contains </script")
+    return code
+
+
+def page_config() -> dict:
+    """Styles, names and the search table the page's JavaScript needs (the legend is built from this)."""
+    return {
+        "levels": [{"name": lv, "zh": LEVEL_STYLE[lv][1], "colour": LEVEL_STYLE[lv][0]} for lv in LEVELS],
+        "relations": [{"name": r, "zh": RELATION_STYLE[r][3], "colour": RELATION_STYLE[r][0],
+                       "dashes": RELATION_STYLE[r][1], "width": RELATION_STYLE[r][2]} for r in RELATIONS],
+        "search_map": SEARCH_CHAR_MAP,
+        "placeholder_dashes": PLACEHOLDER_DASHES,
+        "font": FONT_STACK,
+    }
+
+
+def render_page(H: nx.MultiDiGraph, title: str | None = None, in_degree: dict | None = None) -> str:
+    """The HTML text for `H` (already filtered); same graph -> same bytes."""
+    net, bands = build_network(H, in_degree=in_degree)
+    n_corpus = sum(1 for _, d in H.nodes(data=True) if d.get("in_corpus"))
+    title = title or f"polgraph — {n_corpus} documents, {H.number_of_nodes() - n_corpus} missing, " \
+                     f"{H.number_of_edges()} citations"
+    data = {
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": net.options,
+        "bands": [{"level": lv, "y0": y0, "y1": y1} for lv, y0, y1 in bands],
+        "config": page_config(),
+        "title": title,
+    }
+    return fill_template(asset("render.html"), {
+        "title": html.escape(title),
+        "css": asset("render.css"),
+        "vis_js": inline_script(asset("vis-network.min.js")),
+        "app_js": inline_script(asset("render.js")),
+        "data_json": script_json(data),
+    })
+
+
+def render_html(G: nx.MultiDiGraph, output, focus: str | None = None, depth: int | None = None,
+                direction: str = "both", levels=None, relations=None, max_nodes: int = 2000,
+                force: bool = False, title: str | None = None) -> dict:
+    """Write the interactive HTML view of `G` to `output`; return {"nodes": n, "edges": m} drawn."""
+    H = select_subgraph(G, focus=focus, depth=depth, direction=direction, levels=levels, relations=relations)
+    if H.number_of_nodes() > max_nodes and not force:
+        hint = "narrow it with --focus REF (and --depth N)" if focus is None else "lower --depth"
+        raise LimitError(f"{H.number_of_nodes()} documents to draw, more than --max-nodes {max_nodes}: "
+                         f"{hint}, --levels or --relations, or pass --force")
+    in_degree = {n: len(set(G.predecessors(n))) for n in H.nodes}
+    text = render_page(H, title=title, in_degree=in_degree)
+    out = Path(output)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise PolgraphError(f"{out}: cannot write ({e.strerror or e})") from None
+    return {"nodes": H.number_of_nodes(), "edges": H.number_of_edges()}
