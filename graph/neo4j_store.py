@@ -30,6 +30,8 @@ NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "ye
                    "in_corpus", "path", "carries", "label")
 RELATIONSHIP_PROPERTIES = ("method", "score", "flags", "cues", "mention_count", "mentions_json")
 DEFAULT_BATCH_SIZE = 5000
+# the driver also speaks http(s):// (the preview Query API), which polgraph does not use
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 # One query per (level, placeholder?) and per relation type, so the planner always sees static labels and
 # uses the Document.id constraint; `SET d += row.props` with nulls removes properties gone from the graph.
@@ -152,12 +154,16 @@ def connect(uri: str, user: str = "neo4j", password: str = "", database: str = "
     import neo4j
     from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
 
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in URI_SCHEMES:
+        raise PolgraphError(f"bad Neo4j URI {uri!r}: use bolt://, neo4j:// or neo4j+s:// (also bolt+s, bolt+ssc, "
+                            f"neo4j+ssc)")
     auth = (user, password) if password else None
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=10,
                                             max_transaction_retry_time=15)
     except (ValueError, ConfigurationError) as e:
-        raise ServiceError(f"bad Neo4j URI {uri!r}: {_reason(e)} (use bolt://, neo4j:// or neo4j+s://)") from None
+        raise PolgraphError(f"bad Neo4j URI {uri!r}: {_reason(e)}") from None
     try:
         driver.verify_connectivity()
     except AuthError as e:

@@ -1,0 +1,219 @@
+"""`polgraph load` against the real Neo4j 5.26 server: counts, idempotence, labels, byte-exact round trips,
+a load killed midway, and one-line errors when the server is down."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import networkx as nx
+import pytest
+
+from conftest import REPO, SAMPLE
+from neo4j_support import (chain_graph, closed_port, empty_db, neo4j_conn, neo4j_driver,  # noqa: F401
+                           polgraph_cli, run_query)
+from polgraph.graph.neo4j_store import (LEVEL_LABELS, load_graph_into_neo4j, node_properties,
+                                        relationship_properties, schema_statements)
+
+pytestmark = pytest.mark.neo4j
+
+NASTY_TITLES = [
+    "关于'单引号'和\"双引号\"的通知",
+    "反斜杠 \\ 与 \\n 不是换行",
+    "反引号 `MATCH (n) DETACH DELETE n` 与 } 花括号 {x}",
+    "第一行\n第二行\r\n第三行",
+    "<script>alert('x')</script> & &amp;",
+    "emoji 🚀 与 NUL 之外的控制字符 \t\u2028",
+    "$rows ${x} :param // 注释 /* */ ;",
+]
+
+
+def _graph_with_titles(titles) -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    G.add_node("国发〔2020〕1号", label="国发〔2020〕1号", title="国务院关于测试的意见", doc_number="国发〔2020〕1号",
+               aliases=["测试意见"], issuer=["国务院"], date="2020-01-02", year=2020, level="central", region=None,
+               in_corpus=True, path="a.txt", carries=[])
+    for i, t in enumerate(titles):
+        nid = f"t:{i:016d}"
+        G.add_node(nid, label=t, title=t, doc_number=None, aliases=[t + "（别名）"], issuer=[t], date=None, year=None,
+                   level="county", region="山西省", in_corpus=i % 2 == 0, path=f"x/{i}.txt" if i % 2 == 0 else None,
+                   carries=[t])
+        G.add_edge(nid, "国发〔2020〕1号", key="IMPLEMENTS", relation="IMPLEMENTS", method="title", score=97.5,
+                   mentions=[{"path": f"x/{i}.txt", "sentence": t, "start": 0, "end": len(t), "cue": "为贯彻落实",
+                              "doc_number": None, "title": t, "cited_issuer": None}], flags=["upward"])
+    return G
+
+
+def _db_graph(driver, conn):
+    nodes = {r["id"]: r for r in run_query(driver, conn, "MATCH (d:Document) RETURN d.id AS id, properties(d) AS p, "
+                                                         "labels(d) AS labels")}
+    rels = run_query(driver, conn, "MATCH (s:Document)-[r]->(t:Document) RETURN s.id AS s, t.id AS t, type(r) AS type, "
+                                   "properties(r) AS p")
+    return nodes, rels
+
+
+def test_schema_file_has_constraint_and_indexes():
+    stmts = schema_statements()
+    assert any("REQUIRE d.id IS UNIQUE" in s for s in stmts)
+    assert any("ON (d.doc_number)" in s for s in stmts) and any("ON (d.title)" in s for s in stmts)
+    assert all("IF NOT EXISTS" in s for s in stmts)
+
+
+def test_load_counts_properties_and_labels(empty_db, neo4j_conn):
+    G = chain_graph(7)
+    counts = load_graph_into_neo4j(G, quiet=True, batch_size=4, **neo4j_conn)
+    assert counts == {"nodes": G.number_of_nodes(), "relationships": G.number_of_edges(),
+                      "db_nodes": G.number_of_nodes(), "db_relationships": G.number_of_edges()}
+    nodes, rels = _db_graph(empty_db, neo4j_conn)
+    assert set(nodes) == set(G.nodes)
+    for n, attrs in G.nodes(data=True):
+        expected = {k: v for k, v in node_properties(n, attrs).items() if v is not None}
+        assert nodes[n]["p"] == expected
+        level_labels = set(nodes[n]["labels"]) & set(LEVEL_LABELS.values())
+        assert level_labels == {LEVEL_LABELS[attrs["level"]]}
+        assert ("Placeholder" in nodes[n]["labels"]) == (not attrs["in_corpus"])
+        assert "Document" in nodes[n]["labels"]
+    got = sorted((r["s"], r["t"], r["type"]) for r in rels)
+    assert got == sorted((u, v, k) for u, v, k in G.edges(keys=True))
+    for r in rels:
+        attrs = G.edges[r["s"], r["t"], r["type"]]
+        assert r["p"] == {k: v for k, v in relationship_properties(attrs).items() if v is not None}
+        assert json.loads(r["p"]["mentions_json"]) == attrs["mentions"]
+        assert r["p"]["mention_count"] == len(attrs["mentions"])
+
+
+def test_second_load_changes_nothing(empty_db, neo4j_conn):
+    G = chain_graph(5)
+    load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+    before = _db_graph(empty_db, neo4j_conn)
+    counts = load_graph_into_neo4j(G, quiet=True, batch_size=3, **neo4j_conn)
+    assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges())
+    after = _db_graph(empty_db, neo4j_conn)
+    assert after[0] == before[0]
+    assert sorted(map(json.dumps, after[1])) == sorted(map(json.dumps, before[1]))
+
+
+def test_reload_updates_level_placeholder_and_removes_stale_properties(empty_db, neo4j_conn):
+    G = chain_graph(1)
+    load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+    ph = next(n for n, d in G.nodes(data=True) if not d["in_corpus"])
+    county = next(n for n, d in G.nodes(data=True) if d["level"] == "county")
+    # the placeholder turns up in the corpus as a provincial document; the county one loses its region
+    G.nodes[ph].update(in_corpus=True, level="provincial", path="found.txt")
+    G.nodes[county]["region"] = None
+    load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+    nodes, _ = _db_graph(empty_db, neo4j_conn)
+    assert set(nodes[ph]["labels"]) == {"Document", "Provincial"}
+    assert nodes[ph]["p"]["path"] == "found.txt"
+    assert "region" not in nodes[county]["p"]
+
+
+def test_titles_round_trip_byte_exactly(empty_db, neo4j_conn):
+    G = _graph_with_titles(NASTY_TITLES)
+    load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+    for i, t in enumerate(NASTY_TITLES):
+        rows = run_query(empty_db, neo4j_conn, "MATCH (d:Document {title: $t}) RETURN d.id AS id, d.title AS title, "
+                                               "d.aliases AS aliases, d.carries AS carries, d.label AS label", t=t)
+        assert rows == [{"id": f"t:{i:016d}", "title": t, "aliases": [t + "（别名）"], "carries": [t], "label": t}]
+        assert rows[0]["title"].encode("utf-8") == t.encode("utf-8")
+        m = run_query(empty_db, neo4j_conn, "MATCH (:Document {id: $id})-[r:IMPLEMENTS]->() RETURN r.mentions_json AS j",
+                      id=f"t:{i:016d}")
+        assert json.loads(m[0]["j"])[0]["sentence"] == t
+
+
+def test_wipe_removes_documents_not_in_the_graph(empty_db, neo4j_conn):
+    load_graph_into_neo4j(chain_graph(3, seed=1), quiet=True, **neo4j_conn)
+    G = chain_graph(2, seed=2)
+    counts = load_graph_into_neo4j(G, quiet=True, wipe=True, **neo4j_conn)
+    assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges())
+
+
+def test_neo4j_scheme_uri_works(empty_db, neo4j_conn):
+    G = chain_graph(2)
+    conn = {**neo4j_conn, "uri": neo4j_conn["uri"].replace("bolt://", "neo4j://")}
+    counts = load_graph_into_neo4j(G, quiet=True, **conn)
+    assert counts["db_nodes"] == G.number_of_nodes()
+
+
+KILLED_LOADER = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from neo4j_support import chain_graph
+from polgraph.graph.neo4j_store import load_graph_into_neo4j
+load_graph_into_neo4j(chain_graph(int(sys.argv[2])), uri=sys.argv[3], database=sys.argv[4], batch_size=int(sys.argv[5]),
+                      quiet=True)
+"""
+
+
+def test_load_killed_midway_then_rerun_is_exact(empty_db, neo4j_conn):
+    n_chains = 400
+    G = chain_graph(n_chains)
+    n_nodes, n_rels = G.number_of_nodes(), G.number_of_edges()
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(REPO / "tests"), str(n_chains),
+                             neo4j_conn["uri"], neo4j_conn["database"], "7"],
+                            env={**os.environ, "PYTHONPATH": str(REPO / "tests")})
+    partial = None
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            n = run_query(empty_db, neo4j_conn, "MATCH (d:Document) RETURN count(d) AS n")[0]["n"]
+            r = run_query(empty_db, neo4j_conn, "MATCH (:Document)-[r]->() RETURN count(r) AS n")[0]["n"]
+            if n == n_nodes and 0 < r < n_rels // 2 or 0 < n < n_nodes // 2:
+                partial = (n, r)
+                break
+            time.sleep(0.05)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert partial is not None, "the loader finished before it could be killed midway"
+    counts = load_graph_into_neo4j(G, quiet=True, batch_size=50, **neo4j_conn)
+    assert (counts["db_nodes"], counts["db_relationships"]) == (n_nodes, n_rels)
+    dup_nodes = run_query(empty_db, neo4j_conn, "MATCH (d:Document) WITH d.id AS id, count(*) AS c WHERE c > 1 "
+                                                "RETURN count(id) AS n")[0]["n"]
+    dup_rels = run_query(empty_db, neo4j_conn, "MATCH (s:Document)-[r]->(t:Document) WITH s, t, type(r) AS ty, "
+                                               "count(*) AS c WHERE c > 1 RETURN count(*) AS n")[0]["n"]
+    assert dup_nodes == 0 and dup_rels == 0
+
+
+def test_sample_loads_with_the_networkx_counts(empty_db, neo4j_conn):
+    from polgraph.graph.io import open_graph
+
+    G = open_graph([str(SAMPLE)], quiet=True)
+    assert G.number_of_nodes() > 0 and G.number_of_edges() > 0
+    first = load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+    assert (first["db_nodes"], first["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges())
+    before = _db_graph(empty_db, neo4j_conn)
+    second = load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+    assert second == first
+    after = _db_graph(empty_db, neo4j_conn)
+    assert after[0] == before[0]
+
+
+def test_cli_load_sample(empty_db, neo4j_conn, tmp_path):
+    r = polgraph_cli("load", str(SAMPLE), "--quiet", "--uri", neo4j_conn["uri"], "--database", neo4j_conn["database"])
+    assert r.returncode == 0, r.stderr
+    from polgraph.graph.io import open_graph
+
+    G = open_graph([str(SAMPLE)], quiet=True)
+    assert (f"database now holds {G.number_of_nodes()} node(s), {G.number_of_edges()} relationship(s)"
+            in r.stderr)
+
+
+@pytest.mark.parametrize("command", ["load", "trace"])
+def test_cli_server_down_is_one_line_exit_4(command):
+    uri = f"bolt://127.0.0.1:{closed_port()}"
+    args = ["load", str(SAMPLE), "--quiet", "--uri", uri] if command == "load" else \
+        ["trace", str(SAMPLE), "国办发〔2015〕33号", "--backend", "neo4j", "--uri", uri]
+    r = polgraph_cli(*args, timeout=120)
+    assert r.returncode == 4, (r.returncode, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert lines == [f"polgraph: cannot reach Neo4j at {uri}: connection refused"], r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_cli_bad_uri_scheme_is_one_line():
+    r = polgraph_cli("trace", str(SAMPLE), "x", "--backend", "neo4j", "--uri", "http://127.0.0.1:7474", timeout=60)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "bad Neo4j URI" in r.stderr
