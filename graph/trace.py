@@ -1,0 +1,266 @@
+"""Implementation chains: who implements a document (down), and what a document rests on (up).
+
+Edges go citing → cited, so "down" (the documents that implement or cite REF) is reverse reachability and
+"up" is forward reachability.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections import deque
+
+import networkx as nx
+
+from polgraph.errors import NotFoundError
+from polgraph.graph.model import LEVEL_RANK, LEVELS
+from polgraph.graph.resolve import normalize_title, title_keys
+
+_NUMBER_SHAPE = re.compile(r"^(?P<code>.+?)\s*[〔\[［【(（﹝〈{<〚]\s*(?P<year>\d{4})\s*年?\s*[〕\]］】)）﹞〉}>〛]"
+                           r"\s*第?\s*(?P<serial>\d+)\s*号?$")
+
+
+def normalize_ref_number(ref: str) -> str | None:
+    """A user's 文号 in any bracket style as the normalised form (国发〔2012〕11号), or None."""
+    try:
+        from polgraph.extract.docnumber import normalize_docnumber
+    except ImportError:
+        normalize_docnumber = None
+    if normalize_docnumber is not None:
+        try:
+            n = normalize_docnumber(ref)
+        except Exception:  # not a number at all: the caller falls back to titles
+            n = None
+        if n:
+            return n
+    m = _NUMBER_SHAPE.match(unicodedata.normalize("NFKC", ref.strip()).replace(" ", ""))
+    if not m:
+        return None
+    return f"{m.group('code')}〔{m.group('year')}〕{int(m.group('serial'))}号"
+
+
+def _describe(G: nx.MultiDiGraph, n: str) -> str:
+    d = G.nodes[n]
+    bits = [n]
+    if d.get("title") and d.get("title") != n:
+        bits.append(d["title"])
+    if d.get("date"):
+        bits.append(d["date"])
+    if not d.get("in_corpus"):
+        bits.append("not in corpus")
+    return " · ".join(bits)
+
+
+def _ambiguous(G, ref: str, cands: list[str]) -> NotFoundError:
+    shown = "; ".join(_describe(G, n) for n in cands[:8])
+    more = f" (and {len(cands) - 8} more)" if len(cands) > 8 else ""
+    return NotFoundError(f"{ref!r} matches {len(cands)} documents: {shown}{more}; give the 文号 or more title words")
+
+
+def find_node(G: nx.MultiDiGraph, ref: str) -> str:
+    """The node a user means by `ref`: a 文号 (any bracket style), an exact title or alias, or title words.
+
+    Raises NotFoundError (listing candidates) when nothing or several documents match.
+    """
+    ref = (ref or "").strip()
+    if not ref:
+        raise NotFoundError("empty reference: give a 文号 or title words")
+    if ref in G:
+        return ref
+    number = normalize_ref_number(ref)
+    if number:
+        if number in G:
+            return number
+        hits = sorted(n for n, d in G.nodes(data=True) if d.get("doc_number") == number)
+        if len(hits) == 1:
+            return hits[0]
+    keys = set(title_keys(ref))
+    if keys:
+        exact = []
+        for n, d in G.nodes(data=True):
+            names = [d.get("title")] + list(d.get("aliases") or []) + list(d.get("carries") or [])
+            if any(keys & set(title_keys(t)) for t in names if t):
+                exact.append(n)
+        exact = _prefer_corpus(G, sorted(exact))
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            raise _ambiguous(G, ref, exact)
+    words = [normalize_title(w) for w in ref.split()]
+    words = [w for w in words if w]
+    if words:
+        hits = []
+        for n, d in G.nodes(data=True):
+            names = [d.get("title"), d.get("doc_number")] + list(d.get("aliases") or [])
+            text = " ".join(normalize_title(t) for t in names if t)
+            if all(w in text for w in words):
+                hits.append(n)
+        hits = _prefer_corpus(G, sorted(hits))
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise _ambiguous(G, ref, hits)
+    raise NotFoundError(f"no document matches {ref!r}" + _suggest(G, ref))
+
+
+def _prefer_corpus(G, nodes: list[str]) -> list[str]:
+    inside = [n for n in nodes if G.nodes[n].get("in_corpus")]
+    return inside if inside else nodes
+
+
+def _suggest(G, ref: str) -> str:
+    from rapidfuzz import fuzz, process
+
+    choices = {n: normalize_title(d.get("title") or d.get("label") or n) for n, d in G.nodes(data=True)}
+    best = process.extract(normalize_title(ref), choices, scorer=fuzz.partial_ratio, limit=3, score_cutoff=60)
+    if not best:
+        return ""
+    return "; closest: " + "; ".join(_describe(G, key) for _, _, key in sorted(best, key=lambda b: (-b[1], b[2])))
+
+
+def reachable(G: nx.MultiDiGraph, node: str, direction: str = "down", depth: int | None = None,
+              relations=None) -> dict[str, int]:
+    """Every node reachable from `node` (down: documents citing it, transitively; up: what it cites) → hops.
+
+    `relations` limits the edges followed; `depth` the hops. `node` itself is not included.
+    """
+    return {n: h for n, (h, _, _) in _bfs(G, node, direction, depth, relations).items()}
+
+
+def _bfs(G, node, direction, depth, relations) -> dict[str, tuple[int, str, str]]:
+    """node → (hops, parent, relation of the edge to the parent), breadth first, ties broken by id."""
+    if direction not in ("down", "up"):
+        raise ValueError(f"direction must be 'down' or 'up', not {direction!r}")
+    rels = set(relations) if relations else None
+    seen: dict[str, tuple[int, str, str]] = {}
+    queue = deque([(node, 0)])
+    visited = {node}
+    while queue:
+        cur, h = queue.popleft()
+        if depth is not None and h >= depth:
+            continue
+        if direction == "down":
+            nbrs = sorted((u, k) for u, _, k in G.in_edges(cur, keys=True))
+        else:
+            nbrs = sorted((v, k) for _, v, k in G.out_edges(cur, keys=True))
+        for nb, rel in nbrs:
+            if rels is not None and rel not in rels:
+                continue
+            if nb in visited:
+                continue
+            visited.add(nb)
+            seen[nb] = (h + 1, cur, rel)
+            queue.append((nb, h + 1))
+    return seen
+
+
+def _days(a: str | None, b: str | None) -> int | None:
+    try:
+        return (_dt.date.fromisoformat(b) - _dt.date.fromisoformat(a)).days
+    except (TypeError, ValueError):
+        return None
+
+
+def _doc(G, n: str) -> dict:
+    d = G.nodes[n]
+    return {"id": n, "label": d.get("label"), "title": d.get("title"), "doc_number": d.get("doc_number"),
+            "level": d.get("level", "unknown"), "region": d.get("region"), "date": d.get("date"),
+            "issuer": list(d.get("issuer") or []), "in_corpus": bool(d.get("in_corpus")), "path": d.get("path")}
+
+
+def trace(G: nx.MultiDiGraph, ref: str, direction: str = "down", depth: int | None = None,
+          relations=None) -> dict:
+    """The implementation chain of REF as a JSON-serialisable dict (same graph and query → same dict).
+
+    down: every document that implements or cites REF, transitively; up: everything REF rests on. Each
+    document has its hops, the document it was reached through (`via`), the relation of that edge and the
+    delay in days from REF's date to its own. `tree` nests documents under `via`; `by_level` groups them by
+    level and region.
+    """
+    root = find_node(G, ref)
+    rels = sorted({r.upper() for r in relations}) if relations else None
+    found = _bfs(G, root, direction, depth, rels)
+    root_doc = _doc(G, root)
+    docs = []
+    for n, (hops, via, rel) in found.items():
+        d = _doc(G, n)
+        d.update(hops=hops, via=via, relation=rel, delay_days=_days(root_doc["date"], d["date"]))
+        docs.append(d)
+    docs.sort(key=lambda d: (d["hops"], LEVEL_RANK.get(d["level"], 99), d["region"] or "", d["date"] or "",
+                             d["id"]))
+    children: dict[str, list[dict]] = {}
+    for d in docs:
+        children.setdefault(d["via"], []).append(d)
+
+    def subtree(n: str) -> list[dict]:
+        return [{"id": d["id"], "relation": d["relation"], "children": subtree(d["id"])}
+                for d in children.get(n, [])]
+
+    by_level: dict[str, dict[str, list[str]]] = {}
+    for lvl in LEVELS:
+        group = [d for d in docs if d["level"] == lvl]
+        if group:
+            regions: dict[str, list[str]] = {}
+            for d in sorted(group, key=lambda d: (d["region"] or "", d["date"] or "", d["id"])):
+                regions.setdefault(d["region"] or "", []).append(d["id"])
+            by_level[lvl] = regions
+    delays = [d["delay_days"] for d in docs if d["delay_days"] is not None]
+    return {"ref": root_doc, "query": ref, "direction": direction, "depth": depth, "relations": rels,
+            "count": len(docs), "documents": docs, "tree": subtree(root), "by_level": by_level,
+            "delay_days": {"min": min(delays), "median": sorted(delays)[len(delays) // 2], "max": max(delays)}
+            if delays else None}
+
+
+_LEVEL_NAMES = {"central": "中央 central", "provincial": "省级 provincial", "municipal": "市级 municipal",
+                "county": "县级 county", "township": "乡镇 township", "unknown": "级别不明 unknown"}
+
+
+def _line(d: dict, down: bool = True) -> str:
+    date = d["date"] or "date ?"
+    delay = ""
+    if d.get("delay_days") is not None:
+        delay = f" ({d['delay_days']:+d} d)"
+        if down and d["delay_days"] < 0:
+            delay = f" ({d['delay_days']:+d} d, before it!)"
+    name = d["doc_number"] or ""
+    title = d["title"] or d["label"] or d["id"]
+    where = d["region"] or ""
+    missing = "" if d["in_corpus"] else "  [not in corpus]"
+    return f"{date}{delay}  {name}{'  ' if name else ''}{title}  [{where + ', ' if where else ''}{d['level']}]{missing}"
+
+
+def format_trace_text(result: dict) -> str:
+    """The trace as text for a policy analyst: the chain as a tree, then the documents by level and region."""
+    ref = result["ref"]
+    down = result["direction"] == "down"
+    head = "Documents implementing or citing" if down else "Documents rested on by"
+    lines = [f"{head}: {ref['doc_number'] or ''} {ref['title'] or ref['label'] or ref['id']}".rstrip(),
+             f"  {ref['level']}{', ' + ref['region'] if ref['region'] else ''}, dated {ref['date'] or 'unknown'}"
+             f"{'' if ref['in_corpus'] else ', not in corpus'}"]
+    if not result["documents"]:
+        lines.append("")
+        lines.append("No document found " + ("citing it." if down else "that it cites."))
+        return "\n".join(lines) + "\n"
+    by_id = {d["id"]: d for d in result["documents"]}
+    summary = f"{result['count']} document(s)"
+    if result.get("delay_days") and down:
+        dd = result["delay_days"]
+        summary += f"; delay after it: min {dd['min']} d, median {dd['median']} d, max {dd['max']} d"
+    lines += [summary, "", "Chain:"]
+
+    def walk(nodes: list[dict], indent: int) -> None:
+        for t in nodes:
+            d = by_id[t["id"]]
+            lines.append("  " * indent + f"└ {t['relation']}  " + _line(d, down))
+            walk(t["children"], indent + 1)
+
+    walk(result["tree"], 1)
+    lines += ["", "By level and region:"]
+    for lvl, regions in result["by_level"].items():
+        n = sum(len(v) for v in regions.values())
+        lines.append(f"  {_LEVEL_NAMES.get(lvl, lvl)}: {n}")
+        for region, ids in regions.items():
+            lines.append(f"    {region or 'region unknown'}: {len(ids)}")
+            for i in ids:
+                lines.append(f"      {_line(by_id[i], down)}")
+    return "\n".join(lines) + "\n"
