@@ -74,6 +74,7 @@ def _is_common_cjk(ch: str) -> bool:
     return (0x4E00 <= o <= 0x9FFF      # CJK unified ideographs
             or 0x3000 <= o <= 0x303F   # CJK symbols and punctuation 、。《》〔〕
             or 0xFF00 <= o <= 0xFFEF   # full-width forms （），：０-９
+            or 0xFE30 <= o <= 0xFE6F   # vertical and small forms ︵ ﹝
             or 0x2000 <= o <= 0x206F   # general punctuation “”‘’…—
             or 0x3400 <= o <= 0x4DBF   # extension A (old place names)
             or 0x2460 <= o <= 0x24FF   # enclosed numbers ①
@@ -131,7 +132,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             text = payload.decode(codec)
         except UnicodeDecodeError:
             continue
-        if name != "utf-8" and not _looks_like_cjk_text(text, gb_frequency=name == "gb18030"):
+        if name in ("gb18030", "utf-16") and not _looks_like_cjk_text(text, gb_frequency=name == "gb18030"):
             continue
         _check_controls(text)
         if "\r" in text:
