@@ -20,7 +20,7 @@ _FUZZY_PROBES = 8
 _FUZZY_CANDIDATES = 12
 
 _DROP = re.compile(r"[\s《》〈〉<>「」『』“”\"'‘’·•.,，、。:：;；!！?？\u3000_\-—–]+")
-_WRAPPER = re.compile(r"^(?P<head>.*?)(?:关于)?(?:印发|转发|批转|颁发|发布)(?P<inner>.+?)的(?:通知|通告|决定|函)$")
+_WRAPPER = re.compile(r"^(?P<head>.*?)(?:关于)?(?:印发|转发|批转|颁发)(?P<inner>.{4,}?)的(?:通知|通告|决定|函)$")
 _YEARISH = re.compile(r"\d+")
 _PLACE = re.compile(r"^(.{2,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))")
 
