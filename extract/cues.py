@@ -1,0 +1,179 @@
+"""Cue phrases -> the relation of a citation (data/cues.tsv; GUIDELINES "relation").
+
+The verb in the clause before a mention decides (按照《X》精神 is BASED_ON); a phrase after the mention
+(《X》同时废止) can decide instead. The clause is bounded: clause punctuation, a sentence end, a hard
+line break or MAX_WINDOW characters, whichever comes first; bracketed parts (other titles, numbers in
+parentheses) are skipped over, so every title of a list `根据《A》和《B》` sees the same 根据.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+
+MAX_WINDOW = 120        # characters looked back from a mention for its cue
+MAX_POST_WINDOW = 1500  # characters looked ahead to the end of the sentence for a post-cue
+CLAUSE_END = set("，,；;。！？!?：:")
+SENTENCE_END = set("。！？!?；;")
+_CLOSERS = {"》": "《", "）": "（", ")": "(", "〕": "〔", "]": "[", "】": "【", "〉": "〈", ">": "<", "”": "“"}
+
+RELATIONS = ("IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "CITES")
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: str
+    relation: str   # a RELATIONS value, or FUTURE (to be drafted: not a citation) or NONE (no relation)
+    position: str   # pre | post
+
+
+@functools.lru_cache(maxsize=1)
+def load_cues() -> tuple[tuple[Cue, ...], tuple[Cue, ...]]:
+    """The (pre, post) cue tables from data/cues.tsv, longest phrase first."""
+    pre, post = [], []
+    text = files("polgraph.data").joinpath("cues.tsv").read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 3 or parts[2] not in ("pre", "next", "post"):
+            raise ValueError(f"data/cues.tsv line {n}: expected phrase<TAB>relation<TAB>pre|next|post")
+        cue = Cue(parts[0], parts[1], parts[2])
+        (post if cue.position == "post" else pre).append(cue)
+    key = lambda c: -len(c.phrase)  # noqa: E731
+    return tuple(sorted(pre, key=key)), tuple(sorted(post, key=key))
+
+
+@functools.lru_cache(maxsize=1)
+def _pre_regex():
+    pre, _ = load_cues()
+    by_phrase = {c.phrase: c for c in pre}
+    # Search the reversed window so that the match nearest the mention comes first, longest first.
+    alts = sorted((p[::-1] for p in by_phrase), key=lambda s: -len(s))
+    return re.compile("|".join(map(re.escape, alts))), by_phrase
+
+
+def _hard_break(text: str, i: int) -> bool:
+    """Is the newline at text[i] a paragraph end (not a PDF line wrap inside a sentence)?"""
+    j = i - 1
+    while j >= 0 and text[j] in " \t\u3000\r":
+        j -= 1
+    if j < 0 or text[j] in "。！？；：:;!?\n":
+        return True
+    k = i + 1
+    if k < len(text) and text[k] in " \t\u3000\n":
+        return True
+    return False
+
+
+_CONTINUES_LIST = ("以及", "及", "和", "与", "并", "或")
+
+
+def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
+    """The clause before text[start], bracketed parts dropped (each replaced by a space), newest last.
+
+    `limit` counts the characters kept; a clause that opens with 以及/和 (`参照…，以及《X》`) continues the
+    enumeration of the clause before it, so the search goes on past that comma.
+    """
+    out = []
+    i = start - 1
+    stop = max(0, start - 4 * limit)
+    kept = 0
+    while i >= stop and kept < limit:
+        ch = text[i]
+        if ch in CLAUSE_END:
+            head = "".join(reversed(out)).lstrip()
+            if ch in "，," and head.startswith(_CONTINUES_LIST):
+                out.append(" ")
+                i -= 1
+                continue
+            break
+        if ch == "\n" and _hard_break(text, i):
+            break
+        if ch in _CLOSERS:
+            opener = _CLOSERS[ch]
+            j = text.rfind(opener, stop, i)
+            if j >= 0 and "\n\n" not in text[j:i] and "。" not in text[j:i]:
+                out.append(" ")
+                i = j - 1
+                continue
+        if ch != "\n":
+            out.append(ch)
+            kept += 1
+        i -= 1
+    return "".join(reversed(out))
+
+
+_DATED = re.compile(r"^\s*(?:(?:19|20)\d\d|[一二][〇○零0一二三四五六七八九]{3})\s*年")
+_ADJACENT_GAP = re.compile(r"^[\s了、和及与]*$")
+
+
+def find_pre_cue(clause: str) -> Cue | None:
+    """The cue nearest to the end of `clause` (the longest one where several end at the same place).
+
+    A `next` cue counts only right before the mention; 根据 followed by a date opens a history clause
+    (根据1997年…《决定》修正的), not this document's basis, and is passed over.
+    """
+    rx, by_phrase = _pre_regex()
+    for m in rx.finditer(clause[::-1]):
+        cue = by_phrase[m.group(0)[::-1]]
+        after = clause[len(clause) - m.start():]
+        if cue.position == "next" and not _ADJACENT_GAP.match(after):
+            continue
+        if cue.relation == "BASED_ON" and _DATED.match(after):
+            continue
+        return cue
+    return None
+
+
+_SENTENCE_STOP = re.compile(r"[。！？!?；;\n]")
+
+
+def sentence_end(text: str, end: int, limit: int = MAX_POST_WINDOW) -> int:
+    """Where the sentence holding text[end] ends: at 。！？； or a hard line break (not at a PDF wrap)."""
+    stop = min(len(text), end + limit)
+    pos = end
+    while True:
+        m = _SENTENCE_STOP.search(text, pos, stop)
+        if m is None:
+            return stop
+        i = m.start()
+        if text[i] != "\n" or _hard_break(text, i):
+            return i
+        pos = i + 1
+
+
+def sentence_after(text: str, end: int, limit: int = MAX_POST_WINDOW) -> str:
+    """Text from `end` to the end of its sentence, line breaks removed."""
+    return text[end:sentence_end(text, end, limit)].replace("\n", "")
+
+
+_AFTER_MENTION = re.compile(r"^\s*(?:[（(][^（()）]{0,60}[)）])?\s*")
+_LIST_JOINERS = ("，", ",", "、", "和", "及", "以及", "与", "等")
+
+
+def find_post_cue(text: str, end: int) -> tuple[Cue | None, bool]:
+    """(cue, adjacent) after the mention ending at `end`: 《X》（…）同时废止 / 《X》精神 (adjacent), or a
+    repeal at the end of the sentence when the mention heads a list item (《A》，《B》同时废止)."""
+    _, post = load_cues()
+    tail = sentence_after(text, end)
+    m = _AFTER_MENTION.match(tail)
+    rest = tail[m.end():] if m else tail
+    for cue in post:
+        if rest.startswith(cue.phrase):
+            return cue, True
+    if rest.startswith(_LIST_JOINERS):
+        stripped = tail.rstrip()
+        for cue in post:
+            if cue.relation == "REPEALS" and stripped.endswith(cue.phrase):
+                return cue, False
+    return None, False
+
+
+def describes_history(text: str, end: int) -> bool:
+    """《X》修正的 / 修改的 / 发布的…: the mention names an earlier instrument in a history clause."""
+    tail = text[end:end + 24]
+    m = _AFTER_MENTION.match(tail)
+    rest = tail[m.end():] if m else tail
+    return rest.startswith(("修正", "修改", "修订", "第一次修正", "第二次修正", "第一次修改", "第二次修改"))

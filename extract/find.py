@@ -1,0 +1,304 @@
+"""Citations of one document: 文号 and 《title》 mentions merged, filtered, given a relation and evidence.
+
+`extract_text` is the entry point (the pipeline calls it per document). The work is anchored on the
+numbers (docnumber.find_docnumbers) and the 《》 spans (titles.find_titles); everything else looks only
+at a bounded window around an anchor, so a text without anchors costs two C-level scans.
+
+Mentions become citations by these rules (GUIDELINES "citations"):
+  - 《X》（国办发〔2015〕33号） is one mention of one document; in 《A》、《B》(国发〔2012〕11号) the number
+    belongs to B only; 33号、34号 are two documents;
+  - a number that "issued" a title later in the same clause (法〔1998〕86号通知印发了《X》,
+    京政发〔1985〕167号文件发布…的《X》) is X's number;
+  - `标题 文号：沪科合〔2005〕第11号` list lines cite the title and the number together;
+  - not cited: the document itself (own number, own title, what it carries, their 以下简称 abbreviations),
+    its attachments (附件1《…》), forms, periodicals and speeches (data/title_kinds.tsv), titles to be
+    drafted (研究制定《…》), abbreviations introduced by （以下简称《Y》） (they are mentions of X);
+  - one citation per distinct document (same number, or same title without a conflicting number), in order
+    of first mention; its relation is that of its first mention; every mention is kept in `mentions`.
+"""
+from __future__ import annotations
+
+import re
+
+from polgraph.extract.cues import (RELATIONS, clause_before, find_post_cue, find_pre_cue, load_cues,
+                                   sentence_end, _hard_break, SENTENCE_END)
+from polgraph.extract.docnumber import find_docnumbers, normalize_docnumber
+from polgraph.extract.metadata import extract_metadata, looks_like_organ
+from polgraph.extract.titles import find_titles, is_document_title, title_key
+
+MAX_SENTENCE = 300
+_NUMBER_AFTER_TITLE = re.compile(r"[ \t\u3000\n]{0,2}[（(]?[ \t\u3000]{0,2}$")
+_VEHICLE_AFTER = re.compile(r"[ \t\u3000]*(?:号)?(?:文件|通知|文|令)?[ \t\u3000]*(?:发布|印发|颁布|公布)(?:了|的)?")
+_LIST_LABEL = re.compile(r"(?:文号|发文字号|字号)[ \t\u3000]*[：:][ \t\u3000]*$")
+_LIST_ITEM_HEAD = re.compile(r"^[ \t\u3000]*(?:[0-9０-９]{1,3}[.、．)）]|[（(][0-9一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?[ \t\u3000]*")
+_ATTACHMENT = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[：:．.、]?\s*$")
+_ALIAS_BEFORE = re.compile(r"以下简称[ \t\u3000]*$")
+_ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff、 \u3000]{2,40}$")
+_ISSUER_LEAD = re.compile(r"^(?:[年月日号和及与并、的在由经以为对从将据]|以来|其中|同时|先后|分别)+")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    i = start - 1
+    lo = max(0, start - MAX_SENTENCE)
+    while i >= lo:
+        ch = text[i]
+        if ch in SENTENCE_END or (ch == "\n" and _hard_break(text, i)):
+            break
+        i -= 1
+    head = text[i + 1:start]
+    stop = sentence_end(text, end, MAX_SENTENCE)
+    j = stop + 1 if stop < len(text) and text[stop] in SENTENCE_END else stop
+    return (head + text[start:j]).replace("\n", "").strip()
+
+
+def _cited_issuer(text: str, start: int) -> str | None:
+    """The organ written right before a 《title》: 山西省人力资源和社会保障厅《关于…》."""
+    m = _ISSUER_CHARS.search(text, max(0, start - 40), start)
+    if not m:
+        return None
+    cand = m.group(0)
+    pre, _ = load_cues()
+    cut = 0
+    for cue in pre:
+        k = cand.rfind(cue.phrase)
+        if k >= 0:
+            cut = max(cut, k + len(cue.phrase))
+    cand = _ISSUER_LEAD.sub("", cand[cut:].strip())
+    cand = cand.strip("、 \u3000")
+    if cand and looks_like_organ(cand.split("、")[-1]) and not cand.endswith("的"):
+        return cand
+    return None
+
+
+class _Mention:
+    __slots__ = ("start", "end", "cue_at", "post_at", "title", "number", "skip")
+
+    def __init__(self, start, end, cue_at, post_at, title=None, number=None):
+        self.start, self.end = start, end          # the cited span
+        self.cue_at, self.post_at = cue_at, post_at  # where the cue search looks back from / ahead from
+        self.title, self.number = title, number    # str | None, NumberMatch | None
+        self.skip = False
+
+
+def _mentions(text: str, numbers, titles) -> list[_Mention]:
+    """Number and title anchors paired into mentions, in text order."""
+    used = set()
+    out = []
+    by_start = {n.start: i for i, n in enumerate(numbers)}
+    starts = [n.start for n in numbers]
+    ni = 0
+    for t in titles:
+        # the number written right after the title: 《X》（国办发〔2015〕33号） or 《X》国发〔2012〕11号
+        while ni < len(numbers) and numbers[ni].start < t.end:
+            ni += 1
+        number = None
+        if ni < len(numbers) and numbers[ni].start - t.end <= 4 and ni not in used:
+            gap = text[t.end:numbers[ni].start]
+            if _NUMBER_AFTER_TITLE.match(gap):
+                number = numbers[ni]
+                used.add(ni)
+        end = t.end
+        if number is not None:
+            end = number.end
+            if end < len(text) and text[end] in "）)":
+                end += 1
+        out.append(_Mention(t.start, end, t.start, t.end, t.title, number))
+    titles_by_start = [m for m in out]
+    # a number that issued a title later in its clause: 法〔1998〕86号通知印发了《X》
+    for i, n in enumerate(numbers):
+        if i in used:
+            continue
+        if _VEHICLE_AFTER.match(text, n.end):
+            for m in titles_by_start:
+                if m.start <= n.end or m.number is not None:
+                    continue
+                between = text[n.end:m.start]
+                if len(between) > 160 or re.search(r"[，,；;。！？]", between):
+                    break
+                m.number = n
+                m.start = n.start
+                used.add(i)
+                break
+    # list lines: `1.上海市…管理办法（试行） 文号：沪科合〔2005〕第11号`
+    for i, n in enumerate(numbers):
+        if i in used:
+            continue
+        line_start = text.rfind("\n", 0, n.start) + 1
+        before = text[line_start:n.start]
+        lm = _LIST_LABEL.search(before)
+        if lm:
+            head = before[:lm.start()]
+            head = head[_LIST_ITEM_HEAD.match(head).end():].strip(" \t\u3000，,；;")
+            if 4 <= len(head) <= 120 and "《" not in head and "。" not in head:
+                out.append(_Mention(line_start, n.end, line_start, n.end, head, n))
+                used.add(i)
+    for i, n in enumerate(numbers):
+        if i not in used:
+            out.append(_Mention(n.start, n.end, n.start, n.end, None, n))
+    del by_start, starts
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def _relation(text: str, m: _Mention):
+    """(relation, cue text) of a mention, or (None, cue) when the title is still to be drafted."""
+    clause = clause_before(text, m.cue_at)
+    pre = find_pre_cue(clause)
+    post, adjacent = find_post_cue(text, m.post_at)
+    if post is not None and adjacent and post.relation in ("REPEALS", "AMENDS", "FORWARDS"):
+        return post.relation, post.phrase
+    if pre is not None:
+        if pre.relation == "FUTURE":
+            return None, pre.phrase
+        if pre.relation in RELATIONS:
+            return pre.relation, pre.phrase
+        return "CITES", pre.phrase
+    if post is not None and post.relation in RELATIONS:
+        return post.relation, post.phrase
+    return "CITES", None
+
+
+def _levels():
+    try:
+        from polgraph.extract.levels import level_of_agency, level_of_issuer
+    except ImportError:
+        return None, None
+    return level_of_agency, level_of_issuer
+
+
+def _cited_level(number, issuer, title, levels) -> str:
+    level_of_agency, level_of_issuer = levels
+    if level_of_agency is None:
+        return "unknown"
+    if number is not None and not number.number.anonymised:
+        lvl, _ = level_of_agency(number.number.agency)
+        if lvl != "unknown":
+            return lvl
+    for name in (issuer, (title or "").split("关于")[0] if title and "关于" in title else None):
+        if name:
+            lvl, _ = level_of_issuer(name)
+            if lvl != "unknown":
+                return lvl
+    return "unknown"
+
+
+def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
+    """The citations of `text` (see the module docstring); `own` is extract_metadata's result."""
+    own_number = own.get("doc_number")
+    own_keys = own.get("own_keys") or set()
+    own_match = own.get("own_number_match")
+    t_start, t_end = own.get("title_span") or (-1, -1)
+    aliases: dict[str, str] = {}   # abbreviation key -> key of the full title
+    groups: list[dict] = []
+    by_number: dict[str, dict] = {}
+    by_title: dict[str, dict] = {}
+    levels = _levels()
+
+    for m in _mentions(text, numbers, titles):
+        tkey = title_key(m.title) if m.title else None
+        norm = m.number.number.normalized if m.number is not None else None
+        if own_match is not None and m.number is own_match:
+            continue
+        if norm is not None and own_number is not None and norm == own_number:
+            if tkey is None or tkey in own_keys:
+                continue
+        if t_start >= 0 and t_start <= m.start and m.end <= t_end:
+            continue  # inside the document's own heading
+        before = text[max(0, m.start - 12):m.start]
+        if tkey is not None:
+            if _ALIAS_BEFORE.search(before):
+                # （以下简称《Y》）: Y abbreviates the title just before it
+                prev = text.rfind("》", 0, m.start)
+                if prev >= 0:
+                    full = next((x for x in reversed(titles) if x.end == prev + 1), None)
+                    if full is not None:
+                        aliases[tkey] = title_key(full.title)
+                continue
+            tkey = aliases.get(tkey, tkey)
+            if tkey in own_keys and (norm is None or norm == own_number):
+                continue
+            if m.number is None:
+                if _ATTACHMENT.search(before):
+                    continue
+                if not is_document_title(m.title) and tkey not in by_title:
+                    continue
+        relation, cue = _relation(text, m)
+        if relation is None:
+            continue  # to be drafted
+        issuer = _cited_issuer(text, m.start) if m.title is not None else None
+        if issuer is None and m.number is not None and m.title is not None and m.start == m.number.start:
+            issuer = None
+        mention = {"start": m.start, "end": m.end, "sentence": _sentence(text, m.start, m.end),
+                   "cue": cue, "relation": relation}
+        group = None
+        if norm is not None:
+            group = by_number.get(norm)
+        if group is None and tkey is not None:
+            g = by_title.get(tkey)
+            if g is not None and (norm is None or g["doc_number"] is None or g["doc_number"] == norm):
+                group = g
+        if group is None:
+            group = {"doc_number": norm, "doc_number_raw": m.number.number.raw if m.number else None,
+                     "title": m.title if tkey is None or tkey not in aliases.values() else m.title,
+                     "cited_issuer": issuer, "cited_level": "unknown", "relation": relation, "cue": cue,
+                     "start": m.start, "end": m.end, "sentence": mention["sentence"],
+                     "anonymised": bool(m.number and m.number.number.anonymised), "mentions": []}
+            groups.append(group)
+        else:
+            if group["doc_number"] is None and norm is not None:
+                group["doc_number"], group["doc_number_raw"] = norm, m.number.number.raw
+                group["anonymised"] = bool(m.number.number.anonymised)
+            if group["title"] is None and m.title is not None:
+                group["title"] = m.title
+            if group["cited_issuer"] is None and issuer:
+                group["cited_issuer"] = issuer
+        group["mentions"].append(mention)
+        if norm is not None:
+            by_number.setdefault(norm, group)
+        if tkey is not None:
+            by_title.setdefault(tkey, group)
+    for g in groups:
+        g["cited_level"] = _cited_level(_first_number(numbers, g), g["cited_issuer"], g["title"], levels)
+    return groups
+
+
+def _first_number(numbers, group):
+    if group["doc_number"] is None:
+        return None
+    return next((n for n in numbers if n.number.normalized == group["doc_number"]), None)
+
+
+def extract_text(text: str, path: str | None = None, overrides: dict | None = None) -> dict:
+    """The extraction record of one document (schema: extract/__init__.py).
+
+    `overrides` (from .jsonl input: id, title, doc_number, issuer, date) replace the extracted own fields;
+    an overriding doc_number is also never reported as a citation.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    numbers = find_docnumbers(text)
+    titles = find_titles(text)
+    own = extract_metadata(text, numbers)
+    overrides = overrides or {}
+    if overrides.get("doc_number"):
+        own["doc_number"] = normalize_docnumber(str(overrides["doc_number"])) or str(overrides["doc_number"])
+    if overrides.get("title"):
+        own["title"] = str(overrides["title"])
+        own["own_keys"] = set(own["own_keys"]) | {title_key(own["title"])}
+    citations = find_citations(text, numbers, titles, own)
+    issuer = overrides.get("issuer", own["issuer"])
+    if isinstance(issuer, str):
+        issuer = [p for p in re.split(r"[、,，;；\s]+", issuer) if p]
+    record = {
+        "path": path,
+        "id": overrides.get("id"),
+        "title": own["title"],
+        "doc_number": own["doc_number"],
+        "issuer": list(issuer or []),
+        "date": overrides.get("date", own["date"]),
+        "level": own["level"],
+        "region": own["region"],
+        "carries": own["carries"],
+        "citations": citations,
+    }
+    return record

@@ -1,0 +1,404 @@
+"""The document's own metadata: title, 发文字号, issuer(s), date, level, carried instrument(s).
+
+Where each field is read from, first hit wins (GUIDELINES "own"):
+  title       【标题】; a markdown heading; the first heading line(s) of the text (joined while the title is
+              unfinished, metadata label lines skipped, a `(国办发〔2015〕33号)` prefix removed); the
+              attachment file name at the end (`…关于印发…的通知.pdf`); a self-introduction
+              (`编制了《X》（以下简称…）`).
+  doc_number  【字号】/发文字号：/文号： at a line start; the title prefix; a number alone on a header line; a
+              number written right after the title. Never a number after a cue or after 》.
+  issuer      【制定机关】; the signature block before the date; the title head before 关于/转发/印发/对.
+  date        【公布日期】/成文日期：; the latest adoption date of a law's history header; the signature date.
+  level       the issuer; else the own number's 机关代字; else a place in the title; else 我县/本市/全省.
+"""
+from __future__ import annotations
+
+import re
+
+from polgraph.extract.titles import clean_title, title_key, title_verdict
+
+HEADER_LINES = 16
+HEADER_CHARS = 1200
+
+_LABEL_LINE = re.compile(
+    r"^\s*[•·]?\s*(?:索引号|主题分类|发布机构|发文机关|成文日期|发布日期|公布日期|文号|发文字号|文件登记号|有效性|"
+    r"日期|来源|浏览次数|字体|分享|打印|关闭|生效日期|施行日期|效力级别|时效性|信息来源|主题词|分类)\s*[：:]")
+_FIELD = {
+    "title": re.compile(r"【标题】\s*([^\n【•]{2,200})"),
+    "number": re.compile(r"(?:【(?:字号|文号|发文字号)】|^\s*(?:发文字号|文号|字号)\s*[：:])\s*([^\n【•]{2,60})", re.M),
+    "issuer": re.compile(r"(?:【(?:制定机关|发文机关|发布机关)】|^\s*(?:发文机关|制定机关)\s*[：:])\s*([^\n【•]{2,120})",
+                         re.M),
+    "date": re.compile(r"(?:【(?:公布日期|发布日期|成文日期)】|^\s*(?:成文日期|发文日期)\s*[：:])\s*"
+                       r"((?:19|20)\d\d)[.\-/年]\s*(\d{1,2})[.\-/月]\s*(\d{1,2})", re.M),
+}
+_FIELD_LINE = re.compile(r"^[•·\s]*【(?:标题|字号|文号|发文字号|制定机关|发文机关|发布机关|公布日期|发布日期|成文日期|施行日期|"
+                         r"效力等级|时效性|主题分类)】")
+_NUMBER_PREFIX = re.compile(r"^\s*[（(]([^（()）\n]{3,40}号)[)）]\s*")
+_FILENAME_TITLE = re.compile(r"^\s*(.{6,120}?(?:关于|通知|意见|决定|办法|方案|规定).*?)\.(?:pdf|docx?|wps|ofd|txt)\s*$",
+                             re.M | re.I)
+_SELF_INTRO = re.compile(
+    r"(?:([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|会|府|署|行|室))(?:组织)?)?"
+    r"(?:编制|制定|起草|修订|编写)了?《([^《》\n]{2,120})》[（(]以下简称")
+_ALIAS = re.compile(r"《([^《》\n]{2,150})》[（(]以下简称[“\"《]?([^）)”\"》\n]{1,30})[”\"》]?[）)]")
+_CARRY_IN_TITLE = re.compile(r"关于(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定)$")
+_CARRY_IN_BODY = re.compile(
+    r"(?:现将|将)《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》(?:[（(][^（()）]{0,40}[)）])?"
+    r"(?:等[^，。\n]{0,10})?(?:印发|批转|转发|发布|颁布)给")
+_CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?已经[^。\n]{0,60}[，,]\s*现(?:予)?(?:以)?(?:印发|发布|颁布)")
+_TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
+_ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部", "厅", "局", "委", "院", "署", "会", "办",
+              "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
+              "中心", "小组", "课题组", "协会", "联合会")
+_DATE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CN_DATE_RE = re.compile(r"([一二][〇○零O0一二三四五六七八九]{3})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+_SIGNATURE_DATE = re.compile(
+    r"^[ \t\u3000]*(?P<organ>[^\n。，,；;：:]{0,60}?)[ \t\u3000]*"
+    r"(?P<date>(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[一二][〇○零O0一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"
+    r"[ \t\u3000]*(?P<printed>印发|发布|印)?[ \t\u3000]*$", re.M)
+_SELF_LEVEL = re.compile(r"(?:我|本|全)(省|市|州|盟|县|旗|区|镇|乡)")
+_SELF_LEVEL_MAP = {"省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal", "县": "county",
+                   "旗": "county", "镇": "township", "乡": "township"}
+_MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+
+
+def _cn_number(s: str) -> int:
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        return (_CN_DIGIT.get(head, 1) if head else 1) * 10 + (_CN_DIGIT.get(tail, 0) if tail else 0)
+    n = 0
+    for ch in s:
+        n = n * 10 + _CN_DIGIT.get(ch, 0)
+    return n
+
+
+def parse_date(s: str) -> str | None:
+    """`2022年6月20日`, `二〇〇四年六月二十六日`, `2022.06.20`, `2016-12-28` -> ISO date, else None."""
+    m = _DATE_RE.search(s)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _CN_DATE_RE.search(s)
+        if m:
+            y, mo, d = _cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3))
+        else:
+            m = re.search(r"((?:19|20)\d\d)[.\-/](\d{1,2})[.\-/](\d{1,2})", s)
+            if not m:
+                return None
+            y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def looks_like_organ(name: str) -> bool:
+    name = name.strip()
+    return 2 <= len(name) <= 40 and name.endswith(_ORGAN_END) and not re.search(r"[，。；：“”\d]", name)
+
+
+def split_issuers(head: str) -> list[str]:
+    """`最高人民法院、最高人民检察院` / `中共中央 国务院` -> the organs."""
+    parts = [p.strip() for p in re.split(r"[、，,\s\u3000]+|(?<=[院部委局厅府])和", head) if p.strip()]
+    return [p for p in parts if looks_like_organ(p)]
+
+
+# ---------------------------------------------------------------------------------------------- lines
+
+def _lines(text: str, limit_chars: int = HEADER_CHARS, limit_lines: int = HEADER_LINES):
+    """(start, line) of the first non-empty lines (markdown heading marks and HTML comments kept)."""
+    out, pos = [], 0
+    while pos < len(text) and pos < limit_chars and len(out) < limit_lines:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = len(text)
+        line = text[pos:nl]
+        if line.strip():
+            out.append((pos, line))
+        pos = nl + 1
+    return out
+
+
+def _blank_between(text: str, a: int, b: int) -> bool:
+    return "\n\n" in text[a:b].replace(" ", "").replace("\u3000", "").replace("\t", "")
+
+
+def _title_finished(title: str) -> bool:
+    return title_verdict(title) == "cite" or title.endswith(("答复", "的复函", "的函", "对策", "对策建议", "论文"))
+
+
+def _plausible_title(line: str) -> bool:
+    s = line.strip()
+    if not (2 <= len(s) <= 120) or s.endswith(("：", ":", "。", "，", ",", "；")):
+        return False
+    if "。" in s[:-1] or s.count("，") + s.count(",") > 2:
+        return False
+    if len(s) > 60 and ("，" in s or "," in s):
+        return False
+    return True
+
+
+def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
+    """(title, start, end, number_prefix_raw) of the document's own heading; start/end cover the
+    heading text (the last line's end), or -1 when the title is not a heading of the text."""
+    m = _FIELD["title"].search(text, 0, HEADER_CHARS * 2)
+    if m:
+        return m.group(1).strip(), m.start(1), m.end(1), None
+    number_spans = {(n.start, n.end) for n in numbers}
+    lines = _lines(text)
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        s = line.strip()
+        if s.startswith("#"):
+            return s.lstrip("#").strip() or None, start, start + len(line), None
+        if _LABEL_LINE.match(s) or s.startswith("<!--") or _is_number_line(text, start, line, number_spans):
+            i += 1
+            continue
+        if s.startswith(("文章属性", "扫一扫")) or _FIELD_LINE.match(s):
+            i += 1
+            continue
+        break
+    if i >= len(lines):
+        return None, -1, -1, None
+    start, line = lines[i]
+    s = line.strip()
+    prefix = None
+    pm = _NUMBER_PREFIX.match(s)
+    if pm and any(n.start >= start and n.end <= start + len(line) for n in numbers):
+        prefix = pm.group(1)
+        s = s[pm.end():]
+    if not _plausible_title(s):
+        return None, -1, -1, prefix
+    title, end = s, start + len(line)
+    joined, jend = title, end
+    j = i + 1
+    # a heading wrapped over lines (国务院关于印发 / 《国务院工作规则》的通知): join while unfinished,
+    # and keep the join only when it ends as a title does
+    while not _title_finished(joined) and j < len(lines) and len(joined) < 80 and j <= i + 3:
+        nstart, nline = lines[j]
+        ns = nline.strip()
+        if (_blank_between(text, jend, nstart) or len(ns) > 40 or not _plausible_title(ns)
+                or re.search(r"[，,。；;：:]", ns)
+                or _is_number_line(text, nstart, nline, number_spans) or _LABEL_LINE.match(ns)):
+            break
+        joined += ns
+        jend = nstart + len(nline)
+        j += 1
+    if joined != title and _title_finished(joined):
+        title, end = joined, jend
+    return clean_title(title), start, end, prefix
+
+
+def _is_number_line(text, start, line, number_spans) -> bool:
+    s = line.strip(" \t\u3000()（）[]【】")
+    if not s:
+        return False
+    lo = start + line.find(s)
+    return any(a == lo and b == lo + len(s) for a, b in number_spans) or (
+        len(s) <= 30 and s.endswith("号") and any(lo <= a and b <= lo + len(s) for a, b in number_spans))
+
+
+def own_number(text: str, numbers, title: str | None, title_start: int, title_end: int, prefix: str | None):
+    """The NumberMatch that is the document's own 发文字号, or None."""
+    m = _FIELD["number"].search(text, 0, HEADER_CHARS * 2)
+    if m:
+        for n in numbers:
+            if m.start(1) <= n.start < m.end(1):
+                return n
+    head_end = min(len(text), max(HEADER_CHARS, title_end + 200))
+    number_spans = {(n.start, n.end) for n in numbers}
+    for n in numbers:
+        if n.start >= head_end:
+            break
+        if prefix is not None and title_start >= 0 and title_start <= n.start < title_start + len(prefix) + 4:
+            return n
+        line_start = text.rfind("\n", 0, n.start) + 1
+        line_end = text.find("\n", n.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if _is_number_line(text, line_start, text[line_start:line_end], number_spans):
+            return n
+        if title and title_end >= 0:
+            # the title written again right before the number: `…的实施意见国办发〔2015〕33号各省…`
+            before = text[max(0, n.start - len(title) - 2):n.start]
+            if title_key(before.strip()[-len(title):]) == title_key(title) and not before.rstrip().endswith("》"):
+                return n
+    return None
+
+
+def _signature(text: str):
+    """(issuers, date, position) of the signature block: organ line(s) right before a date line."""
+    found = []
+    for m in _SIGNATURE_DATE.finditer(text):
+        organ = m.group("organ").strip()
+        date = parse_date(m.group("date"))
+        if not date:
+            continue
+        issuers = []
+        if organ:
+            if m.group("printed") and organ.endswith("办公室") and len(organ) > 5:
+                organ = organ[:-3]
+            issuers = split_issuers(organ) or ([organ] if looks_like_organ(organ) else [])
+        else:
+            # organ lines just above the date line
+            lines = text[max(0, m.start() - 120):m.start()].rstrip("\n \u3000").split("\n")[-3:]
+            block = []
+            for ln in reversed(lines):
+                ln = ln.strip()
+                if ln and looks_like_organ(ln) and len(ln) <= 30:
+                    block.insert(0, ln)
+                else:
+                    break
+            for ln in block:
+                if issuers and len(ln) <= 6 and ln.endswith(("局", "处", "司", "室", "部")):
+                    issuers[-1] += ln
+                else:
+                    issuers.extend(split_issuers(ln) or [ln])
+        found.append((issuers, date, m.start()))
+    with_organ = [f for f in found if f[0]]
+    if with_organ:
+        return with_organ[0]
+    return found[-1] if found else ([], None, -1)
+
+
+def _history_date(text: str) -> str | None:
+    """The latest adoption/amendment date of a law's history header (lines before `<!-- INFO END -->`)."""
+    end = text.find("<!-- INFO END -->", 0, 6000)
+    if end < 0:
+        return None
+    dates = []
+    for line in text[:end].split("\n")[1:]:
+        if not line.strip() or "施行" in line and "通过" not in line and "修正" not in line and "修订" not in line:
+            continue
+        for m in _DATE_RE.finditer(line):
+            d = parse_date(m.group(0))
+            if d:
+                dates.append(d)
+    return max(dates) if dates else None
+
+
+def _carries(text: str, title: str | None, numbers) -> list[str]:
+    out = []
+    if title:
+        m = _CARRY_IN_TITLE.search(title)
+        if m:
+            x = m.group(1).strip()
+            if x.startswith("《") and x.endswith("》"):
+                x = x[1:-1]
+            # `转发财政部关于…的通知` keeps the forwarded document's own identity: still carried here
+            out.append(clean_title(x))
+    for rx in (_CARRY_IN_BODY, _CARRY_APPROVED):
+        for m in rx.finditer(text, 0, min(len(text), 20000)):
+            x = clean_title(m.group(1))
+            whole = m.group(0)
+            if "转发" in whole and any(m.start() <= n.start < m.end() for n in numbers):
+                continue  # a numbered document relayed: FORWARDS citation, not carried
+            if title_key(x) not in {title_key(c) for c in out}:
+                out.append(x)
+    return out
+
+
+def _level(issuers, number, title, text, levels):
+    level_of_agency, level_of_issuer, find_place = levels
+    for name in issuers:
+        lvl, region = level_of_issuer(name)
+        if lvl != "unknown":
+            return lvl, region
+    if number is not None and getattr(number.number, "agency", None) and not number.number.anonymised:
+        lvl, region = level_of_agency(number.number.agency)
+        if lvl != "unknown":
+            return lvl, region
+    if title:
+        head = _TITLE_HEAD.match(title)
+        lvl, region = level_of_issuer(head.group(1)) if head else ("unknown", None)
+        if lvl == "unknown":
+            lvl, region = find_place(title[:30])
+        if lvl != "unknown":
+            return lvl, region
+    m = _SELF_LEVEL.search(text, 0, 20000)
+    if m:
+        lvl = _SELF_LEVEL_MAP.get(m.group(1))
+        if m.group(1) == "市" and any(c in text[:3000] for c in _MUNICIPALITIES):
+            lvl = "provincial"
+        if lvl:
+            return lvl, None
+    return "unknown", None
+
+
+def _levels_api():
+    try:
+        from polgraph.extract.levels import find_place, level_of_agency, level_of_issuer
+    except ImportError:  # levels.py not there yet: every level stays unknown
+        unknown = lambda *_a, **_k: ("unknown", None)  # noqa: E731
+        return unknown, unknown, unknown
+    return level_of_agency, level_of_issuer, find_place
+
+
+def extract_metadata(text: str, numbers) -> dict:
+    """Own metadata of `text`; `numbers` are its NumberMatch list in text order.
+
+    Returns the record's own fields plus `own_number_match` (the NumberMatch or None), `own_keys`
+    (title keys of the document itself, what it carries and their abbreviations) and `title_span`.
+    """
+    title, t_start, t_end, prefix = own_title(text, numbers)
+    intro = _SELF_INTRO.search(text, 0, 5000)
+    intro_issuer = None
+    if intro:
+        if title is None:
+            title = clean_title(intro.group(2))
+        intro_issuer = intro.group(1)
+    n = own_number(text, numbers, title, t_start, t_end, prefix)
+    if n is None and title is None:
+        m = _FILENAME_TITLE.search(text, max(0, len(text) - 3000))
+        if m:
+            title = clean_title(m.group(1))
+    elif title is None:
+        m = _FILENAME_TITLE.search(text, max(0, len(text) - 3000))
+        if m and "关于" in m.group(1):
+            title = clean_title(m.group(1))
+    if title is None:
+        m = _FILENAME_TITLE.search(text, max(0, len(text) - 3000))
+        if m and "关于" in m.group(1):
+            title = clean_title(m.group(1))
+
+    issuers = []
+    fm = _FIELD["issuer"].search(text, 0, HEADER_CHARS * 2)
+    if fm:
+        issuers = split_issuers(fm.group(1)) or [fm.group(1).strip()]
+    sig_issuers, sig_date, _ = _signature(text)
+    if not issuers and sig_issuers:
+        issuers = sig_issuers
+    if not issuers and title:
+        head = _TITLE_HEAD.match(title)
+        if head:
+            issuers = split_issuers(head.group(1))
+    if not issuers and intro_issuer and looks_like_organ(intro_issuer):
+        issuers = [intro_issuer]
+
+    date = None
+    dm = _FIELD["date"].search(text, 0, HEADER_CHARS * 2)
+    if dm:
+        date = parse_date(".".join(dm.groups()))
+    date = date or _history_date(text) or sig_date
+
+    carries = _carries(text, title, numbers)
+    own_keys = {k for k in (title_key(title), *(title_key(c) for c in carries)) if k}
+    if intro:
+        own_keys.add(title_key(intro.group(2)))
+    for m in _ALIAS.finditer(text):
+        if title_key(m.group(1)) in own_keys:
+            own_keys.add(title_key(m.group(2)))
+
+    level, region = _level(issuers, n, title, text, _levels_api())
+    return {
+        "title": title,
+        "doc_number": n.number.normalized if n is not None else None,
+        "issuer": issuers,
+        "date": date,
+        "level": level,
+        "region": region,
+        "carries": carries,
+        "own_number_match": n,
+        "own_keys": own_keys,
+        "title_span": (t_start, t_end),
+    }

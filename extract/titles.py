@@ -1,0 +1,92 @@
+"""Find 《title》 spans: nested brackets, hard line breaks inside, prose captures rejected.
+
+A title is matched with one level of nesting (`《关于印发<…>的通知》`, `〈〉`, an inner `《》`); the
+returned title has its inner brackets written as `《》` and line breaks removed, while `start`/`end`
+stay offsets into the original text (so ``text[start:end]`` is the bracketed span).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+
+# One nesting level, bounded length; the inner alternatives are disjoint from the outer character
+# class, so the regex cannot backtrack badly. 。 and a blank line end prose, never a title.
+_TITLE_RE = re.compile(
+    r"《((?:[^《》〈〉<>。！？\n]|\n(?![ \t\u3000]*\n)|[《〈<][^《》〈〉<>。\n]{1,150}[》〉>]){1,200})》")
+_INNER_OPEN = str.maketrans({"<": "《", "〈": "《", ">": "》", "〉": "》"})
+_LINE_BREAKS = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
+# Trailing parts that do not change what kind of document a title names.
+_TRAILING = re.compile(r"(?:[（(][^（()）]{0,30}[)）]|[\s“”\"'’‘]+)+$")
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """A 《title》 in a text: `title` is cleaned, `start`/`end` cover the outer brackets."""
+
+    title: str
+    start: int
+    end: int
+
+
+def clean_title(raw: str) -> str:
+    """Title text as the gold writes it: inner brackets as 《》, hard line breaks removed."""
+    return _LINE_BREAKS.sub("", raw.translate(_INNER_OPEN)).strip()
+
+
+def find_titles(text: str) -> list[TitleMatch]:
+    """Every balanced 《…》 span of `text`, in text order (prose captures and unclosed 《 skipped)."""
+    out = []
+    if "《" not in text:
+        return out
+    for m in _TITLE_RE.finditer(text):
+        title = clean_title(m.group(1))
+        if title:
+            out.append(TitleMatch(title, m.start(), m.end()))
+    return out
+
+
+def title_key(title: str | None) -> str | None:
+    """A comparison key for titles: brackets, quotes and white space removed, full-width ASCII folded."""
+    if not title:
+        return None
+    import unicodedata
+
+    s = unicodedata.normalize("NFKC", title)
+    s = re.sub(r"[《》〈〉<>“”\"'‘’「」『』\s]", "", s)
+    return s or None
+
+
+@functools.lru_cache(maxsize=1)
+def _kinds() -> tuple[dict[str, str], int]:
+    table = {}
+    text = files("polgraph.data").joinpath("title_kinds.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        suffix, verdict = line.split("\t")[:2]
+        table[suffix.strip()] = verdict.strip()
+    return table, max(map(len, table))
+
+
+def title_verdict(title: str) -> str:
+    """'cite' when the title names a document (law, notice, plan, list, standard, treaty …),
+    'exclude' for forms, tables, periodicals and speeches, 'unknown' otherwise."""
+    table, longest = _kinds()
+    core = _TRAILING.sub("", title) or title
+    for n in range(min(longest, len(core)), 0, -1):
+        v = table.get(core[-n:])
+        if v is not None:
+            return v
+    return "unknown"
+
+
+def is_document_title(title: str) -> bool:
+    """True when a 《title》 names an instrument that counts as a cited document."""
+    v = title_verdict(title)
+    if v == "cite":
+        return True
+    if v == "exclude":
+        return False
+    return "关于" in title
