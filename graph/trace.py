@@ -58,7 +58,8 @@ def _ambiguous(G, ref: str, cands: list[str]) -> NotFoundError:
 
 
 def find_node(G: nx.MultiDiGraph, ref: str) -> str:
-    """The node a user means by `ref`: a 文号 (any bracket style), an exact title or alias, or title words.
+    """The node a user means by `ref`: a 文号 (any bracket style), a source file (path, name or stem), an exact
+    title or alias, or title words.
 
     Raises NotFoundError (listing candidates) when nothing or several documents match.
     """
@@ -74,6 +75,9 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
         hits = sorted(n for n, d in G.nodes(data=True) if d.get("doc_number") == number)
         if len(hits) == 1:
             return hits[0]
+    by_file = _by_path(G, ref)
+    if len(by_file) == 1:
+        return by_file[0]
     keys = set(title_keys(ref))
     if keys:
         exact = []
@@ -101,6 +105,20 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
         if len(hits) > 1:
             raise _ambiguous(G, ref, hits)
     raise NotFoundError(f"no document matches {ref!r}" + _suggest(G, ref))
+
+
+def _by_path(G, ref: str) -> list[str]:
+    """In-corpus documents whose source path, file name or file stem is `ref`."""
+    ref = ref.replace("\\", "/")
+    hits = []
+    for n, d in G.nodes(data=True):
+        p = (d.get("path") or "").replace("\\", "/")
+        if not p:
+            continue
+        name = p.rsplit("/", 1)[-1]
+        if ref in (p, name, name.rsplit(".", 1)[0]) or (len(ref) > 3 and p.endswith("/" + ref)):
+            hits.append(n)
+    return sorted(hits)
 
 
 def _prefer_corpus(G, nodes: list[str]) -> list[str]:
@@ -233,8 +251,9 @@ def format_trace_text(result: dict) -> str:
     """The trace as text for a policy analyst: the chain as a tree, then the documents by level and region."""
     ref = result["ref"]
     down = result["direction"] == "down"
-    head = "Documents implementing or citing" if down else "Documents rested on by"
-    lines = [f"{head}: {ref['doc_number'] or ''} {ref['title'] or ref['label'] or ref['id']}".rstrip(),
+    name = " ".join(x for x in (ref["doc_number"], ref["title"] or ref["label"] or ref["id"]) if x)
+    head = f"Documents implementing or citing: {name}" if down else f"What {name} rests on:"
+    lines = [head,
              f"  {ref['level']}{', ' + ref['region'] if ref['region'] else ''}, dated {ref['date'] or 'unknown'}"
              f"{'' if ref['in_corpus'] else ', not in corpus'}"]
     if not result["documents"]:
