@@ -66,34 +66,16 @@ def search_key(text: str | None) -> str:
 
 def neighbourhood(G: nx.MultiDiGraph, node, direction: str = "both", depth: int | None = None,
                   relations=None) -> set:
-    """Nodes within `depth` hops of `node` (all hops when None), `node` included.
+    """`node` and the nodes within `depth` hops of it (all hops when None).
 
-    Edges go citing -> cited, so "down" follows edges backwards (who implements / cites `node`),
-    "up" follows them forwards (what `node` rests on), "both" is the union of the two — not an
-    undirected walk, which would pull in every sibling that cites the same parent.
+    "down": who implements / cites `node`; "up": what it rests on; "both" is the union of the two —
+    not an undirected walk, which would pull in every sibling that cites the same parent.
     """
-    keep_rel = set(relations) if relations else None
-
-    def walk(step):
-        seen = {node}
-        frontier = [node]
-        hops = 0
-        while frontier and (depth is None or hops < depth):
-            hops += 1
-            nxt = []
-            for u in frontier:
-                for v, rel in step(u):
-                    if (keep_rel is None or rel in keep_rel) and v not in seen:
-                        seen.add(v)
-                        nxt.append(v)
-            frontier = nxt
-        return seen
+    from polgraph.graph.trace import reachable
 
     result = {node}
-    if direction in ("down", "both"):
-        result |= walk(lambda u: ((s, k) for s, _, k in G.in_edges(u, keys=True)))
-    if direction in ("up", "both"):
-        result |= walk(lambda u: ((t, k) for _, t, k in G.out_edges(u, keys=True)))
+    for way in (("down", "up") if direction == "both" else (direction,)):
+        result |= set(reachable(G, node, direction=way, depth=depth, relations=relations))
     return result
 
 
@@ -135,14 +117,9 @@ def _find_focus(G, ref: str):
     from polgraph.graph.trace import find_node
 
     try:
-        node = find_node(G, ref)
-    except NotFoundError:
-        raise
-    except LookupError:
-        node = None
-    if node is None:
-        raise NotFoundError(f"--focus {ref}: no document with that 文号 or title in the graph")
-    return node
+        return find_node(G, ref)
+    except NotFoundError as e:
+        raise NotFoundError(f"--focus: {e}") from None
 
 
 def hierarchical_layout(G: nx.MultiDiGraph, dx: float | None = None, dy: float = 110.0,

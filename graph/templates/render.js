@@ -226,7 +226,9 @@
   function search(query) {
     var status = document.getElementById("search-status");
     var q = searchKey(query);
-    if (!q) { status.textContent = ""; clearHighlight(); return []; }
+    clearHighlight();
+    network.unselectAll();
+    if (!q) { status.textContent = ""; return []; }
     var visible = nodeView.get();
     var hits = visible.filter(function (n) { return n.key.split("|").indexOf(q) >= 0; });
     if (!hits.length) hits = visible.filter(function (n) { return n.key.indexOf(q) >= 0; });
@@ -247,11 +249,8 @@
       network.selectNodes(ids);
       network.focus(ids[0], { scale: Math.max(network.getScale(), 1.0), animation: false });
     } else if (ids.length) {
-      clearHighlight();
       network.selectNodes(ids);
       network.fit({ nodes: ids, animation: false });
-    } else {
-      clearHighlight();
     }
     return ids;
   }
