@@ -86,6 +86,7 @@ _YEAR_BEFORE = re.compile(f"(?:[12１２][{_DIG}]{{3}}){_S}{{0,2}}年{_S}{{0,2}}
 # Court case numbers written like a legacy number: （2015）民申字第1号
 _COURT = re.compile("[民刑行执赔商知破]" "[初终申再监提抗他复赔恢异保特]")
 
+_CORE_WINDOW = 64
 _HAN_LO, _HAN_HI = "\u3400", "\u9fff"
 _AGENCY_LETTERS = frozenset("xXＸｘ×")
 _LEFT_WINDOW = {"standard": 24, "order": 40, "announcement": 48, "legacy": 0}
@@ -194,36 +195,33 @@ def _year_value(s: str) -> tuple[int | None, bool]:
     return None, True
 
 
-def _collect_back(text: str, pos: int, window: int) -> tuple[list[int], list[int]]:
-    """Indices of agency characters before ``pos`` (forward order) and the positions in that list where a
-    space gap (not a line break) separated two runs."""
+def _collect_back(text: str, pos: int, window: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """Indices of the agency characters before ``pos`` (forward order), and the white-space gaps inside that
+    run as (offset into the index list, number of line breaks)."""
     lo = max(0, pos - window)
     idx: list[int] = []
-    gaps: list[int] = []  # counted from the end: number of chars collected when the gap was met
+    gaps: list[tuple[int, int]] = []  # (characters collected when the gap was met, line breaks)
     i = pos - 1
-    ws = 0
-    saw_space_gap = False
+    ws = nl = 0
     while i >= lo:
         c = text[i]
         if _is_agency_char(c):
             if ws and idx:
-                if saw_space_gap:
-                    gaps.append(len(idx))
+                gaps.append((len(idx), nl))
             idx.append(i)
-            ws = 0
-            saw_space_gap = False
+            ws = nl = 0
         elif c in _WS:
             ws += 1
-            if ws > 3:
+            if c == "\n":
+                nl += 1
+            if ws > 4 or nl > 1:
                 break
-            if c in " \t\u3000\u00a0\u2002\u2003":
-                saw_space_gap = True
         else:
             break
         i -= 1
     idx.reverse()
     n = len(idx)
-    return idx, [n - g for g in gaps]  # gap positions as forward offsets into idx
+    return idx, [(n - g, k) for g, k in reversed(gaps)]
 
 
 def _trim_agency(text: str, idx: list[int], gaps: list[int], kind: str) -> tuple[int, int]:
@@ -254,16 +252,28 @@ def _trim_agency(text: str, idx: list[int], gaps: list[int], kind: str) -> tuple
     while cut < n and any(s.startswith(j, cut) for j in joiners):
         cut += 1
     if kind != "standard":
-        code = cut
-        for p in w.get("dropprefix", ()):
-            if s.startswith(p, code) and n - code > len(p) + 1:
-                code += len(p)
+        code, again = cut, True
+        while again:
+            again = False
+            for p in w.get("dropprefix", ()):
+                if s.startswith(p, code) and n - code > len(p) + 1:
+                    code += len(p)
+                    again = True
         return cut, code
-    # a space between a long head and a code of ≥2 characters separates them (中办国办 厅字); a short head joins
-    # (国 保发, xx 办函)
-    for g in gaps:
-        if g - cut >= 3 and n - g >= 2 and g > cut:
-            cut = max(cut, g)
+    # white space inside the run: a space between a long head and a code of ≥2 characters separates them
+    # (中办国办 厅字) while a short head joins (国 保发, xx 办函); a line break joins a code broken by PDF
+    # extraction (工信部联⏎通装) unless the line before ends a title (…的函⏎国办函) or is itself spaced out
+    ends = tuple(w.get("titletail", ())) + tuple(w.get("titleend", ()))
+    for j, (g, nl) in enumerate(gaps):
+        if g <= cut or n - g < 1:
+            continue
+        if nl:
+            line_start = max([cut] + [h for h, k in gaps[:j] if k])
+            spaced = any(line_start < h < g for h, _ in gaps[:j])
+            if s[cut:g].endswith(ends) or spaced:
+                cut = g
+        elif g - cut >= 3 and n - g >= 2:
+            cut = g
     # an organ or place name written before the code is the issuer, not part of the code
     w = _words()
     best = cut
@@ -273,6 +283,11 @@ def _trim_agency(text: str, idx: list[int], gaps: list[int], kind: str) -> tuple
             best = k
         elif any(head.endswith(p) for p in w.get("place", ())) and len(head) >= 3:
             best = k
+    # a bare well-known code closes the run: prose before it is not part of the code (抢抓国发 -> 国发)
+    for code in w.get("boundcode", ()):
+        if s.endswith(code) and n - len(code) > best:
+            best = n - len(code)
+            break
     return best, best
 
 
@@ -311,10 +326,10 @@ def find_docnumbers(text: str) -> list[NumberMatch]:
     out: list[NumberMatch] = []
     last_end = 0
     prev: DocNumber | None = None
-    for m in _CORE.finditer(text):
+    for m in _cores(text):
         if m.start() < last_end:
             continue
-        found = _from_core(text, m, prev if m.start() - last_end <= 2 else None)
+        found = _from_core(text, m, prev, last_end)
         if not found:
             continue
         out.extend(found)
@@ -340,6 +355,37 @@ def find_docnumbers(text: str) -> list[NumberMatch]:
     return out
 
 
+def _hao_positions(text: str) -> list[int]:
+    """Positions of 号 (and 號): every shape we accept has one, and they are rare in prose."""
+    out: list[int] = []
+    for ch in "号號":
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    if "號" in text:
+        out.sort()
+    return out
+
+
+def _cores(text: str):
+    """The core matches of ``_CORE`` in text order, found from each 号 by matching a short window before it
+    (a number's core is at most ~60 characters), so the scan never runs a regex over the whole text."""
+    n = len(text)
+    done = 0  # no core may start before this
+    for p in _hao_positions(text):
+        if p < done:
+            continue
+        lo = max(done, p - _CORE_WINDOW)
+        for m in _CORE.finditer(text, lo, min(n, p + 4)):
+            if m.end() <= p:
+                continue
+            if m.start() <= p:
+                done = m.end()
+                yield m
+            break
+
+
 def _opener_before(text: str, c: re.Match) -> int:
     i = c.start("year") - 1
     while i > c.start() and text[i] not in _OPEN:
@@ -347,7 +393,7 @@ def _opener_before(text: str, c: re.Match) -> int:
     return i
 
 
-def _from_core(text: str, m: re.Match, prev: DocNumber | None) -> list[NumberMatch]:
+def _from_core(text: str, m: re.Match, prev: DocNumber | None, prev_end: int) -> list[NumberMatch]:
     g = m.group
     if g("open") is not None:
         year, ph = _year_value(g("year"))
@@ -367,7 +413,7 @@ def _from_core(text: str, m: re.Match, prev: DocNumber | None) -> list[NumberMat
         span = _agency_span(text, m.start(), "standard")
         if span is None:
             # 国发〔2015〕33号和〔2016〕2号: a bare bracket right after a number inherits its code
-            if prev is not None and prev.kind == "standard" and _only_joiner(text, m.start()):
+            if prev is not None and prev.kind == "standard" and _joined(text, prev_end, m.start()):
                 agency, start = prev.agency, m.start()
             else:
                 return []
@@ -416,24 +462,19 @@ def _from_core(text: str, m: re.Match, prev: DocNumber | None) -> list[NumberMat
     kind = "order" if g("rkind") == "令" else "announcement"
     span = _agency_span(text, anchor, kind)
     if span is None:
+        # 海关总署2010年第47号公告和2011年第55号公告: the second item inherits the organ
+        if prev is not None and prev.kind == kind and _joined(text, prev_end, anchor):
+            return [_make(text, anchor, m.end(), prev.agency, year, _serial_text(g("rserial")), kind, False)]
         return []
     start, organ = span
     # an order needs an issuing organ, not a word such as 命 (第N号命令 is not a shape we know)
     return [_make(text, start, m.end(), organ + g("rkind"), year, _serial_text(g("rserial")), kind, False)]
 
 
-def _only_joiner(text: str, pos: int) -> bool:
-    """True when the few characters before ``pos`` are only a list joiner (和, 及, 、) and spaces."""
-    i = pos - 1
-    seen = False
-    while i >= 0 and pos - i <= 4:
-        c = text[i]
-        if c in "、,，和及":
-            seen = True
-        elif c not in _WS:
-            return seen and c in "号號"
-        i -= 1
-    return False
+def _joined(text: str, prev_end: int, pos: int) -> bool:
+    """True when only a list joiner (和, 及, 、) and spaces stand between the previous number and ``pos``."""
+    between = text[prev_end:pos].strip(_WS)
+    return 0 < pos - prev_end <= 6 and between in ("、", ",", "，", "和", "及", "与", "以及")
 
 
 # --- parsing one string -------------------------------------------------------------------------------------
