@@ -22,7 +22,7 @@ import re
 
 from polgraph.extract.cues import (RELATIONS, clause_before, find_post_cue, find_pre_cue, load_cues,
                                    sentence_end, _hard_break, SENTENCE_END)
-from polgraph.extract.docnumber import find_docnumbers, normalize_docnumber
+from polgraph.extract.docnumber import NumberMatch, find_docnumbers, normalize_docnumber, parse_docnumber
 from polgraph.extract.metadata import extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 
@@ -35,6 +35,27 @@ _ATTACHMENT = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十
 _ALIAS_BEFORE = re.compile(r"以下简称[ \t\u3000]*$")
 _ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff、 \u3000]{2,40}$")
 _ISSUER_LEAD = re.compile(r"^(?:[年月日号和及与并、的在由经以为对从将据]|以来|其中|同时|先后|分别)+")
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")
+
+
+def _numbers(text: str) -> list:
+    """find_docnumbers, but a 机关代字 never reaches back over a blank line (a heading above the number
+    line is not part of it: `…的答复\n\n民函〔2021〕742号`)."""
+    out = []
+    for n in find_docnumbers(text):
+        raw = text[n.start:n.end]
+        last = None
+        for last in _BLANK_LINE.finditer(raw):
+            pass
+        if last is not None:
+            start = n.start + last.end()
+            number = parse_docnumber(text[start:n.end])
+            if number is not None:
+                n = NumberMatch(number, start, n.end)
+        out.append(n)
+    return out
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -276,7 +297,7 @@ def extract_text(text: str, path: str | None = None, overrides: dict | None = No
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    numbers = find_docnumbers(text)
+    numbers = _numbers(text)
     titles = find_titles(text)
     own = extract_metadata(text, numbers)
     overrides = overrides or {}

@@ -127,6 +127,11 @@ def _title_finished(title: str) -> bool:
     return title_verdict(title) == "cite" or title.endswith(("答复", "的复函", "的函", "对策", "对策建议", "论文"))
 
 
+# A heading never opens like a sentence of the body does.
+_SENTENCE_OPENERS = ("为贯彻", "为深入", "为认真", "为落实", "为进一步", "为了", "为加快", "为推进", "为加强", "根据", "按照",
+                     "依据", "依照", "现将", "经研究", "各省", "各市", "各县", "各区")
+
+
 def _plausible_title(line: str) -> bool:
     s = line.strip()
     if not (2 <= len(s) <= 120) or s.endswith(("：", ":", "。", "，", ",", "；")):
@@ -135,7 +140,7 @@ def _plausible_title(line: str) -> bool:
         return False
     if len(s) > 60 and ("，" in s or "," in s):
         return False
-    return True
+    return not s.startswith(_SENTENCE_OPENERS)
 
 
 def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
@@ -277,6 +282,25 @@ def _history_date(text: str) -> str | None:
     return max(dates) if dates else None
 
 
+_HISTORY_ORGAN = re.compile(r"^\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:会议|全体会议)")
+
+
+def _history_issuer(text: str) -> list[str]:
+    """The adopting organ of a law's history header: `2002年9月6日 北京市第十一届人民代表大会常务委员会第三十六次
+    会议通过` -> 北京市人民代表大会常务委员会."""
+    end = text.find("<!-- INFO END -->", 0, 6000)
+    if end < 0:
+        return []
+    m = _HISTORY_ORGAN.search(text, 0, end)
+    if not m:
+        m = re.search(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:会议|全体会议)",
+                      text[:end])
+    if not m:
+        return []
+    organ = re.sub(r"第[一二三四五六七八九十]{1,4}届", "", m.group(1))
+    return [organ] if looks_like_organ(organ) else []
+
+
 def _carries(text: str, title: str | None, numbers) -> list[str]:
     out = []
     if title:
@@ -372,6 +396,8 @@ def extract_metadata(text: str, numbers) -> dict:
         head = _TITLE_HEAD.match(title)
         if head:
             issuers = split_issuers(head.group(1))
+    if not issuers:
+        issuers = _history_issuer(text)
     if not issuers and intro_issuer and looks_like_organ(intro_issuer):
         issuers = [intro_issuer]
 
