@@ -1,0 +1,119 @@
+"""Own metadata: title, 发文字号, issuer, date, level, carries (extract/metadata.py via extract_text)."""
+from __future__ import annotations
+
+import pytest
+
+from polgraph.extract.find import extract_text
+from polgraph.extract.metadata import parse_date, split_issuers
+
+
+@pytest.mark.parametrize("s, iso", [
+    ("2022年6月20日", "2022-06-20"), ("二〇〇四年六月二十六日", "2004-06-26"), ("二○一五年十二月三十一日", "2015-12-31"),
+    ("2022.06.20", "2022-06-20"), ("2016-12-28", "2016-12-28"), ("2022年13月1日", None), ("无日期", None)])
+def test_parse_date(s, iso):
+    assert parse_date(s) == iso
+
+
+def test_split_joint_issuers():
+    assert split_issuers("最高人民法院、最高人民检察院") == ["最高人民法院", "最高人民检察院"]
+    assert split_issuers("中共中央 国务院") == ["中共中央", "国务院"]
+
+
+def test_title_prefix_number_and_header():
+    text = ("(国办发〔2015〕33号)国务院办公厅关于全面推开县级公立医院综合改革的实施意见\n\n"
+            "国务院办公厅关于全面推开县级公立医院综合改革的实施意见国办发〔2015〕33号各省、自治区、直辖市人民政府:"
+            "为贯彻落实《中共中央关于全面深化改革若干重大问题的决定》精神，现提出如下意见。")
+    rec = extract_text(text)
+    assert rec["title"] == "国务院办公厅关于全面推开县级公立医院综合改革的实施意见"
+    assert rec["doc_number"] == "国办发〔2015〕33号"
+    assert rec["issuer"] == ["国务院办公厅"]
+    assert [c["title"] for c in rec["citations"]] == ["中共中央关于全面深化改革若干重大问题的决定"]
+
+
+def test_wrapped_heading_number_line_signature_and_chinese_date():
+    text = ("国务院关于印发\n《国务院工作规则》的通知\n国发〔2004〕18号\n\n各省、自治区、直辖市人民政府：\n"
+            "《国务院工作规则》已经国务院第54次常务会议修订通过，现予印发。\n国务院\n二〇〇四年六月二十六日\n\n"
+            "国务院工作规则\n一、根据《中华人民共和国宪法》，制定本规则。\n")
+    rec = extract_text(text)
+    assert rec["title"] == "国务院关于印发《国务院工作规则》的通知"
+    assert rec["doc_number"] == "国发〔2004〕18号"
+    assert rec["date"] == "2004-06-26"
+    assert rec["issuer"] == ["国务院"]
+    assert rec["carries"] == ["国务院工作规则"]
+    assert [c["title"] for c in rec["citations"]] == ["中华人民共和国宪法"]
+
+
+def test_metadata_block():
+    text = ("普洱市人民政府关于印发《关于强化财政资源统筹的实施意见》的通知文章属性•【制定机关】普洱市人民政府•"
+            "【公布日期】2022.06.20•【字号】普政发〔2022〕38号•【施行日期】2022.06.20\n"
+            "现将《关于强化财政资源统筹的实施意见》印发给你们。为认真贯彻落实《云南省人民政府关于完善省以下财政体制的意见》"
+            "(云政发〔2021〕20号)精神，提出本实施意见。")
+    rec = extract_text(text)
+    assert rec["doc_number"] == "普政发〔2022〕38号"
+    assert rec["date"] == "2022-06-20"
+    assert rec["issuer"] == ["普洱市人民政府"]
+    assert rec["carries"] == ["关于强化财政资源统筹的实施意见"]
+    assert [(c["doc_number"], c["relation"]) for c in rec["citations"]] == [("云政发〔2021〕20号", "IMPLEMENTS")]
+
+
+def test_a_number_only_cited_is_never_own():
+    text = "深化改革实施方案\n\n根据国办发〔2015〕33号文件精神，结合我市实际，制定本方案。"
+    rec = extract_text(text)
+    assert rec["doc_number"] is None
+    assert [c["doc_number"] for c in rec["citations"]] == ["国办发〔2015〕33号"]
+
+
+def test_number_line_below_a_heading_and_a_blank_line():
+    text = "民政部对“关于应对老龄社会的建议”的答复\n\n民函〔2021〕742号\n\n\n刘庆峰等代表：\n    你们的建议收悉。\n"
+    rec = extract_text(text)
+    assert rec["doc_number"] == "民函〔2021〕742号" and rec["citations"] == []
+    assert rec["title"] == "民政部对“关于应对老龄社会的建议”的答复"
+
+
+def test_labelled_metadata_lines_and_file_name_title():
+    text = ("索引号： 000014349/2016-712118 主题分类： 综合政务\n文号： 浙政发〔2016〕49号 文件登记号： ZJSP00\n"
+            "浙江省人民政府关于印发浙江省盐业体制改革实施方案的通知\n各市人民政府：\n现将《浙江省盐业体制改革实施方案》印发给你们。\n"
+            "浙江省人民政府\n2016年12月28日\n")
+    rec = extract_text(text)
+    assert rec["doc_number"] == "浙政发〔2016〕49号"
+    assert rec["title"] == "浙江省人民政府关于印发浙江省盐业体制改革实施方案的通知"
+    assert rec["carries"] == ["浙江省盐业体制改革实施方案"]
+    assert rec["date"] == "2016-12-28"
+    text2 = "甘政办发〔2020〕25号\n省政府各部门：\n正文。\n甘肃省人民政府办公厅关于印发甘肃省2020年立法计划的通知.PDF\n"
+    rec2 = extract_text(text2)
+    assert rec2["doc_number"] == "甘政办发〔2020〕25号"
+    assert rec2["title"] == "甘肃省人民政府办公厅关于印发甘肃省2020年立法计划的通知"
+    assert rec2["carries"] == ["甘肃省2020年立法计划"]
+
+
+def test_law_history_header_date_and_organ():
+    text = ("# 北京市市容环境卫生条例\n\n2002年9月6日 北京市第十一届人民代表大会常务委员会第三十六次会议通过\n\n"
+            "2021年9月24日 北京市第十五届人民代表大会常务委员会第三十三次会议通过的《关于修改部分地方性法规的决定》修正\n\n"
+            "2022年1月1日 施行\n\n<!-- INFO END -->\n\n第一条 为了加强市容环境卫生工作，制定本条例。\n")
+    rec = extract_text(text)
+    assert rec["title"] == "北京市市容环境卫生条例"
+    assert rec["date"] == "2021-09-24"
+    assert rec["issuer"] == ["北京市人民代表大会常务委员会"]
+    assert [(c["title"], c["relation"]) for c in rec["citations"]] == [("关于修改部分地方性法规的决定", "CITES")]
+
+
+def test_overrides_replace_own_fields():
+    text = "关于做好工作的通知\n根据国发〔2012〕11号文件，做好工作。"
+    rec = extract_text(text, path="a.jsonl#1", overrides={"id": "d1", "doc_number": "国发[2012]11号",
+                                                          "issuer": ["国务院"], "date": "2012-01-02"})
+    assert rec["id"] == "d1" and rec["doc_number"] == "国发〔2012〕11号" and rec["issuer"] == ["国务院"]
+    assert rec["date"] == "2012-01-02"
+    assert rec["citations"] == []
+
+
+@pytest.mark.parametrize("text, level", [
+    ("深化县级公立医院人事制度改革意见\n\n为进一步健全完善我县公立医院人事管理制度，提出如下意见。", "county"),
+    ("实施方案\n\n结合我市实际，特制定本实施方案。", "municipal"),
+    ("调研报告\n\n我省已自去年3月底起推进清单制度。", "provincial"),
+])
+def test_level_from_self_reference(text, level):
+    assert extract_text(text)["level"] == level
+
+
+def test_level_unknown_without_evidence():
+    assert extract_text("严防全面深化改革中的六种倾向\n\n他说，改革是发展的动力源。")["level"] == "unknown"
