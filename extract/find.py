@@ -18,6 +18,7 @@ Mentions become citations by these rules (GUIDELINES "citations"):
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from polgraph.extract.cues import (RELATIONS, clause_before, find_post_cue, find_pre_cue, load_cues,
@@ -179,6 +180,7 @@ def _relation(text: str, m: _Mention):
     return "CITES", None
 
 
+@functools.lru_cache(maxsize=1)
 def _levels():
     try:
         from polgraph.extract.levels import level_of_agency, level_of_issuer

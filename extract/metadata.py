@@ -13,12 +13,15 @@ Where each field is read from, first hit wins (GUIDELINES "own"):
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from polgraph.extract.titles import clean_title, title_key, title_verdict
 
 HEADER_LINES = 16
 HEADER_CHARS = 1200
+SIGNATURE_HEAD = 8000
+SIGNATURE_TAIL = 3000
 
 _LABEL_LINE = re.compile(
     r"^\s*[•·]?\s*(?:索引号|主题分类|发布机构|发文机关|成文日期|发布日期|公布日期|文号|发文字号|文件登记号|有效性|"
@@ -33,12 +36,22 @@ _FIELD = {
 }
 _FIELD_LINE = re.compile(r"^[•·\s]*【(?:标题|字号|文号|发文字号|制定机关|发文机关|发布机关|公布日期|发布日期|成文日期|施行日期|"
                          r"效力等级|时效性|主题分类)】")
+
+
+_FIELD_HINT = re.compile("【|字号|文号|机关|日期")
+
+
+def _field(name: str, text: str):
+    """The labelled metadata field `name` in the head of the text (【字号】…, 发文字号：…), or None."""
+    if _FIELD_HINT.search(text, 0, HEADER_CHARS * 2) is None:
+        return None
+    return _FIELD[name].search(text, 0, HEADER_CHARS * 2)
+
+
 _NUMBER_PREFIX = re.compile(r"^\s*[（(]([^（()）\n]{3,40}号)[)）]\s*")
-_FILENAME_TITLE = re.compile(r"^\s*(.{6,120}?(?:关于|通知|意见|决定|办法|方案|规定).*?)\.(?:pdf|docx?|wps|ofd|txt)\s*$",
-                             re.M | re.I)
-_SELF_INTRO = re.compile(
-    r"(?:([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|会|府|署|行|室))(?:组织)?)?"
-    r"(?:编制|制定|起草|修订|编写)了?《([^《》\n]{2,120})》[（(]以下简称")
+_FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|wps|ofd)[ \t\u3000]*$", re.M | re.I)
+_SELF_INTRO = re.compile(r"(?:编制|制定|起草|修订|编写)了?《([^《》\n]{2,120})》[（(]以下简称")
+_INTRO_ORGAN = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|会|府|署|行|室))(?:组织)?$")
 _ALIAS = re.compile(r"《([^《》\n]{2,150})》[（(]以下简称[“\"《]?([^）)”\"》\n]{1,30})[”\"》]?[）)]")
 _CARRY_IN_TITLE = re.compile(r"关于(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定)$")
 _CARRY_IN_BODY = re.compile(
@@ -53,10 +66,11 @@ _DATE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*�
 _CN_DATE_RE = re.compile(r"([一二][〇○零O0一二三四五六七八九]{3})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
-_SIGNATURE_DATE = re.compile(
-    r"^[ \t\u3000]*(?P<organ>[^\n。，,；;：:]{0,60}?)[ \t\u3000]*"
-    r"(?P<date>(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[一二][〇○零O0一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"
-    r"[ \t\u3000]*(?P<printed>印发|发布|印)?[ \t\u3000]*$", re.M)
+_ANY_DATE = re.compile(
+    r"(?:19|20)\d\d[ \t\u3000]*年[ \t\u3000]*\d{1,2}[ \t\u3000]*月[ \t\u3000]*\d{1,2}[ \t\u3000]*日"
+    r"|[一二][〇○零O0一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+_LINE_TAIL = re.compile(r"[ \t\u3000]*(印发|发布|印)?[ \t\u3000]*(?:\n|$)")
+_DATE_AT_LINE_END = re.compile("(?:" + _ANY_DATE.pattern + r")(?=[ \t\u3000]*(?:印发|发布|印)?[ \t\u3000]*(?:\n|$))")
 _SELF_LEVEL = re.compile(r"(?:我|本|全)(省|市|州|盟|县|旗|区|镇|乡)")
 _SELF_LEVEL_MAP = {"省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal", "县": "county",
                    "旗": "county", "镇": "township", "乡": "township"}
@@ -146,7 +160,7 @@ def _plausible_title(line: str) -> bool:
 def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
     """(title, start, end, number_prefix_raw) of the document's own heading; start/end cover the
     heading text (the last line's end), or -1 when the title is not a heading of the text."""
-    m = _FIELD["title"].search(text, 0, HEADER_CHARS * 2)
+    m = _field("title", text)
     if m:
         return m.group(1).strip(), m.start(1), m.end(1), None
     number_spans = {(n.start, n.end) for n in numbers}
@@ -206,7 +220,7 @@ def _is_number_line(text, start, line, number_spans) -> bool:
 
 def own_number(text: str, numbers, title: str | None, title_start: int, title_end: int, prefix: str | None):
     """The NumberMatch that is the document's own 发文字号, or None."""
-    m = _FIELD["number"].search(text, 0, HEADER_CHARS * 2)
+    m = _field("number", text)
     if m:
         for n in numbers:
             if m.start(1) <= n.start < m.end(1):
@@ -231,22 +245,38 @@ def own_number(text: str, numbers, title: str | None, title_start: int, title_en
     return None
 
 
+def _signature_dates(text: str):
+    """(organ text before the date on its line, ISO date, printed?, line start) of each line that ends with a
+    date (`国务院\n二〇〇四年六月二十六日`, `青岛市工业和信息化局办公室   2020年9月22日印发`)."""
+    # a signature closes the notice near the start or the document at its end
+    regions = [(0, min(len(text), SIGNATURE_HEAD))]
+    if len(text) > SIGNATURE_HEAD:
+        regions.append((max(SIGNATURE_HEAD, len(text) - SIGNATURE_TAIL), len(text)))
+    for m in (m for a, b in regions for m in _DATE_AT_LINE_END.finditer(text, a, b)):
+        tail = _LINE_TAIL.match(text, m.end())
+        if tail is None:
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        organ = text[line_start:m.start()]
+        if len(organ) > 60 or re.search(r"[。，,；;：:]", organ):
+            continue
+        date = parse_date(m.group(0))
+        if date:
+            yield organ.strip(" \t\u3000"), date, bool(tail.group(1)), line_start
+
+
 def _signature(text: str):
     """(issuers, date, position) of the signature block: organ line(s) right before a date line."""
     found = []
-    for m in _SIGNATURE_DATE.finditer(text):
-        organ = m.group("organ").strip()
-        date = parse_date(m.group("date"))
-        if not date:
-            continue
+    for organ, date, printed, line_start in _signature_dates(text):
         issuers = []
         if organ:
-            if m.group("printed") and organ.endswith("办公室") and len(organ) > 5:
+            if printed and organ.endswith("办公室") and len(organ) > 5:
                 organ = organ[:-3]
             issuers = split_issuers(organ) or ([organ] if looks_like_organ(organ) else [])
         else:
             # organ lines just above the date line
-            lines = text[max(0, m.start() - 120):m.start()].rstrip("\n \u3000").split("\n")[-3:]
+            lines = text[max(0, line_start - 120):line_start].rstrip("\n \u3000").split("\n")[-3:]
             block = []
             for ln in reversed(lines):
                 ln = ln.strip()
@@ -259,10 +289,9 @@ def _signature(text: str):
                     issuers[-1] += ln
                 else:
                     issuers.extend(split_issuers(ln) or [ln])
-        found.append((issuers, date, m.start()))
-    with_organ = [f for f in found if f[0]]
-    if with_organ:
-        return with_organ[0]
+        if issuers:
+            return issuers, date, line_start
+        found.append((issuers, date, line_start))
     return found[-1] if found else ([], None, -1)
 
 
@@ -301,6 +330,19 @@ def _history_issuer(text: str) -> list[str]:
     return [organ] if looks_like_organ(organ) else []
 
 
+_CARRY_HINT = re.compile("印发|转发|批转|发布|颁布")
+
+
+def _filename_title(text: str) -> str | None:
+    """The title in an attachment file name near the end: `…关于印发…的通知.PDF`."""
+    tail_start = max(0, len(text) - 3000)
+    for m in _FILE_EXTENSION.finditer(text, tail_start):
+        line = text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()
+        if 6 <= len(line) <= 120 and ("关于" in line or _title_finished(line)) and not re.search(r"[，。；]", line):
+            return clean_title(line)
+    return None
+
+
 def _carries(text: str, title: str | None, numbers) -> list[str]:
     out = []
     if title:
@@ -311,8 +353,10 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
                 x = x[1:-1]
             # `转发财政部关于…的通知` keeps the forwarded document's own identity: still carried here
             out.append(clean_title(x))
+    if _CARRY_HINT.search(text, 0, 20000) is None:
+        return out
     for rx in (_CARRY_IN_BODY, _CARRY_APPROVED):
-        for m in rx.finditer(text, 0, min(len(text), 20000)):
+        for m in rx.finditer(text, 0, 20000):
             x = clean_title(m.group(1))
             whole = m.group(0)
             if "转发" in whole and any(m.start() <= n.start < m.end() for n in numbers):
@@ -349,6 +393,7 @@ def _level(issuers, number, title, text, levels):
     return "unknown", None
 
 
+@functools.lru_cache(maxsize=1)
 def _levels_api():
     try:
         from polgraph.extract.levels import find_place, level_of_agency, level_of_issuer
@@ -365,28 +410,18 @@ def extract_metadata(text: str, numbers) -> dict:
     (title keys of the document itself, what it carries and their abbreviations) and `title_span`.
     """
     title, t_start, t_end, prefix = own_title(text, numbers)
-    intro = _SELF_INTRO.search(text, 0, 5000)
+    intro = _SELF_INTRO.search(text, 0, 5000) if "以下简称" in text[:5000] else None
     intro_issuer = None
     if intro:
         if title is None:
-            title = clean_title(intro.group(2))
-        intro_issuer = intro.group(1)
+            title = clean_title(intro.group(1))
+        om = _INTRO_ORGAN.search(text, max(0, intro.start() - 30), intro.start())
+        intro_issuer = om.group(1) if om else None
     n = own_number(text, numbers, title, t_start, t_end, prefix)
-    if n is None and title is None:
-        m = _FILENAME_TITLE.search(text, max(0, len(text) - 3000))
-        if m:
-            title = clean_title(m.group(1))
-    elif title is None:
-        m = _FILENAME_TITLE.search(text, max(0, len(text) - 3000))
-        if m and "关于" in m.group(1):
-            title = clean_title(m.group(1))
     if title is None:
-        m = _FILENAME_TITLE.search(text, max(0, len(text) - 3000))
-        if m and "关于" in m.group(1):
-            title = clean_title(m.group(1))
-
+        title = _filename_title(text)
     issuers = []
-    fm = _FIELD["issuer"].search(text, 0, HEADER_CHARS * 2)
+    fm = _field("issuer", text)
     if fm:
         issuers = split_issuers(fm.group(1)) or [fm.group(1).strip()]
     sig_issuers, sig_date, _ = _signature(text)
@@ -402,7 +437,7 @@ def extract_metadata(text: str, numbers) -> dict:
         issuers = [intro_issuer]
 
     date = None
-    dm = _FIELD["date"].search(text, 0, HEADER_CHARS * 2)
+    dm = _field("date", text)
     if dm:
         date = parse_date(".".join(dm.groups()))
     date = date or _history_date(text) or sig_date
@@ -410,8 +445,8 @@ def extract_metadata(text: str, numbers) -> dict:
     carries = _carries(text, title, numbers)
     own_keys = {k for k in (title_key(title), *(title_key(c) for c in carries)) if k}
     if intro:
-        own_keys.add(title_key(intro.group(2)))
-    for m in _ALIAS.finditer(text):
+        own_keys.add(title_key(intro.group(1)))
+    for m in (_ALIAS.finditer(text) if "以下简称" in text else ()):
         if title_key(m.group(1)) in own_keys:
             own_keys.add(title_key(m.group(2)))
 
