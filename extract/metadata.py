@@ -26,18 +26,20 @@ SIGNATURE_TAIL = 3000
 _LABEL_LINE = re.compile(
     r"^\s*[•·]?\s*(?:索引号|主题分类|发布机构|发文机关|成文日期|发布日期|公布日期|文号|发文字号|文件登记号|有效性|"
     r"日期|来源|浏览次数|字体|分享|打印|关闭|生效日期|施行日期|效力级别|时效性|信息来源|主题词|分类)\s*[：:]")
-_FIELD = {
-    "title": re.compile(r"【标题】\s*([^\n【•]{2,200})"),
-    "number": re.compile(r"(?:【(?:字号|文号|发文字号)】|^\s*(?:发文字号|文号|字号)\s*[：:])\s*([^\n【•]{2,60})", re.M),
-    "issuer": re.compile(r"(?:【(?:制定机关|发文机关|发布机关)】|^\s*(?:发文机关|制定机关)\s*[：:])\s*([^\n【•]{2,120})",
-                         re.M),
-    "date": re.compile(r"(?:【(?:公布日期|发布日期|成文日期)】|^\s*(?:成文日期|发文日期)\s*[：:])\s*"
-                       r"((?:19|20)\d\d)[.\-/年]\s*(\d{1,2})[.\-/月]\s*(\d{1,2})", re.M),
+# Labelled metadata fields: `【字号】X` (pkulaw style) or `发文字号：X` at a line start (xxgk style).
+_FIELD_LABELS = {
+    "title": (("标题",), ()),
+    "number": (("字号", "文号", "发文字号"), ("发文字号", "文号", "字号")),
+    "issuer": (("制定机关", "发文机关", "发布机关"), ("发文机关", "制定机关")),
+    "date": (("公布日期", "发布日期", "成文日期"), ("成文日期", "发文日期")),
 }
-_FIELD_LINE = re.compile(r"^[•·\s]*【(?:标题|字号|文号|发文字号|制定机关|发文机关|发布机关|公布日期|发布日期|成文日期|施行日期|"
-                         r"效力等级|时效性|主题分类)】")
-
-
+_FIELD_VALUE = {"title": r"([^\n【•]{2,200})", "number": r"([^\n【•]{2,60})", "issuer": r"([^\n【•]{2,120})",
+                "date": r"((?:19|20)\d\d)[.\-/年]\s*(\d{1,2})[.\-/月]\s*(\d{1,2})"}
+_FIELD = {
+    name: (re.compile("【(?:" + "|".join(bracketed) + ")】\\s*" + _FIELD_VALUE[name]),
+           re.compile("(?:" + "|".join(labels) + ")[ \\t\\u3000]*[：:]\\s*" + _FIELD_VALUE[name]) if labels else None)
+    for name, (bracketed, labels) in _FIELD_LABELS.items()
+}
 _FIELD_HINT = re.compile("【|字号|文号|机关|日期")
 
 
@@ -45,9 +47,19 @@ def _field(name: str, text: str):
     """The labelled metadata field `name` in the head of the text (【字号】…, 发文字号：…), or None."""
     if _FIELD_HINT.search(text, 0, HEADER_CHARS * 2) is None:
         return None
-    return _FIELD[name].search(text, 0, HEADER_CHARS * 2)
+    bracketed, labelled = _FIELD[name]
+    m = bracketed.search(text, 0, HEADER_CHARS * 2)
+    if m is not None or labelled is None:
+        return m
+    for m in labelled.finditer(text, 0, HEADER_CHARS * 2):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not text[line_start:m.start()].strip(" \t\u3000•·"):
+            return m
+    return None
 
 
+_FIELD_LINE = re.compile(r"^[•·\s]*【(?:标题|字号|文号|发文字号|制定机关|发文机关|发布机关|公布日期|发布日期|成文日期|施行日期|"
+                         r"效力等级|时效性|主题分类)】")
 _NUMBER_PREFIX = re.compile(r"^\s*[（(]([^（()）\n]{3,40}号)[)）]\s*")
 _FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|wps|ofd)[ \t\u3000]*$", re.M | re.I)
 _SELF_INTRO = re.compile(r"(?:编制|制定|起草|修订|编写)了?《([^《》\n]{2,120})》[（(]以下简称")
@@ -70,7 +82,8 @@ _ANY_DATE = re.compile(
     r"(?:19|20)\d\d[ \t\u3000]*年[ \t\u3000]*\d{1,2}[ \t\u3000]*月[ \t\u3000]*\d{1,2}[ \t\u3000]*日"
     r"|[一二][〇○零O0一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 _LINE_TAIL = re.compile(r"[ \t\u3000]*(印发|发布|印)?[ \t\u3000]*(?:\n|$)")
-_DATE_AT_LINE_END = re.compile("(?:" + _ANY_DATE.pattern + r")(?=[ \t\u3000]*(?:印发|发布|印)?[ \t\u3000]*(?:\n|$))")
+_DAY_AT_LINE_END = re.compile(r"日(?=[ \t\u3000]*(?:印发|发布|印)?[ \t\u3000]*(?:\n|$))")
+_DATE_BEFORE = re.compile("(?:" + _ANY_DATE.pattern + ")$")
 _SELF_LEVEL = re.compile(r"(?:我|本|全)(省|市|州|盟|县|旗|区|镇|乡)")
 _SELF_LEVEL_MAP = {"省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal", "县": "county",
                    "旗": "county", "镇": "township", "乡": "township"}
@@ -252,7 +265,10 @@ def _signature_dates(text: str):
     regions = [(0, min(len(text), SIGNATURE_HEAD))]
     if len(text) > SIGNATURE_HEAD:
         regions.append((max(SIGNATURE_HEAD, len(text) - SIGNATURE_TAIL), len(text)))
-    for m in (m for a, b in regions for m in _DATE_AT_LINE_END.finditer(text, a, b)):
+    for day in (d for a, b in regions for d in _DAY_AT_LINE_END.finditer(text, a, b)):
+        m = _DATE_BEFORE.search(text, max(0, day.start() - 24), day.end())
+        if m is None:
+            continue
         tail = _LINE_TAIL.match(text, m.end())
         if tail is None:
             continue
@@ -380,7 +396,7 @@ def _level(issuers, number, title, text, levels):
         head = _TITLE_HEAD.match(title)
         lvl, region = level_of_issuer(head.group(1)) if head else ("unknown", None)
         if lvl == "unknown":
-            lvl, region = find_place(title[:30])
+            lvl, region = find_place(title[:30]) or ("unknown", None)
         if lvl != "unknown":
             return lvl, region
     m = _SELF_LEVEL.search(text, 0, 20000)
