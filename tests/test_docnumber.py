@@ -1,0 +1,295 @@
+"""发文字号 parsing, normalisation and finding (extract/docnumber.py); cases from
+../shared/reference/docnumbers.md §1.2 (variants) and §1.3 (pitfalls), and ../shared/gold/GUIDELINES.md."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from polgraph.extract.docnumber import (DocNumber, NumberMatch, find_docnumbers, normalize_docnumber,
+                                        parse_docnumber)
+
+
+def found(text):
+    """[(span text, normalized)] and check that every span is what the number says it is."""
+    out = []
+    for m in find_docnumbers(text):
+        assert isinstance(m, NumberMatch)
+        assert text[m.start:m.end] == m.number.raw
+        out.append((text[m.start:m.end], m.number.normalized))
+    return out
+
+
+def norms(text):
+    return [n for _, n in found(text)]
+
+
+# --- seed examples -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,span,norm,agency,year,serial", [
+    ("(国办发〔2015〕33号)国务院办公厅关于全面推开", "国办发〔2015〕33号", "国办发〔2015〕33号", "国办发", 2015, "33"),
+    ("的通知》(晋人社厅[2012]106号)和", "晋人社厅[2012]106号", "晋人社厅〔2012〕106号", "晋人社厅", 2012, "106"),
+    ("的通知》(安政办发[2012]26号)的有关精神", "安政办发[2012]26号", "安政办发〔2012〕26号", "安政办发", 2012, "26"),
+    ("实施意见》(云政发〔2021〕20号)精神", "云政发〔2021〕20号", "云政发〔2021〕20号", "云政发", 2021, "20"),
+    ("•【字号】普政发〔2022〕38号•【施行日期】", "普政发〔2022〕38号", "普政发〔2022〕38号", "普政发", 2022, "38"),
+    ("发展纲要的通知》（国发〔2012〕11号）", "国发〔2012〕11号", "国发〔2012〕11号", "国发", 2012, "11"),
+])
+def test_seed_examples(text, span, norm, agency, year, serial):
+    [m] = find_docnumbers(text)
+    assert text[m.start:m.end] == span
+    n = m.number
+    assert (n.agency, n.year, n.serial, n.kind, n.anonymised) == (agency, year, serial, "standard", False)
+    assert n.normalized == norm
+
+
+def test_seed_anonymised_number_is_found_and_flagged():
+    text = "若干意见的通知》(xx 办函〔x〕529号),推进"
+    [m] = find_docnumbers(text)
+    assert text[m.start:m.end] == "xx 办函〔x〕529号"
+    assert m.number.agency == "xx办函"
+    assert m.number.anonymised
+    assert m.number.normalized == "xx办函〔x〕529号"
+
+
+# --- §1.2 variants -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("国发〔2015〕5号", "国发〔2015〕5号"),                          # 1 standard
+    ("国卫医函[2018]35号", "国卫医函〔2018〕35号"),                  # 2 half-width []
+    ("国卫医函［2018］35号", "国卫医函〔2018〕35号"),                # 3 full-width ［］
+    ("津发改社会【2018】26号", "津发改社会〔2018〕26号"),            # 4 【】
+    ("国卫办医函（2020）117号", "国卫办医函〔2020〕117号"),          # 5 （）
+    ("财税(2011)100号", "财税〔2011〕100号"),                       # 5 ()
+    ("中国化学集团安发﹝2011﹞187号", "中国化学集团安发〔2011〕187号"),  # 6 small form
+    ("财税〈2011〉100号", "财税〔2011〕100号"),                      # 7 〈〉 as year bracket
+    ("甲乙〔2031]1号", "甲乙〔2031〕1号"),                           # 8 mixed pair
+    ("甲乙[2031〕1号", "甲乙〔2031〕1号"),
+    ("沪府办规〔2020〕17 号", "沪府办规〔2020〕17号"),               # 9 spaces
+    ("藏政函 〔2024〕40号", "藏政函〔2024〕40号"),
+    ("黑政调〔２０２０〕６号", "黑政调〔2020〕6号"),                  # 10 full-width digits
+    ("国发〔２０２２〕14号", "国发〔2022〕14号"),
+    ("国发〔二〇一五〕33号", "国发〔2015〕33号"),                     # 11 Chinese-numeral year
+    ("卫医发〔1994〕第27号", "卫医发〔1994〕27号"),                   # 12 第 before serial
+    ("武告字（2026年）1号", "武告字〔2026〕1号"),                     # 13 年 inside the bracket
+    ("陕政办函〔2019〕197 号", "陕政办函〔2019〕197号"),
+    ("中辦發〔2012〕14號", "中辦發〔2012〕14号"),                     # 25 號
+])
+def test_standard_variants(text, expected):
+    assert norms(text) == [expected]
+    assert normalize_docnumber(text) == expected
+
+
+def test_space_inside_code_joins_a_short_head():
+    assert norms("（国 保发[2008]8 号）") == ["国保发〔2008〕8号"]
+
+
+def test_pdf_line_break_inside_a_number():
+    assert norms("规范（试行）》（工信部联\n通装〔2021〕97号），推") == ["工信部联通装〔2021〕97号"]
+    assert norms("根据国办发〔2015〕\n33号文件") == ["国办发〔2015〕33号"]
+
+
+@pytest.mark.parametrize("text,norm,agency,year,serial", [
+    ("国务院令第588号", "国务院令第588号", "国务院令", None, "588"),
+    ("中华人民共和国国务院令第588号", "国务院令第588号", "国务院令", None, "588"),
+    ("国务院令第 697 号", "国务院令第697号", "国务院令", None, "697"),
+    ("中国人民银行令〔2019〕第1号", "中国人民银行令〔2019〕第1号", "中国人民银行令", 2019, "1"),
+    ("交通运输部令2016年第62号", "交通运输部令2016年第62号", "交通运输部令", 2016, "62"),
+    ("中华人民共和国主席令第七十三号", "主席令第73号", "主席令", None, "73"),
+    ("1994年8月17日市人民政府第17号令发布", "市人民政府第17号令", "市人民政府令", None, "17"),
+])
+def test_order_numbers(text, norm, agency, year, serial):
+    [m] = find_docnumbers(text)
+    n = m.number
+    assert n.kind == "order"
+    assert (n.normalized, n.agency, n.year, n.serial) == (norm, agency, year, serial)
+    assert text[m.start:m.end].replace(" ", "").endswith(("号", "令"))
+
+
+@pytest.mark.parametrize("text,norm,agency,year,serial", [
+    ("国家税务总局公告2016年第23号", "国家税务总局公告2016年第23号", "国家税务总局公告", 2016, "23"),
+    ("财政部 税务总局公告2026年第28号", "财政部税务总局公告2026年第28号", "财政部税务总局公告", 2026, "28"),
+    ("江西省第十二届人民代表大会常务委员会公告（第138号）", "江西省第十二届人民代表大会常务委员会公告（第138号）",
+     "江西省第十二届人民代表大会常务委员会公告", None, "138"),
+    ("国家税务总局 2020年第1号公告", "国家税务总局2020年第1号公告", "国家税务总局公告", 2020, "1"),
+    ("证监会公告〔2008〕38号", "证监会公告〔2008〕38号", "证监会公告", 2008, "38"),
+    ("国家知识产权局公告第594号", "国家知识产权局公告第594号", "国家知识产权局公告", None, "594"),
+])
+def test_announcement_numbers(text, norm, agency, year, serial):
+    [m] = find_docnumbers(text)
+    n = m.number
+    assert n.kind == "announcement"
+    assert (n.normalized, n.agency, n.year, n.serial) == (norm, agency, year, serial)
+
+
+def test_legacy_year_first():
+    [m] = find_docnumbers("按（81）卫防字26号执行")
+    assert (m.number.kind, m.number.agency, m.number.year, m.number.serial) == ("legacy", "卫防字", 1981, "26")
+    assert m.number.raw == "（81）卫防字26号"
+
+
+# --- lists --------------------------------------------------------------------------------------------------
+def test_list_with_repeated_hao():
+    text = "按照国发〔2015〕33号、34号要求"
+    assert found(text) == [("国发〔2015〕33号", "国发〔2015〕33号"), ("34号", "国发〔2015〕34号")]
+
+
+def test_list_with_one_hao():
+    text = "见国发〔2015〕33、34号文"
+    assert found(text) == [("国发〔2015〕33", "国发〔2015〕33号"), ("34号", "国发〔2015〕34号")]
+
+
+def test_list_item_with_its_own_year_inherits_the_code():
+    text = "国发〔2015〕33号和〔2016〕2号"
+    assert found(text) == [("国发〔2015〕33号", "国发〔2015〕33号"), ("〔2016〕2号", "国发〔2016〕2号")]
+
+
+def test_separate_full_numbers():
+    assert norms("国发〔2018〕41 号、国发〔2023〕13 号") == ["国发〔2018〕41号", "国发〔2023〕13号"]
+
+
+def test_announcement_list_inherits_the_organ():
+    text = "海关总署2010年第47号公告和2011年第55号公告同时废止"
+    assert norms(text) == ["海关总署2010年第47号公告", "海关总署2011年第55号公告"]
+
+
+# --- anonymised ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["上证发〔20XX〕XX号", "X政办发〔20XX〕X号", "云政发〔202X〕X号",
+                                  "鲁政发〔2006〕XX号", "国卫基层〔YYYY〕XX号", "川府发〔2023〕号"])
+def test_placeholders_are_flagged(text):
+    [m] = find_docnumbers(text)
+    assert m.number.anonymised
+    assert text[m.start:m.end] == text
+
+
+def test_real_numbers_are_not_flagged():
+    assert not any(m.number.anonymised for m in find_docnumbers("国发〔2015〕5号、晋人社厅[2012]106号"))
+
+
+# --- §1.3 pitfalls ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,agency", [
+    ("按照财库〔2022〕3号", "财库"),
+    ("根据国发〔2015〕5号", "国发"),
+    ("为贯彻落实国办发〔2015〕33号文件精神", "国办发"),
+    ("详见国发〔2015〕5号", "国发"),
+    ("苏州市住房和城乡建设局苏住建规〔2011〕4号", "苏住建规"),
+    ("…的通知国发〔2009〕12号", "国发"),
+    ("《关于X的意见》国发〔2009〕12号", "国发"),
+    ("国家卫生健康委办公厅国卫办医函〔2019〕12号", "国卫办医函"),
+    ("普洱市人民政府普政发〔2022〕38号", "普政发"),
+    ("工信部联企业〔2011〕300号", "工信部联企业"),
+    ("广东证监〔2011〕3号", "广东证监"),
+    ("情况的函\n国办函〔2004〕57号", "国办函"),
+    ("我院以法〔1998〕86号通知", "法"),
+    ("抢抓国发〔2022〕2号文件机遇", "国发"),
+])
+def test_code_does_not_swallow_what_comes_before(text, agency):
+    [m] = find_docnumbers(text)
+    assert m.number.agency == agency
+    assert text[m.start:m.end].replace(" ", "").startswith(agency)
+
+
+@pytest.mark.parametrize("text", [
+    "（2019）京0105民初1234号",
+    "（2016）粤0304民初18775-18776号",
+    "（2015）民申字第1号",
+    "《十三五规划（2016—2020年）》",
+    "《条例（2018年修订）》",
+    "《目录（2019年版）》",
+    "电话（0871）65123456",
+    "(010)12345678号码",
+    "第3号楼",
+    "第1号修改单",
+    "台风（第9号）",
+    "总第178号",
+    "第2015001期",
+    "根据第三条第二款的规定",
+])
+def test_not_numbers(text):
+    assert find_docnumbers(text) == []
+
+
+def test_colloquial_suffixes_are_still_numbers():
+    assert norms("国办发〔2015〕51号文件精神") == ["国办发〔2015〕51号"]
+    assert norms("（财税〔2016〕36号印发）") == ["财税〔2016〕36号"]
+
+
+def test_padding_kept_and_impossible_year_kept():
+    [m] = find_docnumbers("（鲁工信技〔2121〕01号）")
+    assert (m.number.year, m.number.serial, m.number.normalized) == (2121, "01", "鲁工信技〔2121〕01号")
+
+
+def test_offsets_in_a_longer_text():
+    text = "一、为贯彻落实《国务院办公厅关于X的意见》（国办发〔2015〕33号）和国务院令第588号，结合（2019）京0105民初1234号。"
+    got = found(text)
+    assert [s for s, _ in got] == ["国办发〔2015〕33号", "国务院令第588号"]
+    starts = [m.start for m in find_docnumbers(text)]
+    assert starts == sorted(starts)
+
+
+# --- parse_docnumber ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("s,norm", [
+    ("发文字号：渝府发〔2023〕15号", "渝府发〔2023〕15号"),
+    ("发文字号： 沪府办规〔2020〕17 号", "沪府办规〔2020〕17号"),
+    ("【字号】普政发〔2022〕38号", "普政发〔2022〕38号"),
+    ("文号:晋人社厅[2012]106号", "晋人社厅〔2012〕106号"),
+    ("\u200b国办发〔2019〕5号", "国办发〔2019〕5号"),
+    ("晋政办发〔2012〕18", "晋政办发〔2012〕18号"),
+    ("国令第846", "国令第846号"),
+    ("省政府令 第219号", "省政府令第219号"),
+    ("国家税务总局2018年第12号", "国家税务总局2018年第12号"),
+])
+def test_parse_docnumber(s, norm):
+    d = parse_docnumber(s)
+    assert isinstance(d, DocNumber)
+    assert d.normalized == norm
+
+
+@pytest.mark.parametrize("s", ["", "   ", "发文字号：", "关于印发某某办法的通知", "总第178号", "2019年"])
+def test_parse_docnumber_rejects(s):
+    assert parse_docnumber(s) is None
+    assert normalize_docnumber(s) is None
+
+
+def test_normalize_none():
+    assert normalize_docnumber(None) is None
+
+
+def test_docnumber_is_frozen_and_hashable():
+    d = parse_docnumber("国发〔2012〕11号")
+    with pytest.raises(Exception):
+        d.serial = "12"  # type: ignore[misc]
+    assert {d, parse_docnumber("国发〔2012〕11号")} == {d}
+
+
+# --- coverage on real 文号 strings --------------------------------------------------------------------------
+def _coverage_module(repo):
+    spec = importlib.util.spec_from_file_location("docnumber_coverage", repo / "scripts" / "docnumber_coverage.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["docnumber_coverage"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_coverage_of_real_docnumber_strings(repo, corpora):
+    index = corpora / "ptc-docnumber-index" / "DOCNUMBER_INDEX.tsv"
+    ok, total, misses = _coverage_module(repo).coverage(index)
+    assert total > 38000
+    assert ok / total >= 0.99, misses[:20]
+
+
+# --- properties ---------------------------------------------------------------------------------------------
+_alphabet = st.sampled_from(list("国发办函〔〕[]（）()【】年第号令公告字xX 0123456789０１２３、和\n晋人社厅根据》《的通知"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_alphabet, max_size=60) | st.text(max_size=60))
+def test_find_never_fails_and_spans_hold(text):
+    last = -1
+    for m in find_docnumbers(text):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.number.raw
+        assert m.start >= last
+        last = m.end
+        assert isinstance(m.number.normalized, str) and m.number.normalized
+    parse_docnumber(text)
