@@ -154,6 +154,8 @@ _BLOCK_TAGS = frozenset({
 })
 _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                         "source", "track", "wbr"})
+_BLOCK_BREAK = "\x00"  # never in decoded text: decode_bytes refuses NUL bytes
+_BLOCK_BREAKS = re.compile("[ \t\n]*\x00(?:[ \t\n]*\x00)*[ \t\n]*")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
 _HTML_SNIFF = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
                          re.IGNORECASE | re.DOTALL)
@@ -175,12 +177,17 @@ class _VisibleText(HTMLParser):
             return
         if tag == "pre":
             self.pre_depth += 1
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+        self._break(tag)
 
     def handle_startendtag(self, tag, attrs):
-        if tag in _BLOCK_TAGS and not self.skip_depth:
+        if not self.skip_depth:
+            self._break(tag)
+
+    def _break(self, tag):
+        if tag == "br":
             self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(_BLOCK_BREAK)
 
     def handle_endtag(self, tag):
         if tag in _SKIP_TAGS:
@@ -188,12 +195,13 @@ class _VisibleText(HTMLParser):
             return
         if tag == "pre":
             self.pre_depth = max(0, self.pre_depth - 1)
-        if tag in _BLOCK_TAGS and not self.skip_depth:
-            self.parts.append("\n")
+        if tag in _BLOCK_TAGS and tag != "br" and not self.skip_depth:
+            self.parts.append(_BLOCK_BREAK)
 
     def handle_data(self, data):
         if self.skip_depth:
             return
+        data = data.replace(_BLOCK_BREAK, "")
         if self.pre_depth:
             self.parts.append(data.replace("\xa0", " "))
         else:
@@ -201,11 +209,15 @@ class _VisibleText(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
-    """The visible text of an HTML page: lines per block element, white space collapsed, entities decoded."""
+    """The visible text of an HTML page: a line per block element or <br>, white space collapsed, entities
+    decoded, no head/script/style."""
     parser = _VisibleText()
     parser.feed(html)
     parser.close()
-    lines = (line.strip(" \t") for line in "".join(parser.parts).split("\n"))
+    # A run of block boundaries (</p> <p>, </td></tr>) is one line break, as in text converted from web pages;
+    # only <br><br> makes a blank line.
+    text = _BLOCK_BREAKS.sub("\n", "".join(parser.parts))
+    lines = (line.strip(" \t") for line in text.split("\n"))
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 

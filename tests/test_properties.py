@@ -1,8 +1,9 @@
 """Property tests (hypothesis): extraction never fails and every reported span holds what it claims;
 reading never fails except with a reason.
 
-The span checks use only the record fields (extract/__init__.py): for every citation text[start:end] contains
-the raw number as written (white space aside) and the title (brackets, quotes and line breaks aside).
+The span checks use only the record fields (extract/__init__.py, plus each citation's `mentions`): for every
+citation text[start:end] contains its raw number as written (white space aside) or its title (brackets, quotes
+and line breaks aside), and every number and title reported is held by one of its mentions.
 """
 from __future__ import annotations
 
@@ -46,6 +47,57 @@ fragment_text = st.lists(
     max_size=60,
 ).map("".join)
 
+# Citation-shaped sentences with the hard cases mixed in: issuer before the title, nested titles, every
+# bracket style, full-width digits, 第, lists of numbers, hard line breaks anywhere, anonymised numbers.
+_hanzi = st.text(alphabet="关于加强进一步推进深化改革实施意见管理办法通知规定工作方案医院财政预算制度县级公立综合人事", min_size=2,
+                 max_size=12)
+_breaks = st.sampled_from(["", "", "", "\n", " ", "\u3000", "\r\n", "\n\n"])
+
+
+@st.composite
+def _title(draw):
+    inner = draw(st.one_of(st.just(""), st.builds(lambda o, t, c: o + t + c, st.sampled_from(["<", "〈", "《"]),
+                                                   _hanzi, st.sampled_from([">", "〉", "》"]))))
+    parts = [draw(st.sampled_from(["关于", "关于印发", ""])), draw(_hanzi), inner,
+             draw(st.sampled_from(["的通知", "的实施意见", "管理办法", "条例", "（试行）", ""]))]
+    title = "".join(parts)
+    cut = draw(st.integers(0, len(title)))
+    return "《" + title[:cut] + draw(_breaks) + title[cut:] + "》"
+
+
+@st.composite
+def _number(draw):
+    agency = draw(st.sampled_from(["国办发", "国发", "晋人社厅", "安政办发", "云政发", "财税", "xx办函", "国函", ""]))
+    o, c = draw(st.sampled_from(["〔〕", "[]", "［］", "【】", "()", "（）", "﹝﹞"]))
+    year = draw(st.sampled_from(["2015", "2012", "1998", "２０２１", "x", "20XX"]))
+    serial = draw(st.sampled_from(["33", "106", "1", "0529", "３３", "11"]))
+    number = agency + draw(_breaks) + o + year + c + draw(st.sampled_from(["", "第"])) + serial + "号"
+    if draw(st.booleans()):
+        number += draw(st.sampled_from(["、34号", "和34号", "、35号、36号"]))
+    return draw(st.sampled_from(["国务院令第588号", "国家税务总局公告2016年第23号", number, number, number]))
+
+
+@st.composite
+def _citation_sentence(draw):
+    cue = draw(st.sampled_from(["为贯彻落实", "根据", "按照", "参照", "依据", "现将", "转发", "废止", "修订", "与", ""]))
+    issuer = draw(st.sampled_from(["", "", "国务院办公厅", "山西省人力资源和社会保障厅", "普洱市人民政府"]))
+    titles = draw(st.lists(_title(), min_size=0, max_size=3))
+    shape = draw(st.sampled_from(["title", "title(number)", "number", "titles(number)"]))
+    number = draw(_number())
+    joined = "、".join(titles) or draw(_title())
+    body = {"title": joined, "number": number}.get(shape, joined + draw(st.sampled_from(["(", "（"])) + number
+                                                     + draw(st.sampled_from([")", "）", ""])))
+    tail = draw(st.sampled_from(["精神，", "规定，", "文件要求，", "。", "", "印发给你们，请认真贯彻执行。"]))
+    return cue + issuer + body + tail
+
+
+realistic_document = st.builds(
+    lambda head, sentences, noise: head + "".join(x for pair in zip(sentences, noise) for x in pair),
+    st.sampled_from(["", "某某县人民政府办公室\n\n各乡镇人民政府：\n", "普洱市人民政府关于印发《实施方案》的通知\n普政发〔2022〕38号\n"]),
+    st.lists(_citation_sentence(), min_size=1, max_size=6),
+    st.lists(st.one_of(_breaks, st.sampled_from(FRAGMENTS)), min_size=6, max_size=6),
+)
+
 # Fragments only: text an office would write, for the encoding round trips (random rare ideographs are, on
 # purpose, not taken for GB18030 text).
 realistic_text = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
@@ -62,31 +114,50 @@ def _title_key(s: str) -> str:
     return re.sub(r"[《》〈〉<>“”\"'‘’「」『』﹝﹞\s]", "", s)
 
 
+def _holds_number(c: dict, span: str) -> bool:
+    raw = c.get("doc_number_raw")
+    if raw and _ws(raw) not in _ws(span):
+        return False
+    serial = re.search(r"(\d+)号$", unicodedata.normalize("NFKC", c["doc_number"]))
+    if serial and not c.get("anonymised"):
+        digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", span))
+        return serial.group(1).lstrip("0") in digits
+    return True
+
+
+def _holds_title(c: dict, span: str) -> bool:
+    return _title_key(c["title"]) in _title_key(span)
+
+
 def check_record(text: str, rec: dict) -> None:
+    """The record is well formed and every citation's offsets hold what it reports.
+
+    A citation is one cited document: its start/end are its first mention, which holds its number or its
+    title; a number or title learnt from a later mention (《X》 first, 《X》(国发〔2012〕11号) later) must be
+    held by one of the `mentions` spans.
+    """
     assert isinstance(rec, dict)
     assert rec["level"] in LEVELS
     assert isinstance(rec["issuer"], list) and isinstance(rec["carries"], list)
     assert isinstance(rec["citations"], list)
     previous_start = -1
     for c in rec["citations"]:
-        start, end = c["start"], c["end"]
-        assert isinstance(start, int) and isinstance(end, int)
-        assert 0 <= start < end <= len(text), (start, end, len(text))
-        assert start >= previous_start, "citations are listed in text order"
-        previous_start = start
         assert c["relation"] in RELATIONS
         assert c["doc_number"] or c["title"], c
-        span = text[start:end]
-        if c.get("doc_number"):
-            raw = c.get("doc_number_raw")
-            if raw:
-                assert _ws(raw) in _ws(span), (raw, span)
-            serial = re.search(r"(\d+)号$", unicodedata.normalize("NFKC", c["doc_number"]))
-            if serial and not c.get("anonymised"):
-                digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", span))
-                assert serial.group(1).lstrip("0") in digits, (c["doc_number"], span)
-        if c.get("title"):
-            assert _title_key(c["title"]) in _title_key(span), (c["title"], span)
+        spans = [(c["start"], c["end"])] + [(m["start"], m["end"]) for m in c.get("mentions", [])]
+        for start, end in spans:
+            assert isinstance(start, int) and isinstance(end, int)
+            assert 0 <= start < end <= len(text), (start, end, len(text))
+        assert c["start"] >= previous_start, "citations are listed in order of first mention"
+        previous_start = c["start"]
+        texts = [text[s:e] for s, e in spans]
+        first = texts[0]
+        holds = [c["doc_number"] and _holds_number(c, first), c["title"] and _holds_title(c, first)]
+        assert any(holds), (c["doc_number"], c["title"], first)
+        if c["doc_number"]:
+            assert any(_holds_number(c, t) for t in texts), (c["doc_number"], c.get("doc_number_raw"), texts)
+        if c["title"]:
+            assert any(_holds_title(c, t) for t in texts), (c["title"], texts)
     json.loads(record_to_json(rec))
 
 
@@ -113,6 +184,15 @@ def test_extract_text_spans_hold_what_they_report(text):
     rec = extract_text(text, path="fragments.txt")
     check_record(text, rec)
     assert rec == extract_text(text, path="fragments.txt"), "same input, same record"
+
+
+@SETTINGS
+@given(realistic_document)
+@example("某某县人民政府\n\n为贯彻落实《国务院关于加强\n管理的意见》（国发〔2012〕11号）、国办发〔2015〕33号、34号精神")
+def test_citations_in_realistic_documents_hold_what_they_report(text):
+    rec = extract_text(text, path="realistic.txt")
+    check_record(text, rec)
+    assert record_to_json(rec) == record_to_json(extract_text(text, path="realistic.txt"))
 
 
 @SETTINGS

@@ -151,7 +151,15 @@ def test_html_gives_visible_text_only():
     # A line break in the HTML source is white space, not a break in the sentence; &nbsp; is a space.
     assert "为贯彻落实《国务院办公厅关于全面推开县级公立医院综合改革的实施意见》（国办发〔2015〕33号） 精神， 现将有关事项通知如下。" in text
     assert "第一条\n第二条\n第三条 A&B" in text
-    assert "\n\n\n" not in text and text == text.strip()
+    assert "\n\n" not in text and text == text.strip()
+
+
+def test_html_blocks_make_one_line_break_and_br_br_a_blank_line():
+    assert html_to_text("<p>甲</p>\n\n<p>乙</p><div><div>丙</div></div><table><tr><td>丁</td></tr></table>") == \
+        "甲\n乙\n丙\n丁"
+    assert html_to_text("甲<br>乙<br/><br>丙<p>丁<br></p>戊") == "甲\n乙\n\n丙\n丁\n戊"
+    assert html_to_text("<pre>  a\n   b</pre>") == "a\nb"  # line breaks of <pre> kept, indentation not
+    assert html_to_text("\x00甲\x00<p>乙\x00") == "甲\n乙"
 
 
 def test_html_file_in_gbk_is_read(tmp_path):
