@@ -75,16 +75,17 @@ _ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部
               "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
               "中心", "小组", "课题组", "协会", "联合会")
 _DATE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DATE_RE = re.compile(r"([一二][〇○零O0一二三四五六七八九]{3})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+_CN_DATE_RE = re.compile(r"([一二][〇○零OＯ0０一二三四五六七八九]{3})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
 _ANY_DATE = re.compile(
     r"(?:19|20)\d\d[ \t\u3000]*年[ \t\u3000]*\d{1,2}[ \t\u3000]*月[ \t\u3000]*\d{1,2}[ \t\u3000]*日"
-    r"|[一二][〇○零O0一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+    r"|[一二][〇○零OＯ0０一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 _LINE_TAIL = re.compile(r"[ \t\u3000]*(印发|发布|印)?[ \t\u3000]*(?:\n|$)")
 _DAY_AT_LINE_END = re.compile(r"日(?=[ \t\u3000]*(?:印发|发布|印)?[ \t\u3000]*(?:\n|$))")
 _DATE_BEFORE = re.compile("(?:" + _ANY_DATE.pattern + ")$")
-_SELF_LEVEL = re.compile(r"(?:我|本|全)(省|市|州|盟|县|旗|区|镇|乡)")
+# 我县/本市/全省 name the author's own division; 健全县级, 基本市场, 全市场 do not.
+_SELF_LEVEL = re.compile(r"(?<![健完安齐保成周顾万两基根资样版剧课书账文日])(?:我|本|全)(省|市|州|盟|县|旗|区|镇|乡)(?![级场属])")
 _SELF_LEVEL_MAP = {"省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal", "县": "county",
                    "旗": "county", "镇": "township", "乡": "township"}
 _MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
@@ -159,6 +160,10 @@ _SENTENCE_OPENERS = ("为贯彻", "为深入", "为认真", "为落实", "为进
                      "依据", "依照", "现将", "经研究", "各省", "各市", "各县", "各区")
 
 
+_SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条编部分]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|"
+                              r"\d+[.、．]|、|摘\s*要|目\s*录|前\s*言|序\s*言)")
+
+
 def _plausible_title(line: str) -> bool:
     s = line.strip()
     if not (2 <= len(s) <= 120) or s.endswith(("：", ":", "。", "，", ",", "；")):
@@ -167,7 +172,7 @@ def _plausible_title(line: str) -> bool:
         return False
     if len(s) > 60 and ("，" in s or "," in s):
         return False
-    return not s.startswith(_SENTENCE_OPENERS)
+    return not s.startswith(_SENTENCE_OPENERS) and not _SECTION_HEADING.match(s)
 
 
 def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
@@ -382,6 +387,31 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _addressees() -> tuple[re.Pattern, dict[str, str]]:
+    from importlib.resources import files
+
+    table = {}
+    for line in files("polgraph.data").joinpath("addressee_levels.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            opening, level = line.split("\t")[:2]
+            table[opening.strip()] = level.strip()
+    alts = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(r"(?:^|\n)[ \t\u3000]*(" + alts + ")"), table
+
+
+def _addressee_level(text: str) -> str:
+    """The sender's level read off an addressee line near the start (各省、自治区、直辖市… -> central)."""
+    rx, table = _addressees()
+    m = rx.search(text, 0, 3000)
+    if m is None:
+        # the line may follow the heading on the same line (text flattened from HTML)
+        m = re.compile("(" + rx.pattern.split("(", 2)[-1]).search(text, 0, 1500) if "各" in text[:1500] else None
+        if m is None:
+            return "unknown"
+    return table[m.group(1)]
+
+
 def _level(issuers, number, title, text, levels):
     level_of_agency, level_of_issuer, find_place = levels
     for name in issuers:
@@ -399,6 +429,9 @@ def _level(issuers, number, title, text, levels):
             lvl, region = find_place(title[:30]) or ("unknown", None)
         if lvl != "unknown":
             return lvl, region
+    lvl = _addressee_level(text)
+    if lvl != "unknown":
+        return lvl, None
     m = _SELF_LEVEL.search(text, 0, 20000)
     if m:
         lvl = _SELF_LEVEL_MAP.get(m.group(1))
