@@ -1,0 +1,203 @@
+"""Level tables (extract/levels.py, data/issuer_codes.tsv, data/central_organs.tsv, data/province_names.tsv,
+data/issuer_words.tsv, data/divisions/)."""
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+
+import pytest
+
+from polgraph.extract import levels
+from polgraph.extract.levels import find_place, issuer_codes, level_of_agency, level_of_issuer
+
+DATA = resources.files("polgraph.data")
+
+
+# --- the tables themselves ----------------------------------------------------------------------------------
+def _rows(name):
+    return [line.split("\t") for line in DATA.joinpath(name).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def test_issuer_codes_every_row_parses():
+    rows = _rows("issuer_codes.tsv")
+    assert len(rows) > 100
+    provinces = {r[0] for r in _rows("province_names.tsv")}
+    seen = set()
+    for r in rows:
+        assert len(r) >= 4, r
+        code, organ, level, province = r[0].strip(), r[1].strip(), r[2].strip(), r[3].strip()
+        assert code and organ
+        assert code not in seen, f"{code} twice"
+        seen.add(code)
+        assert level in ("central", "provincial", "municipal", "county", "ambiguous"), r
+        if level in ("central", "ambiguous"):
+            assert province == "", r
+        else:
+            assert province in provinces, r
+    assert len(issuer_codes()) == len(rows)
+
+
+def test_province_names_cover_the_31_divisions():
+    rows = _rows("province_names.tsv")
+    names = {r[0] for r in rows}
+    div = {r["name"] for r in csv.DictReader(io.StringIO(DATA.joinpath("divisions/provinces.csv").read_text("utf-8")))}
+    assert names == div and len(names) == 31
+    assert len({r[2] for r in rows}) == 31  # one code abbreviation each
+
+
+def test_central_organs_rows_are_single_names():
+    for r in _rows("central_organs.tsv"):
+        assert r[0] == r[0].strip() and " " not in r[0] and len(r[0]) >= 2
+
+
+def test_division_licence_is_shipped():
+    assert "DO WHAT THE FUCK YOU WANT TO PUBLIC LICENSE" in DATA.joinpath("divisions/LICENSE").read_text("utf-8")
+    assert DATA.joinpath("divisions/SOURCE.md").is_file()
+
+
+def test_issuer_words_roles_are_known():
+    roles = {"partyprefix", "stateprefix", "township", "townshiporgan", "generic", "notafter", "genericarea"}
+    for r in _rows("issuer_words.tsv"):
+        assert r[1].strip() in roles, r
+        if r[1].strip() == "generic":
+            assert r[2].strip() in levels.LEVELS
+
+
+# --- level_of_agency ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("code,expected", [
+    ("国办发", ("central", None)),
+    ("国发", ("central", None)),
+    ("国函", ("central", None)),
+    ("国办发明电", ("central", None)),
+    ("中办发", ("central", None)),
+    ("财税", ("central", None)),
+    ("人社部发", ("central", None)),
+    ("人社厅发", ("central", None)),
+    ("国卫办医函", ("central", None)),
+    ("发改投资", ("central", None)),
+    ("法释", ("central", None)),
+    ("民函", ("central", None)),
+    ("国务院令", ("central", None)),
+    ("国家税务总局公告", ("central", None)),
+    ("中国人民银行令", ("central", None)),
+    ("晋人社厅", ("provincial", "山西省")),
+    ("晋政发", ("provincial", "山西省")),
+    ("云政发", ("provincial", "云南省")),
+    ("粤府函", ("provincial", "广东省")),
+    ("川办函", ("provincial", "四川省")),
+    ("内政字", ("provincial", "内蒙古自治区")),
+    ("黔府发", ("provincial", "贵州省")),
+    ("沪府办规", ("provincial", "上海市")),
+    ("京政发", ("provincial", "北京市")),
+    ("苏政办发", ("provincial", "江苏省")),
+    ("鲁工信技", ("provincial", "山东省")),
+    ("山西省人民政府令", ("provincial", "山西省")),
+    ("普政发", ("municipal", "云南省")),
+])
+def test_known_codes(code, expected):
+    assert level_of_agency(code) == expected
+
+
+@pytest.mark.parametrize("code", [
+    "安政办发",   # 安康市 and 安泽县
+    "宁政发",     # 宁夏, 南京, a county
+    "青政发",     # 青海 and 青田县
+    "惠府发",     # 惠州 and 无锡市惠山区
+    "汕府",       # 汕头 and 汕尾
+    "苏住建规",   # 苏 also opens 苏州市
+    "青工信字",   # 青 also opens 青岛市
+    "云府",       # not the Yunnan government code (云政); 云浮
+    "公",         # bare 公 is trusted only at central level
+    "xx办函",
+    "某某发",
+    "",
+])
+def test_collisions_and_unknown_codes_stay_unknown(code):
+    assert level_of_agency(code) == ("unknown", None)
+
+
+def test_longest_prefix_wins():
+    # 国办 is listed, 国办发明电 is not: still central; 苏府 (Suzhou) must beat the 苏 abbreviation rule
+    assert level_of_agency("国办公开办函") == ("central", None)
+    assert level_of_agency("苏府办") == ("municipal", "江苏省")
+    assert level_of_agency("苏政发") == ("provincial", "江苏省")
+
+
+def test_exact_code_matches_only_itself():
+    assert level_of_agency("法") == ("central", None)
+    assert level_of_agency("法院发") == ("unknown", None)
+
+
+# --- level_of_issuer ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name,expected", [
+    ("国务院办公厅", ("central", None)),
+    ("国务院", ("central", None)),
+    ("中共中央", ("central", None)),
+    ("中共中央办公厅", ("central", None)),
+    ("国家发展改革委", ("central", None)),
+    ("财政部", ("central", None)),
+    ("中华人民共和国财政部", ("central", None)),
+    ("财政部 国家税务总局", ("central", None)),
+    ("人力资源社会保障部", ("central", None)),
+    ("全国人民代表大会常务委员会", ("central", None)),
+    ("山西省人力资源和社会保障厅", ("provincial", "山西省")),
+    ("中共山西省委", ("provincial", "山西省")),
+    ("内蒙古自治区人民政府", ("provincial", "内蒙古自治区")),
+    ("北京市人民政府", ("provincial", "北京市")),
+    ("上海市民政局", ("provincial", "上海市")),
+    ("国家税务总局山西省税务局", ("provincial", "山西省")),
+    ("普洱市人民政府", ("municipal", "云南省")),
+    ("深圳市人民政府", ("municipal", "广东省")),
+    ("驻马店市委编办", ("municipal", "河南省")),
+    ("苏州市住房和城乡建设局", ("municipal", "江苏省")),
+    ("锡林郭勒盟行政公署", ("municipal", "内蒙古自治区")),
+    ("黔东南苗族侗族自治州人民政府", ("municipal", "贵州省")),
+    ("安泽县人民政府办公室", ("county", "山西省")),
+    ("临汾市安泽县人民政府", ("county", "山西省")),
+    ("北京市朝阳区人民政府", ("county", "北京市")),
+    ("深圳市福田区人民政府", ("county", "广东省")),
+    ("福州市鼓楼区人民政府", ("county", "福建省")),
+    ("重庆市城口县人民政府", ("county", "重庆市")),
+    ("济源市人民政府", ("county", "河南省")),      # 省直辖县级
+    ("仙桃市人民政府", ("county", "湖北省")),      # 省直辖县级
+    ("东方市人民政府", ("county", "海南省")),
+    ("城关镇人民政府", ("township", None)),
+    ("安泽县府城镇人民政府", ("township", "山西省")),
+    ("XX街道办事处", ("township", None)),
+    ("省人民政府", ("provincial", None)),
+])
+def test_issuer_levels(name, expected):
+    assert level_of_issuer(name) == expected
+
+
+def test_non_unique_county_name_without_parent_keeps_level_but_no_province():
+    assert level_of_issuer("鼓楼区人民政府") == ("county", None)
+    assert level_of_issuer("朝阳区人民政府") == ("county", None)
+
+
+@pytest.mark.parametrize("name", [
+    "东方市场监督管理局",   # not 东方市
+    "城区人民政府",         # generic name without its city
+    "某公司",
+    "",
+    "朝阳",                 # stems are never matched
+    "安泽",
+])
+def test_issuers_not_guessed(name):
+    assert level_of_issuer(name) == ("unknown", None)
+
+
+# --- find_place ---------------------------------------------------------------------------------------------
+def test_find_place_most_specific_chain():
+    assert find_place("根据山西省临汾市安泽县的实际") == ("county", "山西省")
+    assert find_place("结合我市（普洱市）实际") == ("municipal", "云南省")
+    assert find_place("北京市朝阳区") == ("county", "北京市")
+    assert find_place("在云南省全省推广") == ("provincial", "云南省")
+
+
+def test_find_place_none():
+    assert find_place("无地名文本") is None
+    assert find_place("东方市场") is None
+    assert find_place("") is None
