@@ -416,7 +416,8 @@ def _from_core(text: str, m: re.Match, prev: DocNumber | None, prev_end: int) ->
             if prev is not None and prev.kind == "standard" and _joined(text, prev_end, m.start()):
                 agency, start = prev.agency, m.start()
             else:
-                return []
+                # 《…指示》(〔1982〕3号): a number written without its code is still a number
+                agency, start = "", m.start()
         else:
             start, agency = span
         kind = "announcement" if agency.endswith("公告") else ("order" if agency.endswith("令") else "standard")
@@ -485,6 +486,7 @@ _NO_HAO = re.compile(f"(?:[{_C}]{_S}{{0,2}}第?|令{_S}{{0,2}}第|第){_S}{{0,2}
 _BARE_ANNOUNCEMENT = re.compile(
     f"^(?P<agency>[^{_DIG}\\s]{{2,30}}?){_S}{{0,2}}(?P<year>[12][0-9]{{3}}){_S}{{0,2}}年{_S}{{0,2}}第{_S}{{0,2}}"
     f"(?P<serial>[{_DIG}]{{1,6}}){_S}{{0,2}}号$")
+_BARE_PLACEHOLDER = re.compile(f"^(?P<agency>[^{_DIG}\\s号]{{0,12}}?){_S}*第?(?P<serial>[{_PH}]{{1,4}}){_S}*号$")
 _BARE_DI = re.compile(f"^(?P<agency>[\u4e00-\u9fff]{{2,12}}){_S}{{0,2}}第{_S}{{0,2}}(?P<serial>[{_DIG}]{{1,6}}){_S}{{0,2}}号$")
 
 
@@ -515,6 +517,9 @@ def parse_docnumber(s: str) -> DocNumber | None:
         agency = _WS_RE.sub("", b.group("agency"))
         return DocNumber(t, agency, int(b.group("year")), b.group("serial"),
                          "announcement", False)
+    b = _BARE_PLACEHOLDER.match(t2)
+    if b:
+        return DocNumber(t, _WS_RE.sub("", b.group("agency")), None, b.group("serial"), "standard", True)
     b = _BARE_DI.match(t2)
     if b:
         return DocNumber(t, b.group("agency"), None, b.group("serial"), "standard", False)
@@ -559,3 +564,35 @@ def _normalized(d: DocNumber) -> str:
     if re.search(r"〔第[^〕]*号〕$", raw):
         return f"{d.agency}（第{d.serial}号）"
     return f"{d.agency}第{d.serial}号"
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """``python -m polgraph.extract.docnumber [DIR_OR_FILE ...]``: throughput of find_docnumbers over .txt files
+    against the naive one-regex baseline, measured in the same run on the same text."""
+    import sys
+    import time
+    from pathlib import Path
+
+    args = argv if argv is not None else sys.argv[1:]
+    if not args:
+        args = [str(Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "lawrefbook-laws")]
+    files: list[Path] = []
+    for a in args:
+        p = Path(a)
+        files.extend(sorted(p.rglob("*.txt")) if p.is_dir() else [p])
+    texts = [f.read_text(encoding="utf-8", errors="replace") for f in files]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    naive = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,12}[〔\[［【(（](?:19|20)\d{2}[〕\]］】)）]第?\d{1,5}号")
+    t0 = time.perf_counter()
+    n_naive = sum(1 for t in texts for _ in naive.finditer(t))
+    t_naive = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n_ours = sum(len(find_docnumbers(t)) for t in texts)
+    t_ours = time.perf_counter() - t0
+    print(f"{len(texts)} files, {mb:.1f} MB: find_docnumbers {mb / t_ours:.0f} MB/s ({n_ours} numbers); "
+          f"naive regex {mb / t_naive:.1f} MB/s ({n_naive}); ratio {t_naive / t_ours:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
