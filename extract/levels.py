@@ -144,6 +144,15 @@ def _township_re() -> re.Pattern:
     return re.compile(f"^[\u4e00-\u9fffA-Za-z×Ｘ]{{1,10}}?(?:{units})(?:{organs}|$)")
 
 
+@lru_cache(maxsize=None)
+def _anon_re() -> re.Pattern:
+    """XX省 / ××县 / 某市: an anonymised place name; its suffix still gives the level."""
+    w = _words()
+    marks = "|".join(re.escape(x) for x, _ in w.get("anonmark", []))
+    suffixes = "|".join(re.escape(x) for x, _ in w.get("anonsuffix", []))
+    return re.compile(f"^(?:{marks})+({suffixes})")
+
+
 # --- agency codes --------------------------------------------------------------------------------------------
 def level_of_agency(agency: str) -> tuple[str, str | None]:
     """(level, province or None) of a 机关代字 such as 国办发, 晋人社厅, 云政发, or of an order/announcement organ
@@ -270,6 +279,9 @@ def level_of_issuer(name: str) -> tuple[str, str | None]:
         if m is not None:
             return m[0], m[1]
         return "central", None
+    a = _anon_re().match(s)
+    if a:
+        return dict(w.get("anonsuffix", []))[a.group(1)], None
     if _township_re().match(s):
         return "township", None
     for g, level in w.get("generic", []):

@@ -58,10 +58,11 @@ def test_division_licence_is_shipped():
 
 
 def test_issuer_words_roles_are_known():
-    roles = {"partyprefix", "stateprefix", "township", "townshiporgan", "generic", "notafter", "genericarea"}
+    roles = {"partyprefix", "stateprefix", "township", "townshiporgan", "generic", "notafter", "genericarea",
+             "anonmark", "anonsuffix"}
     for r in _rows("issuer_words.tsv"):
         assert r[1].strip() in roles, r
-        if r[1].strip() == "generic":
+        if r[1].strip() in ("generic", "anonsuffix"):
             assert r[2].strip() in levels.LEVELS
 
 
@@ -167,6 +168,9 @@ def test_exact_code_matches_only_itself():
     ("安泽县府城镇人民政府", ("township", "山西省")),
     ("XX街道办事处", ("township", None)),
     ("省人民政府", ("provincial", None)),
+    ("中共XX省委党校", ("provincial", None)),      # anonymised place, level from its suffix
+    ("××县人民政府", ("county", None)),
+    ("某市人民政府", ("municipal", None)),
 ])
 def test_issuer_levels(name, expected):
     assert level_of_issuer(name) == expected
