@@ -177,3 +177,26 @@ def describes_history(text: str, end: int) -> bool:
     m = _AFTER_MENTION.match(tail)
     rest = tail[m.end():] if m else tail
     return rest.startswith(("修正", "修改", "修订", "第一次修正", "第二次修正", "第一次修改", "第二次修改"))
+
+
+_INTRO_LINE_END = re.compile(r"[：:][ \t\u3000]*\n")
+
+
+def find_list_cue(text: str, start: int, limit: int = 1500) -> Cue | None:
+    """The cue of the line that introduces a list (`现对以下规范性文件宣布失效：`), for an item at `start`."""
+    lo = max(0, start - limit)
+    last = None
+    for last in _INTRO_LINE_END.finditer(text, lo, start):
+        pass
+    if last is None:
+        return None
+    line_start = text.rfind("\n", 0, last.start()) + 1
+    intro = text[line_start:last.start()]
+    pre, post = load_cues()
+    best = None
+    for cue in pre + post:
+        k = intro.rfind(cue.phrase)
+        if k >= 0 and (best is None or k + len(cue.phrase) > best[0] or
+                       k + len(cue.phrase) == best[0] and len(cue.phrase) > len(best[1].phrase)):
+            best = (k + len(cue.phrase), cue)
+    return best[1] if best else None

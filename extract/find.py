@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
-from polgraph.extract.cues import (RELATIONS, clause_before, find_post_cue, find_pre_cue, load_cues,
+from polgraph.extract.cues import (RELATIONS, clause_before, find_list_cue, find_post_cue, find_pre_cue, load_cues,
                                    sentence_end, _hard_break, SENTENCE_END)
 from polgraph.extract.docnumber import NumberMatch, find_docnumbers, normalize_docnumber, parse_docnumber
 from polgraph.extract.metadata import extract_metadata, looks_like_organ
@@ -32,9 +32,12 @@ _NUMBER_AFTER_TITLE = re.compile(r"[ \t\u3000\n]{0,2}[（(]?[ \t\u3000]{0,2}$")
 _VEHICLE_AFTER = re.compile(r"[ \t\u3000]*(?:号)?(?:文件|通知|文|令)?[ \t\u3000]*(?:发布|印发|颁布|公布)(?:了|的)?")
 _LIST_LABEL = re.compile(r"(?:文号|发文字号|字号)[ \t\u3000]*[：:][ \t\u3000]*$")
 _LIST_ITEM_HEAD = re.compile(r"^[ \t\u3000]*(?:[0-9０-９]{1,3}[.、．)）]|[（(][0-9一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?[ \t\u3000]*")
+_FIELD_LABEL = re.compile(r"^[ \t\u3000]*(?:发文单位|发文机关|制定机关|发布机关|发布日期|成文日期|印发日期|施行日期|实施日期|"
+                          r"有效期|状态|备注)[ \t\u3000]*[：:]")
 _ATTACHMENT = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[：:．.、]?\s*$")
 _ALIAS_BEFORE = re.compile(r"以下简称[ \t\u3000]*$")
-_ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff、 \u3000]{2,40}$")
+_ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff、 \u3000Xx×]{2,40}$")  # 中共XX省委: anonymised names too
+_ORGAN_HEADS = ("中共", "中央", "中纪委", "中组部", "中宣部", "中办", "国办", "国务院", "全国", "省", "市", "县", "区")
 _ISSUER_LEAD = re.compile(r"^(?:[年月日号和及与并、的在由经以为对从将据]|以来|其中|同时|先后|分别)+")
 
 
@@ -87,19 +90,26 @@ def _cited_issuer(text: str, start: int) -> str | None:
             cut = max(cut, k + len(cue.phrase))
     cand = _ISSUER_LEAD.sub("", cand[cut:].strip())
     cand = cand.strip("、 \u3000")
-    if cand and looks_like_organ(cand.split("、")[-1]) and not cand.endswith("的"):
+    if not cand or not looks_like_organ(cand.split("、")[-1]) or cand.endswith("的"):
+        return None
+    # accept a known organ, or a short form whose head is an organ's (中共XX省委, 中纪委、中组部, 省、市)
+    level_of_agency, level_of_issuer = _levels()
+    if level_of_issuer is not None and level_of_issuer(cand)[0] != "unknown":
+        return cand
+    if cand.startswith(_ORGAN_HEADS):
         return cand
     return None
 
 
 class _Mention:
-    __slots__ = ("start", "end", "cue_at", "post_at", "title", "number", "skip")
+    __slots__ = ("start", "end", "cue_at", "post_at", "title", "number", "skip", "listed")
 
     def __init__(self, start, end, cue_at, post_at, title=None, number=None):
         self.start, self.end = start, end          # the cited span
         self.cue_at, self.post_at = cue_at, post_at  # where the cue search looks back from / ahead from
         self.title, self.number = title, number    # str | None, NumberMatch | None
         self.skip = False
+        self.listed = False  # an item of a list introduced by a line such as 现对以下规范性文件宣布失效：
 
 
 def _mentions(text: str, numbers, titles) -> list[_Mention]:
@@ -141,19 +151,47 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
                 m.start = n.start
                 used.add(i)
                 break
-    # list lines: `1.上海市…管理办法（试行） 文号：沪科合〔2005〕第11号`
+    # list lines: `1.上海市…管理办法（试行） 文号：沪科合〔2005〕第11号`, or the title a line or two above
+    # the 文号： line (with 发文单位： lines between)
     for i, n in enumerate(numbers):
         if i in used:
             continue
         line_start = text.rfind("\n", 0, n.start) + 1
         before = text[line_start:n.start]
         lm = _LIST_LABEL.search(before)
-        if lm:
-            head = before[:lm.start()]
-            head = head[_LIST_ITEM_HEAD.match(head).end():].strip(" \t\u3000，,；;")
-            if 4 <= len(head) <= 120 and "《" not in head and "。" not in head:
-                out.append(_Mention(line_start, n.end, line_start, n.end, head, n))
+        if not lm:
+            continue
+        head_start, head = line_start, before[:lm.start()]
+        up = line_start
+        for _ in range(3):
+            if head.strip(" \t\u3000，,；;"):
+                break
+            if up <= 0:
+                break
+            prev_start = text.rfind("\n", 0, up - 1) + 1
+            line = text[prev_start:up - 1]
+            if _FIELD_LABEL.match(line):
+                up = prev_start
+                continue
+            head_start, head, up = prev_start, line, prev_start
+        item = _LIST_ITEM_HEAD.match(head)
+        offset = item.end()
+        head = head[offset:]
+        title = head.strip(" \t\u3000，,；;")
+        if 4 <= len(title) <= 120 and "《" not in title and "。" not in title and not _FIELD_LABEL.match(title):
+            t_start = head_start + offset + head.find(title)
+            out.append(_Mention(t_start, n.end, t_start, n.end, title, n))
+            out[-1].listed = True
+            used.add(i)
+    # a number written right before its title: 国务院令第638号《国务院关于废止和修改部分行政法规的决定》
+    for i, n in enumerate(numbers):
+        if i in used:
+            continue
+        for m in titles_by_start:
+            if m.number is None and 0 <= m.start - n.end <= 1 and not text[n.end:m.start].strip(" \u3000"):
+                m.number, m.start = n, n.start
                 used.add(i)
+                break
     for i, n in enumerate(numbers):
         if i not in used:
             out.append(_Mention(n.start, n.end, n.start, n.end, None, n))
@@ -177,6 +215,10 @@ def _relation(text: str, m: _Mention):
         return "CITES", pre.phrase
     if post is not None and post.relation in RELATIONS:
         return post.relation, post.phrase
+    if m.listed:
+        cue = find_list_cue(text, m.start)
+        if cue is not None and cue.relation in RELATIONS:
+            return cue.relation, cue.phrase
     return "CITES", None
 
 

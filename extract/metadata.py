@@ -65,7 +65,7 @@ _FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|wps|ofd)[ \t\u3000]*$", re.M | re.
 _SELF_INTRO = re.compile(r"(?:编制|制定|起草|修订|编写)了?《([^《》\n]{2,120})》[（(]以下简称")
 _INTRO_ORGAN = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|会|府|署|行|室))(?:组织)?$")
 _ALIAS = re.compile(r"《([^《》\n]{2,150})》[（(]以下简称[“\"《]?([^）)”\"》\n]{1,30})[”\"》]?[）)]")
-_CARRY_IN_TITLE = re.compile(r"关于(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定)$")
+_CARRY_IN_TITLE = re.compile(r"关于(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定|函|复函)$")
 _CARRY_IN_BODY = re.compile(
     r"(?:现将|将)《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》(?:[（(][^（()）]{0,40}[)）])?"
     r"(?:等[^，。\n]{0,10})?(?:印发|批转|转发|发布|颁布)给")
@@ -85,9 +85,10 @@ _LINE_TAIL = re.compile(r"[ \t\u3000]*(印发|发布|印)?[ \t\u3000]*(?:\n|$)")
 _DAY_AT_LINE_END = re.compile(r"日(?=[ \t\u3000]*(?:印发|发布|印)?[ \t\u3000]*(?:\n|$))")
 _DATE_BEFORE = re.compile("(?:" + _ANY_DATE.pattern + ")$")
 # 我县/本市/全省 name the author's own division; 健全县级, 基本市场, 全市场 do not.
-_SELF_LEVEL = re.compile(r"(?<![健完安齐保成周顾万两基根资样版剧课书账文日])(?:我|本|全)(省|市|州|盟|县|旗|区|镇|乡)(?![级场属])")
+_SELF_LEVEL = re.compile(r"(?<![健完安齐保成周顾万两基根资样版剧课书账文日])(?:我|本|全)(省|市|州|盟|县|旗|区|镇|乡)(?![级场属])|我(部)(?![门分])")
 _SELF_LEVEL_MAP = {"省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal", "县": "county",
-                   "旗": "county", "镇": "township", "乡": "township"}
+                   "旗": "county", "镇": "township", "乡": "township",
+                   "部": "central"}
 _MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 
 
@@ -238,12 +239,14 @@ def _is_number_line(text, start, line, number_spans) -> bool:
 
 def own_number(text: str, numbers, title: str | None, title_start: int, title_end: int, prefix: str | None):
     """The NumberMatch that is the document's own 发文字号, or None."""
+    labelled = None
     m = _field("number", text)
     if m:
-        for n in numbers:
-            if m.start(1) <= n.start < m.end(1):
-                return n
+        labelled = next((n for n in numbers if m.start(1) <= n.start < m.end(1)), None)
+    # a number heading the text (`沪科〔2014〕12号` above the title) comes before a labelled list line below it
     head_end = min(len(text), max(HEADER_CHARS, title_end + 200))
+    if labelled is not None:
+        head_end = min(head_end, labelled.start)
     number_spans = {(n.start, n.end) for n in numbers}
     for n in numbers:
         if n.start >= head_end:
@@ -260,7 +263,7 @@ def own_number(text: str, numbers, title: str | None, title_start: int, title_en
             before = text[max(0, n.start - len(title) - 2):n.start]
             if title_key(before.strip()[-len(title):]) == title_key(title) and not before.rstrip().endswith("》"):
                 return n
-    return None
+    return labelled
 
 
 def _signature_dates(text: str):
@@ -397,19 +400,17 @@ def _addressees() -> tuple[re.Pattern, dict[str, str]]:
             opening, level = line.split("\t")[:2]
             table[opening.strip()] = level.strip()
     alts = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    return re.compile(r"(?:^|\n)[ \t\u3000]*(" + alts + ")"), table
+    # the addressee list ends with a colon on its line: 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+    return re.compile("(" + alts + ")[^。；\n：:]{0,100}[：:]"), table
 
 
 def _addressee_level(text: str) -> str:
     """The sender's level read off an addressee line near the start (各省、自治区、直辖市… -> central)."""
+    if "各" not in text[:3000]:
+        return "unknown"
     rx, table = _addressees()
     m = rx.search(text, 0, 3000)
-    if m is None:
-        # the line may follow the heading on the same line (text flattened from HTML)
-        m = re.compile("(" + rx.pattern.split("(", 2)[-1]).search(text, 0, 1500) if "各" in text[:1500] else None
-        if m is None:
-            return "unknown"
-    return table[m.group(1)]
+    return table[m.group(1)] if m else "unknown"
 
 
 def _level(issuers, number, title, text, levels):
@@ -434,7 +435,7 @@ def _level(issuers, number, title, text, levels):
         return lvl, None
     m = _SELF_LEVEL.search(text, 0, 20000)
     if m:
-        lvl = _SELF_LEVEL_MAP.get(m.group(1))
+        lvl = _SELF_LEVEL_MAP.get(m.group(1) or m.group(2))
         if m.group(1) == "市" and any(c in text[:3000] for c in _MUNICIPALITIES):
             lvl = "provincial"
         if lvl:
