@@ -123,41 +123,57 @@ def _find_focus(G, ref: str):
 
 
 def hierarchical_layout(G: nx.MultiDiGraph, dx: float | None = None, dy: float = 110.0,
-                        band_gap: float = 170.0) -> tuple[dict, list]:
+                        band_gap: float = 170.0, sweeps: int = 3) -> tuple[dict, list]:
     """Positions {node: (x, y)} with one band per level, central on top, and the bands [(level, y0, y1)].
 
-    Within a band nodes are ordered by the mean position of the neighbours already placed above them
-    (one top-down barycentre pass), so implementation chains run roughly vertically; a long band wraps
-    into sub-rows of about 1.6 * sqrt(n) nodes so the picture stays near the screen's proportions.
+    Within a band nodes are ordered by the mean x of their neighbours in the other bands (barycentre
+    sweeps down, up, down), so implementation chains run roughly vertically; documents without edges go
+    to the right. A long band wraps into sub-rows of about 1.6 * sqrt(n) nodes so the picture keeps
+    near the screen's proportions.
     """
     if dx is None:  # room for an 11-character label when it can be read; tighter when it cannot
         dx = 190.0 if G.number_of_nodes() <= 300 else 110.0
     by_level: dict[str, list] = {}
     for n, d in G.nodes(data=True):
         by_level.setdefault(d.get("level") or "unknown", []).append(n)
+    levels = sorted(by_level, key=lambda lv: LEVEL_RANK.get(lv, len(LEVELS)))
     per_row = max(8, math.ceil(1.6 * math.sqrt(max(G.number_of_nodes(), 1))))
+    neighbours = {n: sorted({m for m in nx.all_neighbors(G, n) if m != n}, key=str) for n in G.nodes}
+
+    def row_x(nodes):
+        xs = {}
+        for r in range(0, len(nodes), per_row):
+            row = nodes[r:r + per_row]
+            for i, n in enumerate(row):
+                xs[n] = (i - (len(row) - 1) / 2) * dx
+        return xs
+
+    x_of: dict = {}
+    for level in levels:
+        by_level[level].sort(key=lambda n: (G.nodes[n].get("region") or "", str(n)))
+        x_of.update(row_x(by_level[level]))
+    order = []
+    for k in range(sweeps):
+        order += levels if k % 2 == 0 else levels[::-1]
+    for level in order:
+        def barycentre(n):
+            xs = [x_of[m] for m in neighbours[n] if (G.nodes[m].get("level") or "unknown") != level]
+            xs = xs or [x_of[m] for m in neighbours[n]]
+            if xs:
+                return (0, round(sum(xs) / len(xs), 6), str(n))
+            return (1, 0.0, G.nodes[n].get("region") or "", str(n))
+
+        by_level[level].sort(key=barycentre)
+        x_of.update(row_x(by_level[level]))
     pos: dict = {}
-    order_x: dict = {}
     bands = []
     y = 0.0
-    for level in sorted(by_level, key=lambda lv: LEVEL_RANK.get(lv, len(LEVELS))):
+    for level in levels:
         nodes = by_level[level]
-
-        def barycentre(n):
-            xs = [order_x[m] for m in set(G.successors(n)) | set(G.predecessors(n)) if m in order_x]
-            region = G.nodes[n].get("region") or ""
-            if xs:
-                return (0, sum(xs) / len(xs), region, str(n))
-            return (1, 0.0, region, str(n))
-
-        nodes.sort(key=barycentre)
-        rows = [nodes[i:i + per_row] for i in range(0, len(nodes), per_row)]
         y0 = y
-        for row in rows:
-            for i, n in enumerate(row):
-                x = (i - (len(row) - 1) / 2) * dx
-                pos[n] = (round(x, 1), round(y, 1))
-                order_x[n] = x
+        for r in range(0, len(nodes), per_row):
+            for n in nodes[r:r + per_row]:
+                pos[n] = (round(x_of[n], 1), round(y, 1))
             y += dy
         bands.append((level, y0, y - dy))
         y += band_gap - dy
@@ -208,16 +224,19 @@ def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
         label = d.get("label") or d.get("doc_number") or d.get("title") or str(n)
         style = {
             "color": ({"background": "#ffffff", "border": colour,
-                       "highlight": {"background": "#fdf2e9", "border": colour}}
+                       "highlight": {"background": "#fdf2e9", "border": colour},
+                       "hover": {"background": "#fdf2e9", "border": colour}}
                       if placeholder else
                       {"background": colour, "border": colour,
-                       "highlight": {"background": colour, "border": "#17202a"}}),
+                       "highlight": {"background": colour, "border": "#17202a"},
+                       "hover": {"background": colour, "border": "#17202a"}}),
             "borderWidth": 2 if placeholder else 1,
             "shapeProperties": {"borderDashes": PLACEHOLDER_DASHES if placeholder else False},
             "font": {"color": "#566573" if placeholder else "#17202a"},
         }
         net.add_node(
-            str(n), label=_short(str(label)), shape="dot", size=round(min(9 + 5 * math.sqrt(indeg), 42), 2),
+            str(n), label=str(label) if label == d.get("doc_number") else _short(str(label)), shape="dot",
+            size=round(min(9 + 5 * math.sqrt(indeg), 42), 2),
             x=pos[n][0], y=pos[n][1], level_name=level, placeholder=placeholder, key=_doc_key(d, n),
             info={
                 "title": d.get("title"), "doc_number": d.get("doc_number"), "issuer": list(d.get("issuer") or []),
@@ -235,9 +254,14 @@ def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
         mentions = list(d.get("mentions") or [])
         nth = pair_seen.get((u, v), 0)
         pair_seen[(u, v)] = nth + 1
-        extra = {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.15 * nth}} if nth else {}
+        # straight lines along one row would run through the documents between the two ends, and
+        # parallel edges (two relations between one pair) would coincide: bend those
+        same_row = pos[u][1] == pos[v][1]
+        bend = (0.25 if same_row else 0.0) + 0.15 * nth
+        arc = "curvedCW" if pos[u][0] <= pos[v][0] else "curvedCCW"  # bows upwards, away from the labels
+        extra = {"smooth": {"enabled": True, "type": arc, "roundness": round(bend, 2)}} if bend else {}
         net.add_edge(
-            str(u), str(v), id=f"e{i}", relation=rel, color={"color": colour, "highlight": colour},
+            str(u), str(v), id=f"e{i}", relation=rel, color={"color": colour, "highlight": colour, "hover": colour},
             dashes=dashes, width=width, arrows="to",
             info={
                 "relation": rel, "method": d.get("method"), "score": d.get("score"),

@@ -195,3 +195,41 @@ def layered_graph(n_docs: int, seed: int = 7) -> nx.MultiDiGraph:
                 G.add_edge(nid, target, key=rel, relation=rel, method="number", score=100.0, flags=[],
                            mentions=[])
     return G
+
+
+def readme_screenshot(out: Path, sample: Path) -> None:
+    """docs/screenshot.png: the data/sample render with the State Council opinion's tooltip open.
+
+    Regenerate with `.venv/bin/python tests/browser_support.py` (needs only chromium and fonts-noto-cjk).
+    """
+    import tempfile
+
+    from polgraph.graph.io import open_graph
+    from polgraph.graph.render import render_html
+
+    G = open_graph([str(sample)], quiet=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        html_path = Path(tmp) / "sample.html"
+        render_html(G, html_path)
+        with launch_browser() as browser, open_offline(browser, html_path, viewport=(1400, 820)) as op:
+            page = op.page
+            focus = next(n for n, d in G.nodes(data=True) if d.get("doc_number") == "国办发〔2015〕33号")
+            x, y = page.evaluate("""(id) => {
+                const d = polgraph.network.canvasToDOM(polgraph.network.getPositions([id])[id]);
+                const r = document.getElementById('graph').getBoundingClientRect();
+                return [r.left + d.x, r.top + d.y]; }""", focus)
+            page.mouse.move(x, y)
+            page.wait_for_selector("#tooltip:not([hidden])")
+            assert op.blocked == [] and op.errors == []
+            page.screenshot(path=str(out))
+
+
+if __name__ == "__main__":
+    import sys
+
+    here = Path(__file__).resolve().parent.parent
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else here / "docs" / "screenshot.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chdir(here)  # paths in the tooltip read data/sample/…, as a user running from the checkout sees them
+    readme_screenshot(target, Path("data") / "sample")
+    print(target)

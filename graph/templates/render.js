@@ -110,7 +110,8 @@
     return { nodes: n, edges: e, up: Object.keys(up.nodes).length - 1, down: Object.keys(down.nodes).length - 1 };
   }
 
-  var FADED = { background: "#f2f3f4", border: "#d5d8dc", highlight: { background: "#f2f3f4", border: "#d5d8dc" } };
+  var FADED = { background: "#f2f3f4", border: "#d5d8dc", highlight: { background: "#f2f3f4", border: "#d5d8dc" },
+                hover: { background: "#f2f3f4", border: "#d5d8dc" } };
   var highlighted = null;
   function highlight(id) {
     var c = chainOf(id);
@@ -121,7 +122,7 @@
     }));
     edges.update(edges.getIds().map(function (eid) {
       return c.edges[eid] ? { id: eid, color: baseEdge[eid].color, width: baseEdge[eid].width + 1.2 }
-                          : { id: eid, color: { color: "#eaeded", highlight: "#eaeded" }, width: baseEdge[eid].width };
+                          : { id: eid, color: { color: "#eaeded", highlight: "#eaeded", hover: "#eaeded" }, width: baseEdge[eid].width };
     }));
     showDetails(id, c);
     return c;
@@ -309,6 +310,8 @@
   document.getElementById("heading").textContent = DATA.title;
   updateCounts();
   network.fit({ animation: false });
+  // a margin so the outermost labels and the band names are not cut at the edge
+  network.moveTo({ scale: network.getScale() * 0.92, animation: false });
 
   window.polgraph = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
