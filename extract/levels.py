@@ -79,7 +79,8 @@ class _Divisions:
     province_names: dict[str, str]          # full or short name -> full province name
     province_full: frozenset[str]
     code_abbr: dict[str, str]               # 晋 -> 山西省
-    shared_abbr: frozenset[str]             # abbreviations that also open a prefecture-level name (苏: 苏州市)
+    shared_abbr: frozenset[str]             # abbreviations that a city or county also uses in its codes (苏: 苏州市)
+    city_heads: frozenset[str]              # first two characters of prefecture names opening with an abbreviation
     cities: dict[str, list[tuple[str, str]]]                 # name -> [(city code, province)]
     areas: dict[str, list[tuple[str, str | None, str]]]      # name -> [(code, city code or None, province)]
     city_of_code: dict[str, str]
@@ -114,10 +115,12 @@ def _divisions() -> _Divisions:
     for r in rows("areas.csv"):
         city = None if r["cityCode"] in placeholder else r["cityCode"]
         areas.setdefault(r["name"], []).append((r["code"], city, provinces[r["provinceCode"]]))
-    shared = frozenset(a for a, full in code_abbr.items()
-                       if any(n.startswith(a) and not full.startswith(n[:2]) for n in cities))
+    shared = frozenset(cols[2] for cols in _tsv("province_names.tsv", 3)
+                       if len(cols) > 4 and cols[4] == "ambiguous")
+    city_heads = frozenset(n[:2] for n in cities if n[0] in code_abbr and n[:2] not in names)
     max_len = max(len(n) for n in list(names) + list(cities) + list(areas))
-    return _Divisions(names, frozenset(provinces.values()), code_abbr, shared, cities, areas, city_of_code, max_len)
+    return _Divisions(names, frozenset(provinces.values()), code_abbr, shared, city_heads, cities, areas,
+                      city_of_code, max_len)
 
 
 @lru_cache(maxsize=None)
@@ -180,6 +183,9 @@ def level_of_agency(agency: str) -> tuple[str, str | None]:
     if prov is None or len(a) < 2:
         return _UNKNOWN
     rest = a[1:]
+    if a[:2] in d.city_heads or rest[0] in "市县区" or any(a.startswith(c) for c in d.cities):
+        # 晋中, 黔东南, 辽阳, 赣市府发, 吉林市…: the code names a city or county, not the province
+        return _UNKNOWN
     if rest[0] in "政府":
         # a government code not attested for this province (苏府 is Suzhou, 云府 is Yunfu): do not guess
         return _UNKNOWN
@@ -187,7 +193,7 @@ def level_of_agency(agency: str) -> tuple[str, str | None]:
         # 厅 is a provincial department (city bureaus are 局): 晋人社厅, 冀人社厅字
         return "provincial", prov
     if a[0] in d.shared_abbr:
-        # 苏住建规 (苏州), 青工信字 (青岛): the abbreviation also opens a city's name
+        # 苏住建规 (苏州), 青工信字 (青岛): a city uses the same character
         return _UNKNOWN
     return "provincial", prov
 

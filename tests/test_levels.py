@@ -94,6 +94,7 @@ def test_issuer_words_roles_are_known():
     ("京政发", ("provincial", "北京市")),
     ("苏政办发", ("provincial", "江苏省")),
     ("鲁工信技", ("provincial", "山东省")),
+    ("辽住建", ("provincial", "辽宁省")),       # ptc-docnumber-index: ln.gov.cn department numbers
     ("山西省人民政府令", ("provincial", "山西省")),
     ("普政发", ("municipal", "云南省")),
 ])
@@ -110,6 +111,10 @@ def test_known_codes(code, expected):
     "苏住建规",   # 苏 also opens 苏州市
     "青工信字",   # 青 also opens 青岛市
     "云府",       # not the Yunnan government code (云政); 云浮
+    "晋中政发",   # a prefecture's name opens the code
+    "黔东南府发",
+    "赣市府发",   # 赣州市: abbreviation + 市 is a city's own code
+    "宁财发",     # 宁 is shared with 南京 and a county
     "公",         # bare 公 is trusted only at central level
     "xx办函",
     "某某发",
