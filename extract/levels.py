@@ -183,7 +183,8 @@ def level_of_agency(agency: str) -> tuple[str, str | None]:
     if prov is None or len(a) < 2:
         return _UNKNOWN
     rest = a[1:]
-    if a[:2] in d.city_heads or rest[0] in "市县区" or any(a.startswith(c) for c in d.cities):
+    municipality = prov.endswith("市")  # 京津沪渝: 沪市监 is the 直辖市's own 市场监管局
+    if a[:2] in d.city_heads or (rest[0] in "市县区" and not municipality) or any(a.startswith(c) for c in d.cities):
         # 晋中, 黔东南, 辽阳, 赣市府发, 吉林市…: the code names a city or county, not the province
         return _UNKNOWN
     if rest[0] in "政府":

@@ -94,7 +94,8 @@ def test_issuer_words_roles_are_known():
     ("京政发", ("provincial", "北京市")),
     ("苏政办发", ("provincial", "江苏省")),
     ("鲁工信技", ("provincial", "山东省")),
-    ("辽住建", ("provincial", "辽宁省")),       # ptc-docnumber-index: ln.gov.cn department numbers
+    ("辽住建", ("provincial", "辽宁省")),
+    ("沪市监注册", ("provincial", "上海市")),   # 直辖市: 市 is the province itself       # ptc-docnumber-index: ln.gov.cn department numbers
     ("山西省人民政府令", ("provincial", "山西省")),
     ("普政发", ("municipal", "云南省")),
 ])
