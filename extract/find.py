@@ -290,9 +290,6 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
         relation, cue = _relation(text, m)
         if relation is None:
             continue  # to be drafted
-        issuer = _cited_issuer(text, m.start) if m.title is not None else None
-        if issuer is None and m.number is not None and m.title is not None and m.start == m.number.start:
-            issuer = None
         mention = {"start": m.start, "end": m.end, "sentence": _sentence(text, m.start, m.end),
                    "cue": cue, "relation": relation}
         group = None
@@ -302,6 +299,8 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             g = by_title.get(tkey)
             if g is not None and (norm is None or g["doc_number"] is None or g["doc_number"] == norm):
                 group = g
+        if group is None or group["cited_issuer"] is None:
+            issuer = _cited_issuer(text, m.start) if m.title is not None else None
         if group is None:
             group = {"doc_number": norm, "doc_number_raw": m.number.number.raw if m.number else None,
                      "title": m.title if tkey is None or tkey not in aliases.values() else m.title,

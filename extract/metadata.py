@@ -21,6 +21,7 @@ from polgraph.extract.titles import clean_title, title_key, title_verdict
 HEADER_LINES = 16
 HEADER_CHARS = 1200
 SIGNATURE_HEAD = 8000
+CARRY_CHARS = 8000  # a wrapper notice says what it carries before the carried text starts
 SIGNATURE_TAIL = 3000
 
 _LABEL_LINE = re.compile(
@@ -40,7 +41,7 @@ _FIELD = {
            re.compile("(?:" + "|".join(labels) + ")[ \\t\\u3000]*[：:]\\s*" + _FIELD_VALUE[name]) if labels else None)
     for name, (bracketed, labels) in _FIELD_LABELS.items()
 }
-_FIELD_HINT = re.compile("【|字号|文号|机关|日期")
+_FIELD_HINT = re.compile("【|(?:字号|文号|机关|日期)[ \t\u3000]*[：:]")
 
 
 def _field(name: str, text: str):
@@ -67,7 +68,7 @@ _INTRO_ORGAN = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|�
 _ALIAS = re.compile(r"《([^《》\n]{2,150})》[（(]以下简称[“\"《]?([^）)”\"》\n]{1,30})[”\"》]?[）)]")
 _CARRY_IN_TITLE = re.compile(r"关于(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定|函|复函)$")
 _CARRY_IN_BODY = re.compile(
-    r"(?:现将|将)《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》(?:[（(][^（()）]{0,40}[)）])?"
+    r"现将《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》(?:[（(][^（()）]{0,40}[)）])?"
     r"(?:等[^，。\n]{0,10})?(?:印发|批转|转发|发布|颁布)给")
 _CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?已经[^。\n]{0,60}[，,]\s*现(?:予)?(?:以)?(?:印发|发布|颁布)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
@@ -135,16 +136,19 @@ def split_issuers(head: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------- lines
 
 def _lines(text: str, limit_chars: int = HEADER_CHARS, limit_lines: int = HEADER_LINES):
-    """(start, line) of the first non-empty lines (markdown heading marks and HTML comments kept)."""
+    """(start, line) of the first non-empty lines of the head of the text."""
     out, pos = [], 0
-    while pos < len(text) and pos < limit_chars and len(out) < limit_lines:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = len(text)
-        line = text[pos:nl]
+    for line in text[:limit_chars].split("\n"):
         if line.strip():
             out.append((pos, line))
-        pos = nl + 1
+            if len(out) >= limit_lines:
+                break
+        pos += len(line) + 1
+    if out and out[-1][0] + len(out[-1][1]) >= limit_chars:
+        # the last line was cut by the limit: read it whole
+        start = out[-1][0]
+        end = text.find("\n", start)
+        out[-1] = (start, text[start:end if end >= 0 else len(text)])
     return out
 
 
@@ -237,6 +241,10 @@ def _is_number_line(text, start, line, number_spans) -> bool:
         len(s) <= 30 and s.endswith("号") and any(lo <= a and b <= lo + len(s) for a, b in number_spans))
 
 
+_HISTORY_LINE = re.compile(r"[ \t\u3000]*(?:19|20)\d\d年\d{1,2}月\d{1,2}日")
+_PUBLISHED = re.compile(r"[ \t\u3000]*(?:公布|发布|颁布)")
+
+
 def own_number(text: str, numbers, title: str | None, title_start: int, title_end: int, prefix: str | None):
     """The NumberMatch that is the document's own 发文字号, or None."""
     labelled = None
@@ -262,6 +270,16 @@ def own_number(text: str, numbers, title: str | None, title_start: int, title_en
             # the title written again right before the number: `…的实施意见国办发〔2015〕33号各省…`
             before = text[max(0, n.start - len(title) - 2):n.start]
             if title_key(before.strip()[-len(title):]) == title_key(title) and not before.rstrip().endswith("》"):
+                return n
+    if labelled is None:
+        # a law's history header: `2001年12月22日 中华人民共和国国务院令第338号公布` is its own vehicle
+        info_end = text.find("<!-- INFO END -->", 0, 6000)
+        for n in numbers:
+            if info_end < 0 or n.start > info_end:
+                break
+            line_start = text.rfind("\n", 0, n.start) + 1
+            if (_HISTORY_LINE.match(text, line_start) and _PUBLISHED.match(text, n.end)
+                    and "修改" not in text[line_start:n.start] and "修正" not in text[line_start:n.start]):
                 return n
     return labelled
 
@@ -335,7 +353,7 @@ def _history_date(text: str) -> str | None:
     return max(dates) if dates else None
 
 
-_HISTORY_ORGAN = re.compile(r"^\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:会议|全体会议)")
+_HISTORY_ORGAN = re.compile(r"^\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)")
 
 
 def _history_issuer(text: str) -> list[str]:
@@ -346,7 +364,7 @@ def _history_issuer(text: str) -> list[str]:
         return []
     m = _HISTORY_ORGAN.search(text, 0, end)
     if not m:
-        m = re.search(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:会议|全体会议)",
+        m = re.search(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)",
                       text[:end])
     if not m:
         return []
@@ -354,7 +372,7 @@ def _history_issuer(text: str) -> list[str]:
     return [organ] if looks_like_organ(organ) else []
 
 
-_CARRY_HINT = re.compile("印发|转发|批转|发布|颁布")
+_CARRY_HINT = re.compile("现将|现予")
 
 
 def _filename_title(text: str) -> str | None:
@@ -377,10 +395,10 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
                 x = x[1:-1]
             # `转发财政部关于…的通知` keeps the forwarded document's own identity: still carried here
             out.append(clean_title(x))
-    if _CARRY_HINT.search(text, 0, 20000) is None:
+    if _CARRY_HINT.search(text, 0, CARRY_CHARS) is None:
         return out
     for rx in (_CARRY_IN_BODY, _CARRY_APPROVED):
-        for m in rx.finditer(text, 0, 20000):
+        for m in rx.finditer(text, 0, CARRY_CHARS):
             x = clean_title(m.group(1))
             whole = m.group(0)
             if "转发" in whole and any(m.start() <= n.start < m.end() for n in numbers):
