@@ -76,10 +76,11 @@ PYVIS = (PYVIS_READY, "window.__t")
 
 
 def pyvis_stock(G, path: Path) -> None:
+    import networkx as nx
     from pyvis.network import Network
 
     net = Network(directed=True, cdn_resources="in_line")
-    simple = __import__("networkx").DiGraph()
+    simple = nx.DiGraph()
     for n, d in G.nodes(data=True):
         simple.add_node(n, label=str(d.get("label") or n), title=str(d.get("title") or ""))
     simple.add_edges_from((u, v) for u, v in G.edges())

@@ -17,9 +17,6 @@ import networkx as nx
 from polgraph.errors import InputError, NotFoundError, PolgraphError
 from polgraph.graph.render import LEVEL_STYLE, RELATION_STYLE, asset, fill_template
 
-UNRESOLVED = "unresolved"
-
-
 def _same_file(a, b) -> bool:
     return a is not None and b is not None and os.path.abspath(str(a)) == os.path.abspath(str(b))
 

@@ -187,3 +187,15 @@ def test_cli_render_and_its_errors(tmp_path):
 
     r = CliRunner().invoke(cli, ["render", str(gfile), "-o", str(tmp_path / "no" / "such" / "dir.html")])
     assert r.exit_code != 0 and "Traceback" not in r.output and "dir.html" in r.output
+
+
+def test_missing_chromium_fails_in_ci_and_skips_locally(monkeypatch):
+    import browser_support
+
+    monkeypatch.setattr(browser_support, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(browser_support, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="chromium"):
+        browser_support.chromium_or_skip()
+    monkeypatch.setattr(browser_support, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception):
+        browser_support.chromium_or_skip()

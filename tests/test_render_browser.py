@@ -34,6 +34,7 @@ def assert_clean(op):
     assert op.blocked == [], f"requests to other hosts: {op.blocked}"
     assert op.allowed == [op.url]
     assert op.errors == [], op.errors
+    assert op.console_errors == [], op.console_errors  # e.g. a Content-Security-Policy violation
     assert op.dialogs == [] and op.page.evaluate("window.__xss") == []
 
 
