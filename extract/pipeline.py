@@ -7,6 +7,7 @@ are module-level functions, so the pool also works with the "spawn" start method
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -111,7 +112,12 @@ def _pool(jobs: int, start_method: str | None):
     # Load the extractor (and its data tables) before the pool starts: forked workers then inherit it.
     _extract_text()
     ctx = multiprocessing.get_context(start_method)
-    return ctx.Pool(processes=jobs)
+    # Forked workers would otherwise copy every page of the parent's heap as their GC touches the objects.
+    gc.freeze()
+    try:
+        return ctx.Pool(processes=jobs)
+    finally:
+        gc.unfreeze()
 
 
 def _run_batches(func, batches: list[list], jobs: int, start_method: str | None) -> Iterator[list]:

@@ -1,10 +1,11 @@
 """Read input files into Documents: plain text in any of the encodings Chinese offices use, HTML, JSON Lines.
 
-Decisions (see also the README):
+Decisions:
 - The encoding is decided from the bytes, never from the extension: a UTF-8 / UTF-16 byte-order mark wins,
   then strict UTF-8, then strict GB18030 (a superset of GBK and GB2312) if the result looks like Chinese text.
   Anything else -- NUL bytes, many control characters, text that only decodes as noise -- is refused.
-- Newlines are normalised to "\\n" (as Python's text mode does), so offsets agree with `open(path).read()`.
+- Newlines are normalised to "\\n" (as Python's text mode does); a byte-order mark is dropped. Offsets in the
+  records are into this text: other stages that show a document (annotate) read it with read_file() too.
 - Inside a folder only .txt, .md, .html, .htm and .jsonl files are documents; README files (a corpus'
   description, not a policy document) and hidden files/folders are ignored. A file named explicitly is read
   whatever its extension (HTML is recognised by its extension or by a leading <!DOCTYPE html>/<html>).
@@ -56,7 +57,7 @@ class Document:
 
     def __post_init__(self):
         if not self.source:
-            self.source = self.path.rsplit("#", 1)[0] if "#" in self.path else self.path
+            self.source = self.path
 
 
 # ---------------------------------------------------------------------------------------------- decoding
