@@ -32,6 +32,7 @@ _NUMBER_AFTER_TITLE = re.compile(r"[ \t\u3000\n]{0,2}[（(]?[ \t\u3000]{0,2}$")
 _VEHICLE_AFTER = re.compile(r"[ \t\u3000]*(?:号)?(?:文件|通知|文|令)?[ \t\u3000]*(?:发布|印发|颁布|公布)(?:了|的)?")
 _LIST_LABEL = re.compile(r"(?:文号|发文字号|字号)[ \t\u3000]*[：:][ \t\u3000]*$")
 _LIST_ITEM_HEAD = re.compile(r"^[ \t\u3000]*(?:[0-9０-９]{1,3}[.、．)）]|[（(][0-9一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?[ \t\u3000]*")
+_CLAUSE_BREAK = re.compile(r"[，,；;。！？]|\n[ \t\u3000]*\n")
 _FIELD_LABEL = re.compile(r"^[ \t\u3000]*(?:发文单位|发文机关|制定机关|发布机关|发布日期|成文日期|印发日期|施行日期|实施日期|"
                           r"有效期|状态|备注)[ \t\u3000]*[：:]")
 _ATTACHMENT = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[：:．.、]?\s*$")
@@ -145,7 +146,7 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
                 if m.start <= n.end or m.number is not None:
                     continue
                 between = text[n.end:m.start]
-                if len(between) > 160 or re.search(r"[，,；;。！？]", between):
+                if len(between) > 160 or _CLAUSE_BREAK.search(between):
                     break
                 m.number = n
                 m.start = n.start

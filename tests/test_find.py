@@ -223,3 +223,30 @@ def test_never_raises_and_spans_hold_what_they_report(text):
 @given(st.text(max_size=300))
 def test_never_raises_on_arbitrary_unicode(text):
     _check_record(text, extract_text(text, path="x.txt", overrides={}))
+
+
+def test_list_of_repealed_documents_with_titles_above_their_numbers():
+    text = ("沪科〔2014〕12号\n关于5件规范性文件失效的通知\n各有关单位：\n"
+            "根据《上海市行政规范性文件制定和备案规定》（上海市人民政府令第26号），现对以下规范性文件宣布失效：\n"
+            "1.上海市大学生科技创业基金管理办法（试行）\n发文单位：市科委、市教委\n文号：沪科合〔2005〕第11号\n"
+            "2.上海科普图书创作出版专项实施细则（试行）\n发文单位：市科委\n文号：沪科科普〔2010〕23号\n特此通知。\n")
+    rec = extract_text(text)
+    assert rec["doc_number"] == "沪科〔2014〕12号"
+    got = [(c["doc_number"], c["title"], c["relation"]) for c in rec["citations"]]
+    assert got == [("上海市人民政府令第26号", "上海市行政规范性文件制定和备案规定", "BASED_ON"),
+                   ("沪科合〔2005〕11号", "上海市大学生科技创业基金管理办法（试行）", "REPEALS"),
+                   ("沪科科普〔2010〕23号", "上海科普图书创作出版专项实施细则（试行）", "REPEALS")]
+    for c in rec["citations"]:
+        assert c["title"] in text[c["start"]:c["end"]] and c["doc_number_raw"] in text[c["start"]:c["end"]]
+
+
+def test_number_written_right_before_its_title_is_one_citation():
+    (c,) = cites("根据2013年7月18日国务院令第638号《国务院关于废止和修改部分行政法规的决定》第二次修订。")
+    assert c["doc_number"] == "国务院令第638号" and c["title"] == "国务院关于废止和修改部分行政法规的决定"
+
+
+def test_cited_issuer_needs_an_organ_not_a_clause():
+    (c,) = cites("经环保部门监测，噪声超过农业部《畜禽场环境质量及卫生控制规范》的，依法处理。")
+    assert c["cited_issuer"] is None
+    (c,) = cites("中共XX省委《关于全面加强基层党组织和基层政权建设的决定》指出，深化改革。")
+    assert c["cited_issuer"] == "中共XX省委" and c["relation"] == "CITES"

@@ -117,3 +117,33 @@ def test_level_from_self_reference(text, level):
 
 def test_level_unknown_without_evidence():
     assert extract_text("严防全面深化改革中的六种倾向\n\n他说，改革是发展的动力源。")["level"] == "unknown"
+
+
+def test_law_header_order_number_is_own_and_gives_the_level():
+    text = ("# 外国律师事务所驻华代表机构管理条例\n\n2001年12月19日 国务院第51次常务会议通过\n\n"
+            "2001年12月22日 中华人民共和国国务院令第338号公布\n\n2002年1月1日 施行\n\n<!-- INFO END -->\n\n"
+            "第一条 根据《中华人民共和国律师法》的规定，制定本条例。\n")
+    rec = extract_text(text)
+    assert rec["doc_number"] == "国务院令第338号"
+    assert rec["level"] == "central" and rec["issuer"] == ["国务院"]
+    assert [c["title"] for c in rec["citations"]] == ["中华人民共和国律师法"]
+
+
+@pytest.mark.parametrize("addressee, level", [
+    ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "central"),
+    ("各市、县（市、区）人民政府，省政府各部门：", "provincial"),
+    ("各县（区）人民政府，市直各部门：", "municipal"),
+    ("各乡镇人民政府，县直各单位：", "county"),
+])
+def test_level_from_the_addressee_line(addressee, level):
+    assert extract_text(f"关于做好工作的通知\n{addressee}\n现就有关事项通知如下。\n")["level"] == level
+
+
+def test_signature_block_with_several_organs_and_full_width_zero_date():
+    text = ("沪财法[2007]9号\n各区县财政局、税务局：\n现将《财政部 国家税务总局关于广播电视村村通税收政策的通知》"
+            "（财税[2007]17号）转发给你们，请按照执行。\n上海市财政局\n上海市国家税务局\n上海市地方税务局\n二ＯＯ七年二月六日\n")
+    rec = extract_text(text)
+    assert rec["issuer"] == ["上海市财政局", "上海市国家税务局", "上海市地方税务局"]
+    assert rec["date"] == "2007-02-06" and rec["level"] == "provincial" and rec["carries"] == []
+    (c,) = rec["citations"]
+    assert (c["doc_number"], c["relation"]) == ("财税〔2007〕17号", "FORWARDS")
