@@ -361,7 +361,7 @@ def render_html(G: nx.MultiDiGraph, output, focus: str | None = None, depth: int
     H = select_subgraph(G, focus=focus, depth=depth, direction=direction, levels=levels, relations=relations)
     if H.number_of_nodes() > max_nodes and not force:
         hint = "narrow it with --focus REF (and --depth N)" if focus is None else "lower --depth"
-        raise LimitError(f"{H.number_of_nodes()} documents to draw, more than --max-nodes {max_nodes}: "
+        raise LimitError(f"{H.number_of_nodes()} nodes to draw, more than --max-nodes {max_nodes}: "
                          f"{hint}, --levels or --relations, or pass --force")
     in_degree = {n: len(set(G.predecessors(n))) for n in H.nodes}
     text = render_page(H, title=title, in_degree=in_degree)
