@@ -87,6 +87,7 @@ _YEAR_BEFORE = re.compile(f"(?:[12１２][{_DIG}]{{3}}){_S}{{0,2}}年{_S}{{0,2}}
 _COURT = re.compile("[民刑行执赔商知破]" "[初终申再监提抗他复赔恢异保特]")
 
 _CORE_WINDOW = 64
+_BEFORE_HAO = frozenset("0123456789０１２３４５６７８９" + _PH + _CN_NUM + _CLOSE)
 _HAN_LO, _HAN_HI = "\u3400", "\u9fff"
 _AGENCY_LETTERS = frozenset("xXＸｘ×")
 _LEFT_WINDOW = {"standard": 24, "order": 40, "announcement": 48, "legacy": 0}
@@ -139,6 +140,12 @@ def _cut_re() -> re.Pattern:
     w = _words()
     alts = sorted(set(w.get("leadin", ()) + w.get("titletail", ())), key=lambda x: (-len(x), x))
     return re.compile("|".join(map(re.escape, alts)))
+
+
+@lru_cache(maxsize=None)
+def _organ_last_chars() -> frozenset[str]:
+    w = _words()
+    return frozenset(x[-1] for x in w.get("organ", ()) + w.get("place", ()))
 
 
 @lru_cache(maxsize=None)
@@ -277,7 +284,10 @@ def _trim_agency(text: str, idx: list[int], gaps: list[int], kind: str) -> tuple
     # an organ or place name written before the code is the issuer, not part of the code
     w = _words()
     best = cut
+    organ_last = _organ_last_chars()
     for k in range(cut + 1, n - 1):
+        if s[k - 1] not in organ_last:
+            continue
         head = s[cut:k]
         if any(head.endswith(o) for o in w.get("organ", ())) and (len(head) >= 4 or head == "国务院"):
             best = k
@@ -376,6 +386,11 @@ def _cores(text: str):
     for p in _hao_positions(text):
         if p < done:
             continue
+        j = p - 1
+        while j >= 0 and text[j] in _WS:
+            j -= 1
+        if j < 0 or text[j] not in _BEFORE_HAO:
+            continue  # 号 after a word (编号, 型号, 口号) ends no number
         lo = max(done, p - _CORE_WINDOW)
         for m in _CORE.finditer(text, lo, min(n, p + 4)):
             if m.end() <= p:
