@@ -66,11 +66,11 @@ _FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|wps|ofd)[ \t\u3000]*$", re.M | re.
 _SELF_INTRO = re.compile(r"(?:编制|制定|起草|修订|编写)了?《([^《》\n]{2,120})》[（(]以下简称")
 _INTRO_ORGAN = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|会|府|署|行|室))(?:组织)?$")
 _ALIAS = re.compile(r"《([^《》\n]{2,150})》[（(]以下简称[“\"《]?([^）)”\"》\n]{1,30})[”\"》]?[）)]")
-_CARRY_IN_TITLE = re.compile(r"关于(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定|函|复函)$")
+_CARRY_IN_TITLE = re.compile(r"(?:关于)?(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定|函|复函)$")
 _CARRY_IN_BODY = re.compile(
     r"现将《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》(?:[（(][^（()）]{0,40}[)）])?"
     r"(?:等[^，。\n]{0,10})?(?:印发|批转|转发|发布|颁布)给")
-_CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?已经[^。\n]{0,60}[，,]\s*现(?:予)?(?:以)?(?:印发|发布|颁布)")
+_CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?已经[^。\n]{0,60}[，,]\s*现(?:予)?(?:以)?(?:印发|发布|颁布|转发|批转)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
 _ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部", "厅", "局", "委", "院", "署", "会", "办",
               "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
@@ -372,7 +372,7 @@ def _history_issuer(text: str) -> list[str]:
     return [organ] if looks_like_organ(organ) else []
 
 
-_CARRY_HINT = re.compile("现将|现予")
+_CARRY_HINT = re.compile("现(?:将|予|以|印发|转发|批转|发布|颁布)")
 
 
 def _filename_title(text: str) -> str | None:
@@ -386,25 +386,26 @@ def _filename_title(text: str) -> str | None:
 
 
 def _carries(text: str, title: str | None, numbers) -> list[str]:
+    """What a 印发/转发/批转 notice carries: 《X》 named in its body (现将《X》印发给你们, 《X》已经…同意，现予印发),
+    else the X of its title (关于印发X的通知, …转发Y关于X的通知)."""
     out = []
+    if _CARRY_HINT.search(text, 0, CARRY_CHARS) is not None:
+        for rx in (_CARRY_IN_BODY, _CARRY_APPROVED):
+            for m in rx.finditer(text, 0, CARRY_CHARS):
+                x = clean_title(m.group(1))
+                if "转发" in m.group(0) and any(m.start() <= n.start < m.end() for n in numbers):
+                    continue  # a numbered document relayed: a FORWARDS citation, not carried
+                if title_key(x) not in {title_key(c) for c in out}:
+                    out.append(x)
     if title:
         m = _CARRY_IN_TITLE.search(title)
         if m:
             x = m.group(1).strip()
             if x.startswith("《") and x.endswith("》"):
                 x = x[1:-1]
-            # `转发财政部关于…的通知` keeps the forwarded document's own identity: still carried here
-            out.append(clean_title(x))
-    if _CARRY_HINT.search(text, 0, CARRY_CHARS) is None:
-        return out
-    for rx in (_CARRY_IN_BODY, _CARRY_APPROVED):
-        for m in rx.finditer(text, 0, CARRY_CHARS):
-            x = clean_title(m.group(1))
-            whole = m.group(0)
-            if "转发" in whole and any(m.start() <= n.start < m.end() for n in numbers):
-                continue  # a numbered document relayed: FORWARDS citation, not carried
-            if title_key(x) not in {title_key(c) for c in out}:
-                out.append(x)
+            x = clean_title(x)
+            if not out or (title_key(x) in {title_key(c) for c in out}):
+                out = [x] + [c for c in out if title_key(c) != title_key(x)]
     return out
 
 

@@ -83,7 +83,12 @@ def title_verdict(title: str) -> str:
 
 
 def is_document_title(title: str) -> bool:
-    """True when a 《title》 names an instrument that counts as a cited document."""
+    """True when a 《title》 names an instrument that counts as a cited document.
+
+    A bare kind word (《办法》, 《章程》, 《方案》) is an abbreviation, not a name of its own."""
+    table, _ = _kinds()
+    if title in table or (title.startswith("本") and title[1:] in table):
+        return False
     v = title_verdict(title)
     if v == "cite":
         return True

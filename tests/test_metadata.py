@@ -147,3 +147,12 @@ def test_signature_block_with_several_organs_and_full_width_zero_date():
     assert rec["date"] == "2007-02-06" and rec["level"] == "provincial" and rec["carries"] == []
     (c,) = rec["citations"]
     assert (c["doc_number"], c["relation"]) == ("财税〔2007〕17号", "FORWARDS")
+
+
+def test_forwarded_report_without_number_is_carried_not_cited():
+    text = ("国务院办公厅转发民政部关于\n清理整顿社会团体意见的通知\n国办发〔1997〕11号\n\n各省、自治区、直辖市人民政府：\n"
+            "民政部《关于清理整顿社会团体的意见》已经国务院同意，现转发给你们，请认真贯彻执行。\n"
+            "社会团体要依照《社会团体登记管理条例》和《章程》开展活动。\n")
+    rec = extract_text(text)
+    assert rec["carries"] == ["关于清理整顿社会团体的意见"]
+    assert [(c["title"], c["relation"]) for c in rec["citations"]] == [("社会团体登记管理条例", "BASED_ON")]
