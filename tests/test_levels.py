@@ -174,6 +174,8 @@ def test_exact_code_matches_only_itself():
     ("安泽县府城镇人民政府", ("township", "山西省")),
     ("XX街道办事处", ("township", None)),
     ("省人民政府", ("provincial", None)),
+    ("省财政厅", ("provincial", None)),
+    ("县人民政府办公室", ("county", None)),
     ("中共XX省委党校", ("provincial", None)),      # anonymised place, level from its suffix
     ("××县人民政府", ("county", None)),
     ("某市人民政府", ("municipal", None)),
@@ -194,6 +196,7 @@ def test_non_unique_county_name_without_parent_keeps_level_but_no_province():
     "",
     "朝阳",                 # stems are never matched
     "安泽",
+    "市人民政府",           # a 直辖市 or a prefecture: not guessed
 ])
 def test_issuers_not_guessed(name):
     assert level_of_issuer(name) == ("unknown", None)
