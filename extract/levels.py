@@ -29,6 +29,7 @@ __all__ = ["level_of_agency", "level_of_issuer", "find_place", "LEVELS"]
 LEVELS = ("central", "provincial", "municipal", "county", "township", "unknown")
 _UNKNOWN: tuple[str, None] = ("unknown", None)
 _SPACE = re.compile(r"[\s\u3000\u00a0\u200b]+")
+_TERM = re.compile(r"^第[〇一二三四五六七八九十百]+届")
 
 
 def _read(name: str) -> str:
@@ -111,7 +112,16 @@ def _divisions() -> _Divisions:
             continue
         cities.setdefault(r["name"], []).append((r["code"], provinces[r["provinceCode"]]))
         city_of_code[r["code"]] = r["name"]
+    for cols in _tsv("divisions_former.tsv", 3):
+        # names in use before the 2023 NBS vintage (莱芜市, 思茅市, 许昌县): same level, same province
+        if cols[2] not in provinces.values():
+            raise ValueError(f"divisions_former.tsv: {cols[2]} is not a province")
+        if cols[1] == "municipal":
+            cities.setdefault(cols[0], []).append(("former:" + cols[0], cols[2]))
     areas: dict[str, list[tuple[str, str | None, str]]] = {}
+    for cols in _tsv("divisions_former.tsv", 3):
+        if cols[1] == "county":
+            areas.setdefault(cols[0], []).append(("former:" + cols[0], None, cols[2]))
     for r in rows("areas.csv"):
         city = None if r["cityCode"] in placeholder else r["cityCode"]
         areas.setdefault(r["name"], []).append((r["code"], city, provinces[r["provinceCode"]]))
@@ -216,11 +226,14 @@ def _match_divisions(s: str, pos: int = 0, allow_short_province: bool = True):
             if s[at:at + k] in table:
                 yield s[at:at + k]
 
-    # province
+    # province (a city name that is longer wins: 吉林市 is the city, not 吉林 the province)
+    city_here = next(longest(d.cities, pos), "")
     for name in longest(d.province_names, pos):
         full = d.province_names[name]
         if name != full and not allow_short_province:
             continue
+        if len(city_here) > len(name):
+            break
         level, prov, pos = "provincial", full, pos + len(name)
         break
     # city
@@ -268,6 +281,7 @@ def level_of_issuer(name: str) -> tuple[str, str | None]:
         if s.startswith(p) and len(s) > len(p):
             s = s[len(p):]
             break
+    s = _TERM.sub("", s)  # 第九届全国人民代表大会常务委员会: the term number is not part of the name
     central = next((c for c in _central_names() if s.startswith(c)), None)
     for p, _ in w.get("partyprefix", []):
         if s.startswith(p) and len(s) > len(p) + 1:

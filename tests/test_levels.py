@@ -47,6 +47,14 @@ def test_province_names_cover_the_31_divisions():
     assert len({r[2] for r in rows}) == 31  # one code abbreviation each
 
 
+def test_former_divisions_rows_parse():
+    provinces = {r[0] for r in _rows("province_names.tsv")}
+    rows = _rows("divisions_former.tsv")
+    assert rows
+    for r in rows:
+        assert r[1] in ("municipal", "county") and r[2] in provinces, r
+
+
 def test_central_organs_rows_are_single_names():
     for r in _rows("central_organs.tsv"):
         assert r[0] == r[0].strip() and " " not in r[0] and len(r[0]) >= 2
@@ -173,6 +181,12 @@ def test_exact_code_matches_only_itself():
     ("城关镇人民政府", ("township", None)),
     ("安泽县府城镇人民政府", ("township", "山西省")),
     ("XX街道办事处", ("township", None)),
+    ("吉林市人民政府", ("municipal", "吉林省")),     # the city, not 吉林 the province
+    ("吉林省人民政府", ("provincial", "吉林省")),
+    ("第九届全国人民代表大会常务委员会", ("central", None)),
+    ("莱芜市第十八届人民代表大会常务委员会", ("municipal", "山东省")),  # former name (divisions_former.tsv)
+    ("许昌县人民政府", ("county", "河南省")),
+    ("市场监督管理总局", ("central", None)),
     ("省人民政府", ("provincial", None)),
     ("省财政厅", ("provincial", None)),
     ("县人民政府办公室", ("county", None)),
