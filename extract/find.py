@@ -94,10 +94,10 @@ def _cited_issuer(text: str, start: int) -> str | None:
     if not cand or not looks_like_organ(cand.split("、")[-1]) or cand.endswith("的"):
         return None
     # accept a known organ, or a short form whose head is an organ's (中共XX省委, 中纪委、中组部, 省、市)
+    if cand.startswith(_ORGAN_HEADS):
+        return cand
     level_of_agency, level_of_issuer = _levels()
     if level_of_issuer is not None and level_of_issuer(cand)[0] != "unknown":
-        return cand
-    if cand.startswith(_ORGAN_HEADS):
         return cand
     return None
 

@@ -41,18 +41,19 @@ _FIELD = {
            re.compile("(?:" + "|".join(labels) + ")[ \\t\\u3000]*[：:]\\s*" + _FIELD_VALUE[name]) if labels else None)
     for name, (bracketed, labels) in _FIELD_LABELS.items()
 }
-_FIELD_HINT = re.compile("【|(?:字号|文号|机关|日期)[ \t\u3000]*[：:]")
 
 
 def _field(name: str, text: str):
     """The labelled metadata field `name` in the head of the text (【字号】…, 发文字号：…), or None."""
-    if _FIELD_HINT.search(text, 0, HEADER_CHARS * 2) is None:
-        return None
+    head = text[:HEADER_CHARS * 2]
     bracketed, labelled = _FIELD[name]
-    m = bracketed.search(text, 0, HEADER_CHARS * 2)
-    if m is not None or labelled is None:
-        return m
-    for m in labelled.finditer(text, 0, HEADER_CHARS * 2):
+    if "【" in head:
+        m = bracketed.search(head)
+        if m is not None:
+            return m
+    if labelled is None or ("：" not in head and ":" not in head):
+        return None
+    for m in labelled.finditer(head):
         line_start = text.rfind("\n", 0, m.start()) + 1
         if not text[line_start:m.start()].strip(" \t\u3000•·"):
             return m
