@@ -79,6 +79,7 @@ _CONT = re.compile(
     f"{_S}{{0,2}}[、,，和及]{_S}{{0,2}}"
     f"(?:[{_O}]{_S}{{0,2}}(?P<year>[12１２][{_DIG}]{{3}}){_S}{{0,2}}年?{_S}{{0,2}}[{_C}]{_S}{{0,2}})?"
     f"第?{_S}{{0,2}}(?P<serial>[{_DIG}]{{1,6}}){_S}{{0,2}}[号號]"
+    "(?![楼院线令房室场馆门])"  # ，3号楼 / 、5号令 are not items of the list
 )
 _MORE_ITEM = re.compile(f"[{_DIG}]{{1,6}}")
 _YEAR_BEFORE = re.compile(f"(?:[12１２][{_DIG}]{{3}}){_S}{{0,2}}年{_S}{{0,2}}$")
@@ -392,7 +393,7 @@ def _cores(text: str):
         if j < 0 or text[j] not in _BEFORE_HAO:
             continue  # 号 after a word (编号, 型号, 口号) ends no number
         lo = max(done, p - _CORE_WINDOW)
-        for m in _CORE.finditer(text, lo, min(n, p + 4)):
+        for m in _CORE.finditer(text, lo, min(n, p + 6)):
             if m.end() <= p:
                 continue
             if m.start() <= p:

@@ -144,6 +144,10 @@ def test_list_item_with_its_own_year_inherits_the_code():
     assert found(text) == [("国发〔2015〕33号", "国发〔2015〕33号"), ("〔2016〕2号", "国发〔2016〕2号")]
 
 
+def test_list_does_not_continue_into_other_numbered_things():
+    assert norms("按国发〔2015〕33号，3号楼") == ["国发〔2015〕33号"]
+
+
 def test_separate_full_numbers():
     assert norms("国发〔2018〕41 号、国发〔2023〕13 号") == ["国发〔2018〕41号", "国发〔2023〕13号"]
 
