@@ -297,3 +297,16 @@ def test_find_never_fails_and_spans_hold(text):
         last = m.end
         assert isinstance(m.number.normalized, str) and m.number.normalized
     parse_docnumber(text)
+
+
+def test_word_table_rows_parse():
+    from importlib import resources
+    roles = {"leadin", "titletail", "titleend", "joiner", "organ", "place", "afterdigit", "dropprefix", "boundcode"}
+    text = resources.files("polgraph.data").joinpath("docnumber_words.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(rows) > 100
+    for r in rows:
+        assert len(r) == 2 and r[0] and r[0] == r[0].strip(), r
+        assert r[1] in roles, r
+    words = [r[0] for r in rows]
+    assert len(words) == len(set(words)), "a word listed twice"
