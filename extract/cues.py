@@ -109,11 +109,15 @@ _DATED = re.compile(r"^\s*(?:(?:19|20)\d\d|[一二][〇○零0一二三四五六
 _ADJACENT_GAP = re.compile(r"^[\s了、和及与]*$")
 
 
-def find_pre_cue(clause: str) -> Cue | None:
+_HISTORY_VERBS = re.compile("修正|修改|修订")
+
+
+def find_pre_cue(clause: str, history: bool = False) -> Cue | None:
     """The cue nearest to the end of `clause` (the longest one where several end at the same place).
 
     A `next` cue counts only right before the mention; 根据 followed by a date opens a history clause
-    (根据1997年…《决定》修正的), not this document's basis, and is passed over.
+    (根据1997年…《决定》修正的《X》) and is passed over when the clause, or the mention itself
+    (`history`: 《决定》修正), says so; 依据2021年…发布的《X》 keeps its 依据.
     """
     rx, by_phrase = _pre_regex()
     for m in rx.finditer(clause[::-1]):
@@ -121,7 +125,7 @@ def find_pre_cue(clause: str) -> Cue | None:
         after = clause[len(clause) - m.start():]
         if cue.position == "next" and not _ADJACENT_GAP.match(after):
             continue
-        if cue.relation == "BASED_ON" and _DATED.match(after):
+        if cue.relation == "BASED_ON" and _DATED.match(after) and (history or _HISTORY_VERBS.search(after)):
             continue
         return cue
     return None

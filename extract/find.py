@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
-from polgraph.extract.cues import (RELATIONS, clause_before, find_list_cue, find_post_cue, find_pre_cue, load_cues,
+from polgraph.extract.cues import (RELATIONS, clause_before, describes_history, find_list_cue, find_post_cue, find_pre_cue, load_cues,
                                    sentence_end, _hard_break, SENTENCE_END)
 from polgraph.extract.docnumber import NumberMatch, find_docnumbers, normalize_docnumber, parse_docnumber
 from polgraph.extract.metadata import extract_metadata, looks_like_organ
@@ -204,7 +204,7 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
 def _relation(text: str, m: _Mention):
     """(relation, cue text) of a mention, or (None, cue) when the title is still to be drafted."""
     clause = clause_before(text, m.cue_at)
-    pre = find_pre_cue(clause)
+    pre = find_pre_cue(clause, history=describes_history(text, m.post_at))
     post, adjacent = find_post_cue(text, m.post_at)
     if post is not None and adjacent and post.relation in ("REPEALS", "AMENDS", "FORWARDS"):
         return post.relation, post.phrase

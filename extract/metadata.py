@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from polgraph.extract.titles import clean_title, title_key, title_verdict
+from polgraph.extract.titles import clean_title, find_titles, title_key, title_verdict
 
 HEADER_LINES = 16
 HEADER_CHARS = 1200
@@ -71,7 +71,8 @@ _CARRY_IN_TITLE = re.compile(r"(?:关于)?(?:印发|转发|批转|颁布|发布)
 _CARRY_IN_BODY = re.compile(
     r"现将《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》(?:[（(][^（()）]{0,40}[)）])?"
     r"(?:等[^，。\n]{0,10})?(?:印发|批转|转发|发布|颁布)给")
-_CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?已经[^。\n]{0,60}[，,]\s*现(?:予)?(?:以)?(?:印发|发布|颁布|转发|批转)")
+_CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?(?:已经[^。\n]{0,60})?[，,]\s*现(?:予)?(?:以)?"
+                             r"(?:印发|发布|颁布|转发|批转)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
 _ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部", "厅", "局", "委", "院", "署", "会", "办",
               "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
@@ -211,6 +212,8 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
     if pm and any(n.start >= start and n.end <= start + len(line) for n in numbers):
         prefix = pm.group(1)
         s = s[pm.end():]
+    if s.startswith("《") and s.endswith("》") and len(find_titles(s)) == 1:
+        s = s[1:-1]  # a heading written as one 《…》
     if not _plausible_title(s):
         return None, -1, -1, prefix
     title, end = s, start + len(line)
@@ -401,12 +404,14 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
     if title:
         m = _CARRY_IN_TITLE.search(title)
         if m:
-            x = m.group(1).strip()
-            if x.startswith("《") and x.endswith("》"):
-                x = x[1:-1]
-            x = clean_title(x)
-            if not out or (title_key(x) in {title_key(c) for c in out}):
-                out = [x] + [c for c in out if title_key(c) != title_key(x)]
+            x = clean_title(m.group(1).strip())
+            # 关于印发《A》和《B》的通知 carries A and B
+            inner = [t.title for t in find_titles(x)] if x.count("《") > 1 or not x.startswith("《") else []
+            if x.startswith("《") and x.endswith("》") and x.count("《") == 1:
+                inner = [x[1:-1]]
+            for y in reversed(inner or [x]):
+                if not out or not inner and title_key(y) in {title_key(c) for c in out} or inner:
+                    out = [y] + [c for c in out if title_key(c) != title_key(y)]
     return out
 
 

@@ -84,7 +84,9 @@ def test_nearest_and_longest_cue_wins():
     assert find_pre_cue("严格贯彻落实").relation == "IMPLEMENTS"
     assert find_pre_cue("为贯彻落实党中央决策部署，根据").relation == "BASED_ON"
     # 根据 + a date opens a history clause, a `next` cue needs to stand right before the mention
-    assert find_pre_cue("根据1997年4月16日市人大常委会会议") is None
+    assert find_pre_cue("根据1997年4月16日市人大常委会会议", history=True) is None
+    assert find_pre_cue("根据1997年4月16日市人大常委会会议通过的《决定》修正的") is None
+    assert find_pre_cue("依据2021年11月11日发布的").relation == "BASED_ON"
     assert find_pre_cue("第12号令修改的") is None
 
 
@@ -103,6 +105,13 @@ def test_relations_of_the_guidelines():
     assert c["财预〔2019〕108号"]["relation"] == "REPEALS"
     assert c["政府采购管理办法"]["relation"] == "CITES"
     assert c["安全生产条例"]["relation"] == "AMENDS"
+
+
+def test_a_later_document_repealing_part_of_this_one_is_its_basis():
+    text = ("依据2021年11月11日发布的《国家发展改革委国家能源局关于印发〈售电公司管理办法〉的通知》（发改体改规〔2021〕1595号），"
+            "本通知中附件《售电公司准入与退出管理办法》废止。")
+    c = by_key(cites(text))
+    assert c["发改体改规〔2021〕1595号"]["relation"] == "BASED_ON"
 
 
 def test_repeal_at_the_end_of_a_list_sentence():
