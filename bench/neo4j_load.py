@@ -1,0 +1,120 @@
+"""Loading speed into the real Neo4j server: the batched UNWIND loader against one transaction per row.
+
+    .venv/bin/python bench/neo4j_load.py [--rels 100000] [--baseline-rels 2000] [--uri bolt://127.0.0.1:7687]
+
+Builds a synthetic graph (bench/synth.py) with at least --rels relationships, loads it with
+`load_graph_into_neo4j` into an emptied database, then loads a subset (the first --baseline-rels edges and
+their endpoints) with a naive loader that sends one auto-committed query per node and per relationship,
+on the same server in the same run. Both timings include the nodes, so "relationships/s" is relationships
+divided by the whole load. Targets: >= 20k rel/s and >= 20x the baseline. The database is emptied again
+at the end. Needs a server: scripts/neo4j-server.sh start (the URI comes from --uri or NEO4J_URI).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import synthetic_graph  # noqa: E402
+
+from polgraph.graph.neo4j_store import (LEVEL_LABELS, apply_schema, connect, database_counts,  # noqa: E402
+                                        load_graph_into_neo4j, node_properties, relationship_properties,
+                                        wipe_documents)
+
+
+def graph_with_rels(min_rels: int, seed: int):
+    """A synthetic graph with at least `min_rels` edges (about 1.35 edges per document)."""
+    n_docs = max(10, math.ceil(min_rels / 1.3))
+    while True:
+        G = synthetic_graph(n_docs, seed)
+        if G.number_of_edges() >= min_rels:
+            return G
+        n_docs = math.ceil(n_docs * min_rels / max(1, G.number_of_edges()) * 1.05)
+
+
+def subset(G, n_rels: int):
+    edges = sorted(G.edges(keys=True), key=lambda e: (str(e[0]), str(e[1]), e[2]))[:n_rels]
+    H = G.__class__()
+    for u, v, k in edges:
+        for n in (u, v):
+            H.add_node(n, **G.nodes[n])
+        H.add_edge(u, v, key=k, **G.edges[u, v, k])
+    return H
+
+
+def naive_load(driver, G, database: str) -> None:
+    """The baseline: one query (its own transaction) per node and per relationship."""
+    for n in sorted(G.nodes, key=str):
+        props = node_properties(n, G.nodes[n])
+        label = LEVEL_LABELS[props["level"]]
+        driver.execute_query(f"MERGE (d:Document {{id: $id}}) SET d += $props SET d:{label}",
+                             parameters_={"id": props["id"], "props": props}, database_=database)
+    for u, v, k, attrs in sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), e[2])):
+        driver.execute_query(f"MATCH (s:Document {{id: $s}}) MATCH (t:Document {{id: $t}}) "
+                             f"MERGE (s)-[r:{k}]->(t) SET r += $props",
+                             parameters_={"s": str(u), "t": str(v), "props": relationship_properties(attrs)},
+                             database_=database)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rels", type=int, default=100_000, help="minimum relationships in the synthetic graph")
+    ap.add_argument("--baseline-rels", type=int, default=2000, help="relationships loaded by the naive loader")
+    ap.add_argument("--batch-size", type=int, default=5000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
+    ap.add_argument("--user", default=os.environ.get("NEO4J_USER", "neo4j"))
+    ap.add_argument("--password", default=os.environ.get("NEO4J_PASSWORD", ""))
+    ap.add_argument("--database", default=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    args = ap.parse_args(argv)
+    conn = {"uri": args.uri, "user": args.user, "password": args.password, "database": args.database}
+
+    t0 = time.perf_counter()
+    G = graph_with_rels(args.rels, args.seed)
+    print(f"synthetic graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} relationships "
+          f"(built in {time.perf_counter() - t0:.1f}s, not timed below)")
+    driver = connect(**conn)
+    try:
+        wipe_documents(driver, args.database)
+        apply_schema(driver, args.database)
+
+        t0 = time.perf_counter()
+        counts = load_graph_into_neo4j(G, batch_size=args.batch_size, quiet=True, **conn)
+        fast_s = time.perf_counter() - t0
+        assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges()), counts
+        fast_rate = G.number_of_edges() / fast_s
+        print(f"batched UNWIND loader: {G.number_of_edges()} relationships + {G.number_of_nodes()} nodes "
+              f"in {fast_s:.2f}s = {fast_rate:,.0f} rel/s (batch size {args.batch_size})")
+
+        t0 = time.perf_counter()
+        again = load_graph_into_neo4j(G, batch_size=args.batch_size, quiet=True, **conn)
+        reload_s = time.perf_counter() - t0
+        assert again == counts, again
+        print(f"same load again (idempotent MERGE, nothing changes): {reload_s:.2f}s = "
+              f"{G.number_of_edges() / reload_s:,.0f} rel/s")
+
+        H = subset(G, args.baseline_rels)
+        wipe_documents(driver, args.database)
+        t0 = time.perf_counter()
+        naive_load(driver, H, args.database)
+        naive_s = time.perf_counter() - t0
+        assert database_counts(driver, args.database) == (H.number_of_nodes(), H.number_of_edges())
+        naive_rate = H.number_of_edges() / naive_s
+        print(f"baseline, one transaction per row: {H.number_of_edges()} relationships + {H.number_of_nodes()} "
+              f"nodes in {naive_s:.2f}s = {naive_rate:,.0f} rel/s")
+        ratio = fast_rate / naive_rate
+        print(f"RESULT batched {fast_rate:,.0f} rel/s (target >= 20,000: {'ok' if fast_rate >= 20_000 else 'MISSED'}); "
+              f"{ratio:.1f}x the baseline (target >= 20x: {'ok' if ratio >= 20 else 'MISSED'})")
+        wipe_documents(driver, args.database)
+    finally:
+        driver.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
