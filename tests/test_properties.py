@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from polgraph.errors import InputError
+from polgraph.extract.docnumber import normalize_docnumber
 from polgraph.extract.find import extract_text
 from polgraph.extract.pipeline import record_to_json
 from polgraph.extract.read import UndecodableError, decode_bytes, html_to_text, read_documents
@@ -118,6 +119,11 @@ def _holds_number(c: dict, span: str) -> bool:
     raw = c.get("doc_number_raw")
     if raw and _ws(raw) not in _ws(span):
         return False
+    if raw and not c.get("anonymised"):
+        # The raw form normalises to the reported number, unless it is the tail of a list (、34号) whose
+        # organ and year come from the number before it.
+        alone = normalize_docnumber(raw)
+        assert alone is None or alone == c["doc_number"], (raw, alone, c["doc_number"])
     serial = re.search(r"(\d+)号$", unicodedata.normalize("NFKC", c["doc_number"]))
     if serial and not c.get("anonymised"):
         digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", span))
