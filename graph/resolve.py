@@ -3,26 +3,32 @@
 Titles are compared in a normalised form (`normalize_title`). A 印发/转发 notice is indexed under its own
 title, under the instrument it carries and under the title with its wrapper stripped, so citing either finds
 the one node. Fuzzy matching never compares all pairs: candidates come from an inverted index of the rarest
-character bigrams of the query, and only a handful of them are scored with rapidfuzz.
+character trigrams of the query, and only a handful of them are scored with rapidfuzz.
 """
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
 
 from rapidfuzz import fuzz
 
 FUZZY_THRESHOLD = 90.0
-# How many of a query's rarest bigrams pick the candidates, and how many candidates get scored.
+# Blocking: a query's rarest character trigrams pick the candidates; at most _FUZZY_PROBES trigrams and
+# _FUZZY_BUDGET posting entries are read per query (so resolution stays linear however common the words),
+# and only the _FUZZY_CANDIDATES entries sharing most trigrams are scored with rapidfuzz.
+_GRAM = 3
 _FUZZY_PROBES = 8
+_FUZZY_BUDGET = 6000
 _FUZZY_CANDIDATES = 12
 
 _DROP = re.compile(r"[\s《》〈〉<>「」『』“”\"'‘’·•.,，、。:：;；!！?？\u3000_\-—–]+")
 _WRAPPER = re.compile(r"^(?P<head>.*?)(?:关于)?(?:印发|转发|批转|颁发)(?P<inner>.{4,}?)的(?:通知|通告|决定|函)$")
 _YEARISH = re.compile(r"\d+")
-_PLACE = re.compile(r"^(.{2,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))")
+_PLACE = re.compile(r"^(.{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))")
 
 
 def normalize_title(title: str | None) -> str:
@@ -72,12 +78,14 @@ def year_of_number(doc_number: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+def _grams(s: str) -> set[str]:
+    return {s[i:i + _GRAM] for i in range(len(s) - _GRAM + 1)}
 
 
 def _place_of(title_norm: str) -> str | None:
-    m = _PLACE.match(title_norm)
+    """The place a title opens with (山西省, 临汾市, 安泽县…), looked for only before its 关于."""
+    head = title_norm.split("关于", 1)[0] if "关于" in title_norm else title_norm
+    m = _PLACE.match(head)
     return m.group(1) if m else None
 
 
@@ -88,29 +96,36 @@ class TitleIndex:
     (a carried instrument, a title it was cited by). Lookups return `(node, method, score)` or None.
     """
 
-    def __init__(self):
+    def __init__(self, fuzzy: bool = True):
         self.exact: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {node: method}
         self.short: dict[str, set[str]] = defaultdict(set)  # issuer-less key -> nodes
-        self.postings: dict[str, list[int]] = defaultdict(list)  # bigram -> entry numbers
+        # (place the title opens with or "", trigram) -> entry numbers: a fuzzy match must agree on the
+        # place, so a query only reads its own place's postings and the place-less ones
+        self.postings: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.entries: list[tuple[str, str]] = []  # (key, node), for fuzzy scoring
-        self._seen: set[tuple[str, str]] = set()
+        self._fuzzy = fuzzy
 
     def add(self, node: str, title: str | None, kind: str = "title") -> None:
         keys = title_keys(title)
         for i, key in enumerate(keys):
             method = kind if i == 0 else "alias"
-            prev = self.exact[key].get(node)
-            if prev != "title":
-                self.exact[key][node] = method
+            known = self.exact[key]
+            prev = known.get(node)
+            if prev == "title":
+                continue
+            known[node] = method
+            if prev is not None:
+                continue
             short = issuerless(key)
             if short:
                 self.short[short].add(node)
-            if (key, node) not in self._seen:
-                self._seen.add((key, node))
+            if self._fuzzy:
                 n = len(self.entries)
                 self.entries.append((key, node))
-                for bg in _bigrams(key):
-                    self.postings[bg].append(n)
+                postings = self.postings
+                place = _place_of(key) or ""
+                for g in _grams(key):
+                    postings[(place, g)].append(n)
 
     def lookup(self, title: str | None, exclude: str | None = None,
                ) -> tuple[list[str], str, bool] | None:
@@ -140,17 +155,25 @@ class TitleIndex:
         q = normalize_title(title)
         if len(q) < 6:
             return None
-        grams = [g for g in _bigrams(q) if g in self.postings]
+        q_place = _place_of(q)
+        blocks = ("", q_place) if q_place else ("",)
+        grams = [(b, g) for g in _grams(q) for b in blocks if (b, g) in self.postings]
         if not grams:
             return None
-        grams.sort(key=lambda g: (len(self.postings[g]), g))
-        counts: dict[int, int] = defaultdict(int)
-        for g in grams[:_FUZZY_PROBES]:
-            for e in self.postings[g]:
-                counts[e] += 1
-        best = sorted(counts, key=lambda e: (-counts[e], e))[:_FUZZY_CANDIDATES]
+        grams.sort(key=lambda bg: (len(self.postings[bg]), bg))
+        probes = []
+        budget = _FUZZY_BUDGET
+        for bg in grams[:_FUZZY_PROBES]:
+            posting = self.postings[bg]
+            if len(posting) > budget:
+                break
+            budget -= len(posting)
+            probes.append(posting)
+        counts = Counter(chain.from_iterable(probes))
+        # most shared trigrams first, then the earliest indexed entry: deterministic
+        best = heapq.nsmallest(_FUZZY_CANDIDATES, counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        best = [e for e, _ in best]
         q_digits = _YEARISH.findall(q)
-        q_place = _place_of(q)
         found: tuple[str, float] | None = None
         for e in best:
             key, node = self.entries[e]
