@@ -224,6 +224,7 @@ import_csv() {
     esac
   done
   (( n_nodes > 0 )) || die "no node CSV files in $dir"
+  mkdir -p "$RUN"
   [[ -f "$PORTFILE" ]] || pick_port > "$PORTFILE"
   write_conf "$(cat "$PORTFILE")"
   NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$RUN/conf" JAVA_HOME="$(dirname "$(dirname "$JAVA")")" \
