@@ -92,8 +92,8 @@ def _place(issuer: str) -> str:
 
 
 # Citations quote titles loosely: a word dropped or a near-synonym (what fuzzy resolution must catch).
-_LOOSE = [("进一步", ""), ("全面推开", "全面推进"), ("加快推进", "加快"), ("工作", ""), ("体系建设", "体系"),
-          ("实施意见", "意见"), ("和", "与")]
+_LOOSE = [("进一步", ""), ("全面推开", "全面推进"), ("加快推进", "加快"), ("工作", ""), ("和", "与"),
+          ("有关", "")]
 
 
 def _loose_variant(title: str, rng: random.Random) -> str:

@@ -7,7 +7,9 @@ character trigrams of the query, and only a handful of them are scored with rapi
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.resources
 import heapq
 import re
 import unicodedata
@@ -16,7 +18,7 @@ from itertools import chain
 
 from rapidfuzz import fuzz
 
-FUZZY_THRESHOLD = 90.0
+FUZZY_THRESHOLD = 85.0  # a prefilter: the canonical-form check below decides
 # Blocking: a query's rarest character trigrams pick the candidates; at most _FUZZY_PROBES trigrams and
 # _FUZZY_BUDGET posting entries are read per query (so resolution stays linear however common the words),
 # and only the _FUZZY_CANDIDATES entries sharing most trigrams are scored with rapidfuzz.
@@ -80,6 +82,27 @@ def year_of_number(doc_number: str | None) -> int | None:
 
 def _grams(s: str) -> set[str]:
     return {s[i:i + _GRAM] for i in range(len(s) - _GRAM + 1)}
+
+
+@functools.lru_cache(maxsize=1)
+def title_variants() -> tuple[tuple[str, str], ...]:
+    """(variant, canonical) rules from data/title_variants.tsv, longest variant first."""
+    text = importlib.resources.files("polgraph.data").joinpath("title_variants.tsv").read_text(encoding="utf-8")
+    rules = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        variant, _, canonical = line.partition("\t")
+        rules.append((normalize_title(variant), normalize_title(canonical)))
+    return tuple(sorted(rules, key=lambda r: (-len(r[0]), r[0])))
+
+
+def canonical_title(title_norm: str) -> str:
+    """A normalised title with the tolerated wording variants rewritten (see data/title_variants.tsv)."""
+    for variant, canonical in title_variants():
+        if variant in title_norm:
+            title_norm = title_norm.replace(variant, canonical)
+    return title_norm
 
 
 def _place_of(title_norm: str) -> str | None:
@@ -174,6 +197,7 @@ class TitleIndex:
         best = heapq.nsmallest(_FUZZY_CANDIDATES, counts.items(), key=lambda kv: (-kv[1], kv[0]))
         best = [e for e, _ in best]
         q_digits = _YEARISH.findall(q)
+        q_canon = None
         found: tuple[str, float] | None = None
         for e in best:
             key, node = self.entries[e]
@@ -187,6 +211,12 @@ class TitleIndex:
                 continue
             place = _place_of(key)
             if q_place and place and q_place != place:
+                continue
+            # similar is not enough (合同法 / 劳动合同法, 水法 / 煤炭法): the titles may differ only by the
+            # tolerated wording variants
+            if q_canon is None:
+                q_canon = canonical_title(q)
+            if canonical_title(key) != q_canon:
                 continue
             if accept is not None and not accept(node):
                 continue

@@ -76,10 +76,31 @@ def test_fuzzy_rejects_other_places_years_and_short_titles():
     idx = TitleIndex()
     idx.add("X", "山西省2019年农村饮水安全工作要点", "title")
     idx.add("Y", "山西省道路运输条例", "title")
+    idx.add("Z", "中华人民共和国劳动合同法", "title")
     assert idx.fuzzy("山西省2020年农村饮水安全工作要点") is None  # another year's 要点 is another document
     assert idx.fuzzy("陕西省道路运输条例") is None  # another province's 条例
     assert idx.fuzzy("运输条例") is None
-    assert idx.fuzzy("山西省道路运输管理条例")[0] == "Y"
+    # similar but not a tolerated variant: another law
+    assert idx.fuzzy("中华人民共和国合同法") is None
+    assert idx.fuzzy("山西省道路运输管理条例") is None
+
+
+def test_fuzzy_tolerates_only_listed_wording_variants():
+    idx = TitleIndex()
+    idx.add("A", "最高人民法院关于审理侵犯植物新品种权纠纷案件具体应用法律问题的若干规定", "title")
+    idx.add("B", "山西省人民政府关于进一步加强道路运输安全工作的意见", "title")
+    assert idx.fuzzy("最高人民法院关于审理侵害植物新品种权纠纷案件适用法律问题的若干规定")[0] == "A"
+    assert idx.fuzzy("山西省人民政府关于加强道路运输安全的意见")[0] == "B"
+    assert idx.fuzzy("山西省人民政府关于加强道路运输安全管理的意见") is None
+
+
+def test_title_variants_table():
+    rules = dict(resolve.title_variants())
+    assert rules["进一步"] == "" and rules["与"] == "和"
+    assert all(v and v != c for v, c in rules.items())
+    # nothing that tells documents apart may be tolerated
+    assert not {"实施", "暂行", "试行", "管理", "条例", "法", "若干"} & set(rules)
+    assert resolve.canonical_title("关于进一步加强与改进某某工作的意见") == "关于加强和改进某某的意见"
 
 
 def test_fuzzy_scores_only_a_few_candidates(monkeypatch):
@@ -95,7 +116,7 @@ def test_fuzzy_scores_only_a_few_candidates(monkeypatch):
         return real(a, b)
 
     monkeypatch.setattr(resolve.fuzz, "ratio", counting)
-    assert idx.fuzzy("某某县人民政府关于加强第1234项农村工作实施意见")[0] == "n1234"
+    assert idx.fuzzy("某某县人民政府关于加强第1234项农村的实施意见")[0] == "n1234"
     assert len(calls) <= resolve._FUZZY_CANDIDATES
 
 
