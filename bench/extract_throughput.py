@@ -14,6 +14,7 @@ What is timed (MB = UTF-8 bytes of the decoded text, 10^6):
                          baseline.
   jobs 1 / jobs 2        end to end: extract_paths(files, jobs=N) -- listing, reading, decoding, extracting,
                          collecting records in order -- best of --repeat runs; MB = bytes of the files
+                         (runs of the contenders are interleaved: a, b, a, b, ...)
 Targets (issue 2): extractor >= 50 MB/s, extractor >= 5x baseline, jobs 2 >= 1.7x jobs 1.
 The machine has 2 cores that other people share: the load average is printed before and after, and the
 parallel capacity of the moment (two processes of pure CPU work against one) is measured in the same run --
@@ -59,12 +60,19 @@ def corpus_files(corpus: Path, limit_mb: float | None) -> list[str]:
 
 
 def best_time(fn, repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
+    return best_times([fn], repeat)[0]
+
+
+def best_times(fns, repeat: int) -> list[tuple[float, object]]:
+    """Best wall time (and last result) of each function, the runs interleaved (a, b, a, b, ...) so that a
+    change in the machine's load hits every contender alike."""
+    best = [(float("inf"), None)] * len(fns)
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            result = fn()
+            best[i] = (min(best[i][0], time.perf_counter() - t0), result)
+    return best
 
 
 def _busy(n: int) -> int:
@@ -80,12 +88,12 @@ def parallel_capacity(repeat: int) -> float:
     import multiprocessing
 
     work = [400_000] * 24
-    times = []
-    for procs in (1, 2):
-        with multiprocessing.get_context().Pool(procs) as pool:
-            pool.map(_busy, [1] * procs)
-            times.append(best_time(lambda: pool.map(_busy, work, chunksize=1), repeat)[0])
-    return times[0] / times[1]
+    ctx = multiprocessing.get_context()
+    with ctx.Pool(1) as one, ctx.Pool(2) as two:
+        two.map(_busy, [1, 1])
+        (t1, _), (t2, _) = best_times([lambda: one.map(_busy, work, chunksize=1),
+                                       lambda: two.map(_busy, work, chunksize=1)], repeat)
+    return t1 / t2
 
 
 def run_extractor(docs, extract_text):
@@ -128,11 +136,11 @@ def main(argv=None) -> int:
     print(f"corpus: {args.corpus} -- {len(files)} files, {file_mb:.1f} MB on disk, {text_mb:.1f} MB of text")
 
     run_extractor(docs[:50], extract_text)  # warm up: data tables, regex compilation
-    t_ext, n_cit = best_time(lambda: run_extractor(docs, extract_text), args.repeat)
-    baselines = {}
-    for name, mod in (("re", re), ("regex", regex)):
-        pattern = mod.compile(NAIVE_PATTERN)
-        baselines[name] = best_time(lambda: run_baseline(texts, pattern), args.repeat)
+    re_pattern, regex_pattern = re.compile(NAIVE_PATTERN), regex.compile(NAIVE_PATTERN)
+    (t_ext, n_cit), base_re, base_regex = best_times([lambda: run_extractor(docs, extract_text),
+                                                      lambda: run_baseline(texts, re_pattern),
+                                                      lambda: run_baseline(texts, regex_pattern)], args.repeat)
+    baselines = {"re": base_re, "regex": base_regex}
     ext_mbps = text_mb / t_ext
     print(f"extractor, 1 process, in-memory text:  {ext_mbps:8.1f} MB/s  ({t_ext:.2f} s, {n_cit} citations)")
     for name, (t, n) in baselines.items():
@@ -140,8 +148,9 @@ def main(argv=None) -> int:
     base_name, (t_base, _) = "re", baselines["re"]
     vs_base = (text_mb / t_ext) / (text_mb / t_base)
 
-    t_j1, (recs1, skipped1) = best_time(lambda: extract_paths(files, jobs=1, quiet=True), args.repeat)
-    t_j2, (recs2, skipped2) = best_time(lambda: extract_paths(files, jobs=2, quiet=True), args.repeat)
+    (t_j1, (recs1, skipped1)), (t_j2, (recs2, skipped2)) = best_times(
+        [lambda: extract_paths(files, jobs=1, quiet=True), lambda: extract_paths(files, jobs=2, quiet=True)],
+        args.repeat)
     if recs1 != recs2 or skipped1 != skipped2:
         print("ERROR: --jobs 2 records differ from --jobs 1", file=sys.stderr)
         return 1
