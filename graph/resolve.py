@@ -173,8 +173,10 @@ class TitleIndex:
         return None
 
     def fuzzy(self, title: str | None, accept=None, exclude: str | None = None,
-              threshold: float = FUZZY_THRESHOLD) -> tuple[str, float] | None:
-        """The best fuzzy match above `threshold` that `accept(node)` allows, from blocked candidates."""
+              threshold: float = FUZZY_THRESHOLD, strict: bool = True) -> tuple[str, float] | None:
+        """The best fuzzy match above `threshold` that `accept(node)` allows, from blocked candidates.
+
+        strict=False skips the canonical-form check (only for reviewing what that check rejects)."""
         q = normalize_title(title)
         if len(q) < 6:
             return None
@@ -214,10 +216,11 @@ class TitleIndex:
                 continue
             # similar is not enough (合同法 / 劳动合同法, 水法 / 煤炭法): the titles may differ only by the
             # tolerated wording variants
-            if q_canon is None:
-                q_canon = canonical_title(q)
-            if canonical_title(key) != q_canon:
-                continue
+            if strict:
+                if q_canon is None:
+                    q_canon = canonical_title(q)
+                if canonical_title(key) != q_canon:
+                    continue
             if accept is not None and not accept(node):
                 continue
             if found is None or score > found[1] or (score == found[1] and node < found[0]):
