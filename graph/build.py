@@ -253,20 +253,33 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
             still.append((src, rec, c))
 
     # 4. title-only citations: a placeholder of the same title, a fuzzy corpus match, or a new placeholder
+    # A title without its issuer (《关于修改部分地方性法规的决定》) names a different document for each issuer:
+    # such placeholders are keyed by the cited issuer, else by the citing document's region or issuer.
     for src, rec, c in still:
+        src_node = nodes[src]
+        generic = normalize_title(c["title"]).startswith("关于")
         hit = ph_titles.lookup(c["title"])
-        if hit and (len(hit[0]) > 1 or hit[2]):
-            hit = _disambiguate(hit, c, placeholders, nodes[src], rec.get("date"))
+        if hit and generic:
+            hit = _disambiguate(([n for n in hit[0] if placeholders[n]["doc_number"]], hit[1], True), c,
+                                placeholders, src_node, rec.get("date")) \
+                if any(placeholders[n]["doc_number"] for n in hit[0]) else None
+        elif hit and (len(hit[0]) > 1 or hit[2]):
+            hit = _disambiguate(hit, c, placeholders, src_node, rec.get("date"))
         if hit:
             add_edge(src, hit[0][0], rec, c, "placeholder", 100.0)
             continue
-        src_node = nodes[src]
         fuzzy = titles.fuzzy(c["title"], exclude=src, accept=lambda n: _compatible(nodes[n], c, src_node))
         if fuzzy:
             add_edge(src, fuzzy[0], rec, c, "fuzzy", fuzzy[1])
             continue
-        pid = title_id(c["title"])
-        placeholder(pid, c)
+        if generic:
+            qualifier = c.get("cited_issuer") or src_node["region"] or next(iter(src_node["issuer"]), "")
+            pid = title_id(qualifier + c["title"]) if qualifier else title_id(c["title"])
+        else:
+            pid = title_id(c["title"])
+        ph = placeholder(pid, c)
+        if generic and not c.get("cited_issuer") and ph["region"] is None:
+            ph["region"] = src_node["region"]
         add_edge(src, pid, rec, c, "placeholder", 100.0)
 
     G = nx.MultiDiGraph()

@@ -46,7 +46,7 @@ def graph_stats(G: nx.MultiDiGraph, top: int = 20) -> dict:
         citing = {u for u, _ in G.in_edges(n)}
         mentions = sum(len(e.get("mentions") or []) for _, _, e in G.in_edges(n, data=True))
         missing.append({"id": n, "doc_number": d.get("doc_number"), "title": d.get("title"),
-                        "level": d.get("level"), "issuer": list(d.get("issuer") or []),
+                        "level": d.get("level"), "region": d.get("region"), "issuer": list(d.get("issuer") or []),
                         "cited_by": len(citing), "mentions": mentions})
     missing.sort(key=lambda m: (-m["cited_by"], -m["mentions"], m["id"]))
     flags = flagged_edges(G)
@@ -95,7 +95,8 @@ def format_stats_text(s: dict, max_flags: int = 30) -> str:
     out.append(f"Most cited documents missing from the corpus (top {len(s['missing_most_cited'])}):")
     for m in s["missing_most_cited"]:
         name = " ".join(x for x in (m["doc_number"], m["title"] and f"《{m['title']}》") if x) or m["id"]
-        out.append(f"  {m['cited_by']:>5} citing doc(s)  {name}  [{m['level']}]")
+        where = ", ".join(x for x in (m.get("region"), m["level"]) if x)
+        out.append(f"  {m['cited_by']:>5} citing doc(s)  {name}  [{where}]")
     fl = s["flags"]
     out.append("Flagged edges: " + (", ".join(f"{k} {v}" for k, v in fl["counts"].items()) or "none"))
     for e in fl["edges"][:max_flags]:

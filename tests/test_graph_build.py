@@ -237,3 +237,15 @@ def test_synthetic_corpus_builds_every_level():
     methods = {e["method"] for _, _, e in G.edges(data=True)}
     assert {"number", "title", "alias", "placeholder"} <= methods
     assert sum(1 for _, d in G.nodes(data=True) if d["in_corpus"]) == 300
+
+
+def test_generic_titles_from_different_places_are_different_documents():
+    generic = "关于修改部分地方性法规的决定"
+    records = [rec("a.txt", "甲市条例", None, "municipal", "2019-01-01", region="山东省", citations=[cit(None, generic)]),
+               rec("b.txt", "乙市条例", None, "municipal", "2019-01-01", region="山东省", citations=[cit(None, generic)]),
+               rec("c.txt", "丙市条例", None, "municipal", "2019-01-01", region="河南省", citations=[cit(None, generic)])]
+    G = build_graph(records, quiet=True)
+    targets = {src: next(iter(G.successors(title_id(src)))) for src in ("甲市条例", "乙市条例", "丙市条例")}
+    assert targets["甲市条例"] == targets["乙市条例"] != targets["丙市条例"]
+    assert G.nodes[targets["丙市条例"]]["region"] == "河南省"
+    assert G.nodes[targets["丙市条例"]]["title"] == generic
