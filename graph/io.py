@@ -24,12 +24,19 @@ def _sorted_node_link(G: nx.MultiDiGraph) -> dict:
     return data
 
 
-def graph_to_json(G: nx.MultiDiGraph) -> str:
-    """The graph as node-link JSON text: nodes and edges sorted, keys sorted; same graph → same bytes."""
+def _graph_data(G: nx.MultiDiGraph) -> dict:
     data = _sorted_node_link(G)
     data["format"] = GRAPH_FORMAT
     data["version"] = GRAPH_VERSION
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    return data
+
+
+_JSON_ARGS = {"ensure_ascii": False, "sort_keys": True, "indent": 1}
+
+
+def graph_to_json(G: nx.MultiDiGraph) -> str:
+    """The graph as node-link JSON text: nodes and edges sorted, keys sorted; same graph → same bytes."""
+    return json.dumps(_graph_data(G), **_JSON_ARGS) + "\n"
 
 
 def save_graph(G: nx.MultiDiGraph, path) -> None:
@@ -38,7 +45,8 @@ def save_graph(G: nx.MultiDiGraph, path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
-            f.write(graph_to_json(G))
+            json.dump(_graph_data(G), f, **_JSON_ARGS)  # streamed: no second copy of the text in memory
+            f.write("\n")
         os.replace(tmp, path)
     except OSError as e:
         raise InputError(path, f"cannot write the graph: {e.strerror or e}") from None
