@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from collections import defaultdict
 from typing import Iterable
 
@@ -20,36 +21,31 @@ from polgraph.progress import progress
 _METHOD_RANK = {m: i for i, m in enumerate(METHODS)}
 
 
-def _level_of_cited(citation: dict) -> str:
-    """The level a citation implies for its target: the extractor's, else the 机关代字, else the issuer."""
+_AGENCY = re.compile(r"^(.+?)(?:〔|第?\d)")
+
+
+def _level_of_cited(citation: dict) -> tuple[str, str | None]:
+    """(level, province) a citation implies for its target: the extractor's level, else the 机关代字, else the
+    cited issuer (polgraph.extract.levels)."""
     level = citation.get("cited_level") or "unknown"
-    if level in LEVELS and level != "unknown":
-        return level
     try:
         from polgraph.extract import levels as _levels
-    except ImportError:
-        return "unknown"
-    number = citation.get("doc_number")
-    if number and not citation.get("anonymised"):
-        agency = number.split("〔", 1)[0]
-        lvl = _call_level(_levels, "level_of_agency", agency)
-        if lvl and lvl != "unknown":
-            return lvl
-    if citation.get("cited_issuer"):
-        lvl = _call_level(_levels, "level_of_issuer", citation["cited_issuer"])
-        if lvl and lvl != "unknown":
-            return lvl
-    return "unknown"
-
-
-def _call_level(module, name: str, arg: str) -> str | None:
-    fn = getattr(module, name, None)
-    if fn is None:
-        return None
-    out = fn(arg)
-    if isinstance(out, tuple):  # (level, region) style
-        out = out[0]
-    return out if out in LEVELS else None
+    except ImportError:  # the graph can be built from records without the extractor installed
+        return (level if level in LEVELS else "unknown"), None
+    found = []
+    number = None if citation.get("anonymised") else citation.get("doc_number")
+    m = _AGENCY.match(number or "")
+    if m and hasattr(_levels, "level_of_agency"):
+        found.append(_levels.level_of_agency(m.group(1)))
+    if citation.get("cited_issuer") and hasattr(_levels, "level_of_issuer"):
+        found.append(_levels.level_of_issuer(citation["cited_issuer"]))
+    known = [f for f in found if isinstance(f, tuple) and f and f[0] in LEVELS and f[0] != "unknown"]
+    if level in LEVELS and level != "unknown":
+        region = next((f[1] for f in known if f[0] == level), None)
+        return level, (region if level != "central" else None)
+    if known:
+        return known[0][0], (known[0][1] if known[0][0] != "central" else None)
+    return "unknown", None
 
 
 def document_id(record: dict) -> str:
@@ -230,7 +226,7 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
             ph = placeholders[pid] = {
                 "label": number or c.get("title") or pid, "title": None, "aliases": [],
                 "doc_number": number, "issuer": [], "date": None, "year": year_of_number(number),
-                "level": _level_of_cited(c), "region": None, "in_corpus": False, "path": None, "carries": []}
+                "level": "unknown", "region": None, "in_corpus": False, "path": None, "carries": []}
         if c.get("title"):
             if ph["title"] is None:
                 ph["title"] = c["title"]
@@ -240,7 +236,8 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
         if c.get("cited_issuer") and c["cited_issuer"] not in ph["issuer"]:
             ph["issuer"].append(c["cited_issuer"])
         if ph["level"] == "unknown":
-            ph["level"] = _level_of_cited(c)
+            ph["level"], region = _level_of_cited(c)
+            ph["region"] = ph["region"] or region
         return ph
 
     still: list[tuple[str, dict, dict]] = []

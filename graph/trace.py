@@ -279,7 +279,8 @@ def format_trace_text(result: dict) -> str:
         n = sum(len(v) for v in regions.values())
         lines.append(f"  {_LEVEL_NAMES.get(lvl, lvl)}: {n}")
         for region, ids in regions.items():
-            lines.append(f"    {region or 'region unknown'}: {len(ids)}")
+            name = region or ("national" if lvl == "central" else "region unknown")
+            lines.append(f"    {name}: {len(ids)}")
             for i in ids:
                 lines.append(f"      {_line(by_id[i], down)}")
     return "\n".join(lines) + "\n"

@@ -37,7 +37,7 @@ def test_most_cited_missing_first():
     s = graph_stats(_graph(), top=1)
     assert s["missing_most_cited"] == [{"id": "晋人社厅〔2012〕106号", "doc_number": "晋人社厅〔2012〕106号",
                                         "title": "关于印发山西省深化县级公立医院人事制度改革意见的通知",
-                                        "level": "provincial", "region": None,
+                                        "level": "provincial", "region": "山西省",
                                         "issuer": ["山西省人力资源和社会保障厅"],
                                         "cited_by": 2, "mentions": 2}]
 
