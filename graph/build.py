@@ -202,7 +202,8 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
                     by_title = _disambiguate(by_title, c, nodes, nodes[src], rec.get("date"))
                 if by_number:
                     flags = []
-                    if by_title and by_title[0][0] != by_number:
+                    # an issuer-less title (weak) shared by many documents is no evidence against the number
+                    if by_title and not by_title[2] and by_title[0][0] != by_number:
                         flags.append("number_title_conflict")
                         conflicts.append({"source": src, "path": str(rec.get("path")), "doc_number": number,
                                           "title": c.get("title"), "number_target": by_number,
