@@ -249,3 +249,15 @@ def test_generic_titles_from_different_places_are_different_documents():
     assert targets["甲市条例"] == targets["乙市条例"] != targets["丙市条例"]
     assert G.nodes[targets["丙市条例"]]["region"] == "河南省"
     assert G.nodes[targets["丙市条例"]]["title"] == generic
+
+
+def test_issuerless_title_is_no_evidence_against_the_number():
+    records = [rec("p.txt", "山西省人民政府关于加强某某工作的意见", "晋政发〔2015〕1号", "provincial", "2015-01-01",
+                   ["山西省人民政府"], "山西省"),
+               rec("q.txt", "云南省人民政府关于加强某某工作的意见", "云政发〔2015〕2号", "provincial", "2015-01-01",
+                   ["云南省人民政府"], "云南省"),
+               rec("k.txt", "某县实施方案", None, "county", "2015-06-01", region="云南省",
+                   citations=[cit("云政发〔2015〕2号", "关于加强某某工作的意见")])]
+    G = build_graph(records, quiet=True)
+    assert G.graph["conflicts"] == []
+    assert G.edges[title_id("某县实施方案"), "云政发〔2015〕2号", "IMPLEMENTS"]["flags"] == []
