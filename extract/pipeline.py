@@ -3,14 +3,16 @@
 With jobs > 1 the work runs in worker processes. Workers are sent *paths* in batches of about
 BATCH_BYTES of input, read the files themselves and send back finished records, so the parent never pickles
 document text; it only collects records in input order and moves the progress bar. The worker entry points
-are module-level functions, so the pool also works with the "spawn" start method.
+are module-level functions, so the workers also start with the "spawn" start method.
 """
 from __future__ import annotations
 
 import gc
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
+import traceback
 from typing import Iterable, Iterator
 
 from polgraph.errors import InputError
@@ -108,16 +110,97 @@ def _batches(items: list, size_of, jobs: int) -> list[list]:
     return batches
 
 
-def _pool(jobs: int, start_method: str | None):
-    # Load the extractor (and its data tables) before the pool starts: forked workers then inherit it.
-    _extract_text()
+def _worker_main(conn, func) -> None:
+    """A worker process: run func on each (index, batch) received, send back ("ok", index, result) or
+    ("error", index, message, traceback); stop at None or when the parent goes away."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, batch = task
+        try:
+            message = ("ok", index, func(batch))
+        except Exception as e:
+            message = ("error", index, f"{type(e).__name__}: {e}", traceback.format_exc())
+        conn.send(message)
+
+
+# Tasks in flight per worker: the next batch is already waiting when a worker sends a result.
+IN_FLIGHT = 2
+
+
+def _run_parallel(func, batches: list[list], jobs: int, start_method: str | None) -> Iterator[list]:
+    """func(batch) for each batch in `jobs` worker processes, yielded in order.
+
+    A lean pool: one duplex pipe per worker and no helper threads, because multiprocessing.Pool's result
+    thread cost the parent ~20% of the workers' CPU time here -- too much on a 2-core machine.
+    """
+    _extract_text()  # forked workers inherit the loaded extractor and its data tables
     ctx = multiprocessing.get_context(start_method)
+    procs, conns = [], []
     # Forked workers would otherwise copy every page of the parent's heap as their GC touches the objects.
     gc.freeze()
     try:
-        return ctx.Pool(processes=jobs)
+        for _ in range(jobs):
+            parent_end, child_end = ctx.Pipe(duplex=True)
+            proc = ctx.Process(target=_worker_main, args=(child_end, func), daemon=True)
+            proc.start()
+            child_end.close()
+            procs.append(proc)
+            conns.append(parent_end)
     finally:
         gc.unfreeze()
+    try:
+        in_flight = dict.fromkeys(conns, 0)
+        next_task = 0
+
+        def feed(conn) -> None:
+            nonlocal next_task
+            if next_task < len(batches):
+                try:
+                    conn.send((next_task, batches[next_task]))
+                except OSError:  # not BrokenPipeError: the CLI reads that as its own stdout closing
+                    raise RuntimeError("an extraction worker process died") from None
+                next_task += 1
+                in_flight[conn] += 1
+
+        for _ in range(IN_FLIGHT):
+            for conn in conns:
+                feed(conn)
+        finished: dict[int, list] = {}
+        emitted = 0
+        while emitted < len(batches):
+            for conn in multiprocessing.connection.wait([c for c in conns if in_flight[c]]):
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    raise RuntimeError("an extraction worker process died") from None
+                in_flight[conn] -= 1
+                if message[0] == "error":
+                    error = RuntimeError(message[2])
+                    error.add_note(message[3])
+                    raise error
+                finished[message[1]] = message[2]
+                feed(conn)
+            while emitted in finished:
+                yield finished.pop(emitted)
+                emitted += 1
+        for conn in conns:
+            conn.send(None)
+        for proc in procs:
+            proc.join()
+    except BaseException:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.join()
+        raise
+    finally:
+        for conn in conns:
+            conn.close()
 
 
 def _run_batches(func, batches: list[list], jobs: int, start_method: str | None) -> Iterator[list]:
@@ -126,15 +209,7 @@ def _run_batches(func, batches: list[list], jobs: int, start_method: str | None)
         for batch in batches:
             yield func(batch)
         return
-    pool = _pool(min(jobs, len(batches)), start_method)
-    try:
-        yield from pool.imap(func, batches, chunksize=1)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
+    yield from _run_parallel(func, batches, min(jobs, len(batches)), start_method)
 
 
 # ------------------------------------------------------------------------------------ public API

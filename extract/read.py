@@ -9,7 +9,8 @@ Decisions:
 - Inside a folder only .txt, .md, .html, .htm and .jsonl files are documents; README files (a corpus'
   description, not a policy document) and hidden files/folders are ignored. A file named explicitly is read
   whatever its extension (HTML is recognised by its extension or by a leading <!DOCTYPE html>/<html>).
-- A file reached twice (named twice, or named and inside a named folder) is read once, at its first place.
+- A file reached twice by the same path (named twice, or named and inside a named folder) is read once, at its
+  first place. (Two symbolic links to one file are two documents.)
 """
 from __future__ import annotations
 
@@ -354,7 +355,8 @@ def _walk(root: str) -> list[str]:
 def list_input_files(paths: Iterable[str]) -> list[str | InputError]:
     """The files to read, in order: each path as given, folders expanded recursively and sorted.
 
-    A path that does not exist becomes an InputError in its place; a file reached twice is kept once.
+    A path that does not exist becomes an InputError in its place; a file reached twice by the same absolute
+    path is kept once.
     """
     out: list[str | InputError] = []
     seen: set[str] = set()
@@ -368,7 +370,7 @@ def list_input_files(paths: Iterable[str]) -> list[str | InputError]:
             out.append(InputError(p, "no such file or directory"))
             continue
         for f in files:
-            key = os.path.realpath(f)
+            key = os.path.abspath(f)  # string work only: realpath() would cost 5 syscalls a file
             if key not in seen:
                 seen.add(key)
                 out.append(f)

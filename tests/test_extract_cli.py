@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 
 from polgraph.cli import cli
 from polgraph.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
-from polgraph.extract.pipeline import extract_documents, extract_paths, record_to_json
+from polgraph.extract.pipeline import _run_parallel, extract_documents, extract_paths, record_to_json
 from polgraph.extract.read import iter_documents
 
 REPO = Path(__file__).resolve().parent.parent
@@ -191,6 +192,35 @@ def test_jobs_work_with_the_spawn_start_method(mixed_corpus):
     single = extract_paths(mixed_corpus[:1], jobs=1, quiet=True)
     spawned = extract_paths(mixed_corpus[:1], jobs=2, quiet=True, start_method="spawn")
     assert spawned == single and len(single[0]) == 9
+
+
+def _double(batch):
+    return [x * 2 for x in batch]
+
+
+def _fail_on_three(batch):
+    if 3 in batch:
+        raise ValueError("bad batch")
+    return batch
+
+
+def _die_on_three(batch):
+    if 3 in batch:
+        os._exit(7)
+    return batch
+
+
+def test_worker_processes_keep_order_and_surface_failures():
+    batches = [[i] for i in range(40)]
+    assert list(_run_parallel(_double, batches, 2, None)) == [[2 * i] for i in range(40)]
+    with pytest.raises(RuntimeError, match="ValueError: bad batch"):
+        list(_run_parallel(_fail_on_three, batches, 2, None))
+    with pytest.raises(RuntimeError, match="worker process died"):
+        list(_run_parallel(_die_on_three, batches, 2, None))
+    results = _run_parallel(_double, batches, 2, None)
+    assert next(results) == [0]
+    results.close()  # a consumer that stops early
+    assert multiprocessing.active_children() == []
 
 
 def test_extract_documents_keeps_order_with_jobs(sample_dir):
