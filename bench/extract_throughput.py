@@ -96,6 +96,18 @@ def parallel_capacity(repeat: int) -> float:
     return t1 / t2
 
 
+def cpu_seconds(fn) -> tuple[float, float]:
+    """(this process's, its finished children's) CPU seconds spent in fn()."""
+    import resource
+
+    def now():
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+    (a0, b0), _, (a1, b1) = now(), fn(), now()
+    return a1 - a0, b1 - b0
+
+
 def run_extractor(docs, extract_text):
     n = 0
     for d in docs:
@@ -159,6 +171,13 @@ def main(argv=None) -> int:
     jobs_ratio = t_j1 / t_j2
     capacity = parallel_capacity(args.repeat)
     print(f"machine now: 2 processes do CPU-bound work {capacity:.2f}x as fast as 1 (2.0 when the cores are free)")
+    cpu1, cpu2 = cpu_seconds(lambda: extract_paths(files, jobs=1, quiet=True)), \
+        cpu_seconds(lambda: extract_paths(files, jobs=2, quiet=True))
+    print(f"CPU seconds (load-independent): jobs 1 {cpu1[0]:.2f} s; jobs 2 {cpu2[0] + cpu2[1]:.2f} s "
+          f"= parent {cpu2[0]:.2f} s + workers {cpu2[1]:.2f} s")
+    projected = cpu1[0] / ((cpu2[0] + cpu2[1]) / 2)
+    print(f"projected jobs 2 / jobs 1 on 2 free cores (jobs-1 CPU / (jobs-2 CPU / 2)): {projected:.2f}x "
+          f"-- a model, not a measurement")
 
     results = [
         (f"extractor MB/s (target >= {TARGET_MBPS:g})", ext_mbps, TARGET_MBPS),
