@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import threading
 import traceback
 from typing import Iterable, Iterator
 
@@ -139,6 +140,9 @@ def _run_parallel(func, batches: list[list], jobs: int, start_method: str | None
     thread cost the parent ~20% of the workers' CPU time here -- too much on a 2-core machine.
     """
     _extract_text()  # forked workers inherit the loaded extractor and its data tables
+    if (start_method is None and threading.active_count() > 1 and multiprocessing.get_start_method() == "fork"
+            and "forkserver" in multiprocessing.get_all_start_methods()):
+        start_method = "forkserver"  # forking a process that runs threads (a Neo4j driver) can deadlock the child
     ctx = multiprocessing.get_context(start_method)
     procs, conns = [], []
     # Forked workers would otherwise copy every page of the parent's heap as their GC touches the objects.

@@ -223,6 +223,21 @@ def test_worker_processes_keep_order_and_surface_failures():
     assert multiprocessing.active_children() == []
 
 
+def test_jobs_from_a_process_that_runs_threads(mixed_corpus):
+    """A parent with a running thread does not fork (the forkserver is used instead) and gets the same records."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        threaded = extract_paths(mixed_corpus[:1], jobs=2, quiet=True)
+    finally:
+        stop.set()
+        thread.join()
+    assert threaded == extract_paths(mixed_corpus[:1], jobs=1, quiet=True)
+
+
 def test_extract_documents_keeps_order_with_jobs(sample_dir):
     docs = list(iter_documents([str(sample_dir)]))
     one = extract_documents(docs, jobs=1, quiet=True)
