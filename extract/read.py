@@ -278,6 +278,15 @@ def _jsonl_documents(path: str, text: str, encoding: str) -> list[Document | Inp
     return out
 
 
+def _is_records_file(text: str) -> bool:
+    first = next((line for line in text.split("\n", 50)[:50] if line.strip()), "")
+    try:
+        obj = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and "text" not in obj and isinstance(obj.get("citations"), list)
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -317,6 +326,8 @@ def read_documents(path: str) -> list[Document | InputError]:
     except UndecodableError as e:
         raise InputError(path, str(e)) from None
     if path.lower().endswith(JSONL_EXTENSIONS):
+        if _is_records_file(text):
+            raise InputError(path, "extraction records (output of polgraph extract), not documents with \"text\"")
         docs = _jsonl_documents(path, text, encoding)
         if not docs:
             raise InputError(path, "no documents (only blank lines)")

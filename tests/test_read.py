@@ -224,6 +224,13 @@ def test_jsonl_documents_with_overrides_and_bad_lines(tmp_path):
     assert [d.path for d in read_file(path)] == [d.path for d in docs]
 
 
+def test_extraction_output_is_refused_as_a_whole(tmp_path):
+    p = tmp_path / "out.jsonl"
+    p.write_text('{"path": "a.txt", "title": null, "citations": []}\n' * 3, encoding="utf-8")
+    with pytest.raises(InputError, match="extraction records"):
+        read_documents(str(p))
+
+
 def test_jsonl_of_blank_lines_is_refused(tmp_path):
     p = tmp_path / "blank.jsonl"
     p.write_text("\n\n  \n", encoding="utf-8")
