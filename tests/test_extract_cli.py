@@ -279,6 +279,40 @@ def test_python_dash_m_polgraph(sample_dir):
     assert not out.stderr
 
 
+def _with_tty_stderr(args):
+    """Run with stderr on a pseudo-terminal (as in a shell) and stdout on a pipe; return (stdout, stderr)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower, cwd=REPO)
+        os.close(follower)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closes when the process ends
+                break
+            if not chunk:
+                break
+            err += chunk
+        out = proc.stdout.read()
+        assert proc.wait(timeout=300) == 0
+    finally:
+        os.close(leader)
+    return out, err.decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_only(sample_dir):
+    out, err = _with_tty_stderr([str(POLGRAPH), "extract", "--jobs", "2", str(sample_dir)])
+    assert "extracting" in err and "9/9" in err
+    assert len(out.decode("utf-8").splitlines()) == 9 and b"extracting" not in out
+    _, quiet_err = _with_tty_stderr([str(POLGRAPH), "extract", "-q", str(sample_dir)])
+    assert quiet_err == ""
+    piped = _subprocess([str(POLGRAPH), "extract", str(sample_dir)])
+    assert b"extracting" not in piped.stderr and b"9 document(s)" in piped.stderr
+
+
 def test_no_traceback_for_user_errors(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00" * 100)
