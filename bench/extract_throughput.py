@@ -16,6 +16,7 @@ What is timed (MB = UTF-8 bytes of the decoded text, 10^6):
                          collecting records in order -- best of --repeat runs; MB = bytes of the files
                          (runs of the contenders are interleaved: a, b, a, b, ...)
 Targets (issue 2): extractor >= 50 MB/s, extractor >= 5x baseline, jobs 2 >= 1.7x jobs 1.
+Also: the time for one document listing n distinct numbers (n = 250 ... 2,000) should grow about linearly.
 The machine has 2 cores that other people share: the load average is printed before and after, and the
 parallel capacity of the moment (two processes of pure CPU work against one) is measured in the same run --
 jobs 2 / jobs 1 cannot exceed it; rerun when it is well below 2. --check exits 1 when a target is missed.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import math
 import os
 import pstats
 import re
@@ -42,6 +44,7 @@ NAIVE_PATTERN = r"[\u4e00-\u9fa5A-Za-z]{1,12}[〔\[［【(（](?:19|20)\d{2}[〕
 TARGET_MBPS = 50.0
 TARGET_VS_BASELINE = 5.0
 TARGET_JOBS2 = 1.7
+MAX_SCALING_EXPONENT = 1.3  # extraction time should grow linearly with the citations of one document
 
 
 def corpus_files(corpus: Path, limit_mb: float | None) -> list[str]:
@@ -106,6 +109,15 @@ def cpu_seconds(fn) -> tuple[float, float]:
 
     (a0, b0), _, (a1, b1) = now(), fn(), now()
     return a1 - a0, b1 - b0
+
+
+def citation_scaling(extract_text, sizes=(250, 500, 1000, 2000)) -> list[tuple[int, float]]:
+    """Seconds to extract a document that lists n distinct numbers (a 废止/清理 list), for each n."""
+    out = []
+    for n in sizes:
+        text = "现决定废止下列文件：\n" + "".join(f"{i + 1}.国办发〔2015〕{i + 1}号；\n" for i in range(n))
+        out.append((n, best_time(lambda: extract_text(text), 1)[0]))
+    return out
 
 
 def run_extractor(docs, extract_text):
@@ -179,6 +191,12 @@ def main(argv=None) -> int:
     print(f"projected jobs 2 / jobs 1 on 2 free cores (jobs-1 CPU / (jobs-2 CPU / 2)): {projected:.2f}x "
           f"-- a model, not a measurement")
 
+    scaling = citation_scaling(extract_text)
+    print("one document listing n distinct numbers: " +
+          ", ".join(f"n={n} {t * 1000:.0f} ms" for n, t in scaling))
+    (n0, t0), (n1, t1) = scaling[0], scaling[-1]
+    exponent = math.log(t1 / t0) / math.log(n1 / n0)
+
     results = [
         (f"extractor MB/s (target >= {TARGET_MBPS:g})", ext_mbps, TARGET_MBPS),
         (f"extractor / baseline ({base_name}) (target >= {TARGET_VS_BASELINE:g}x)", vs_base, TARGET_VS_BASELINE),
@@ -187,6 +205,8 @@ def main(argv=None) -> int:
     print()
     for label, value, target in results:
         print(f"{label:48s} {value:8.2f}  {'ok' if value >= target else 'MISSED'}")
+    exp_label = f"time ~ n^k over n={n0}..{n1} citations (want k <= {MAX_SCALING_EXPONENT:g})"
+    print(f"{exp_label:48s} {exponent:8.2f}  {'ok' if exponent <= MAX_SCALING_EXPONENT else 'MISSED'}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     if args.profile:
@@ -198,7 +218,8 @@ def main(argv=None) -> int:
         pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(15)
         print("\nprofile of the single-process extractor (by own time):")
         print(out.getvalue())
-    return 1 if args.check and any(v < t for _, v, t in results) else 0
+    missed = any(v < t for _, v, t in results) or exponent > MAX_SCALING_EXPONENT
+    return 1 if args.check and missed else 0
 
 
 if __name__ == "__main__":
