@@ -125,7 +125,8 @@ def _worker_main(conn, func) -> None:
         try:
             message = ("ok", index, func(batch))
         except Exception as e:
-            message = ("error", index, f"{type(e).__name__}: {e}", traceback.format_exc())
+            reason = str(e) if type(e) is RuntimeError else f"{type(e).__name__}: {e}"
+            message = ("error", index, reason, traceback.format_exc())
         conn.send(message)
 
 
@@ -229,13 +230,7 @@ def extract_paths(paths, jobs: int = 1, quiet: bool = False, *, start_method: st
     listed = list_input_files([os.fspath(p) for p in paths])
     files = [x for x in listed if not isinstance(x, InputError)]
     records: list[dict] = []
-    skipped: list[tuple[str, str]] = []
-    missing = {id(x): x for x in listed if isinstance(x, InputError)}
-
-    # Missing paths are reported first, in the order given; files keep theirs.
-    for item in listed:
-        if id(item) in missing:
-            skipped.append((item.path, item.reason))
+    skipped = [(x.path, x.reason) for x in listed if isinstance(x, InputError)]  # missing paths first
 
     batches = _batches(files, _file_size, jobs) if jobs > 1 else [[f] for f in files]
     with progress(length=len(files), label="extracting", quiet=quiet) as bar:
