@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["DocNumber", "NumberMatch", "parse_docnumber", "normalize_docnumber", "find_docnumbers"]
+__all__ = ["DocNumber", "NumberMatch", "parse_docnumber", "normalize_docnumber", "docnumber_key", "find_docnumbers"]
 
 # --- characters -------------------------------------------------------------------------------------------
 _OPEN = "〔[［【(（﹝〈《‘〚〖〘"
@@ -42,6 +42,7 @@ _CHAR_MAP.update({ord(c): "〔" for c in "[［【﹝〖〘〚(（〈《‘"})
 _CHAR_MAP.update({ord(c): "〕" for c in "]］】﹞〗〙〛)）〉》’"})
 _CHAR_MAP[ord("號")] = "号"
 _WS_RE = re.compile(_S + "+")
+_BLANK_LINE = re.compile("(?:\r\n|[\r\n])[ \t\u3000\u00a0\u2002\u2003\u200b\u200c\u200d\ufeff]*(?:\r\n|[\r\n])")
 
 _YEAR = (f"[12１２][{_DIG}]{{3}}"
          f"|[5-9５-９][{_DIG}](?=[^{_DIG}])"
@@ -97,7 +98,13 @@ _MAX_AGENCY = {"standard": 14, "order": 30, "announcement": 40}
 
 @dataclass(frozen=True)
 class DocNumber:
-    """One 发文字号 as parsed; ``normalized`` is the GUIDELINES form used as a key."""
+    """One 发文字号 as parsed.
+
+    ``normalized`` is the number *as written* in the GUIDELINES sense (brackets 〔〕, ASCII digits, no spaces, no
+    第 before a standard serial; an order keeps its 第, its 中华人民共和国 and its zero padding): what a record's
+    ``doc_number`` holds. ``key`` is the canonical identity of the document it names, for graph nodes and
+    resolution: 中华人民共和国国务院令第588号, 国务院令第588号 and 国令第588号 share one key.
+    """
 
     raw: str
     agency: str
@@ -109,6 +116,10 @@ class DocNumber:
     @property
     def normalized(self) -> str:
         return _normalized(self)
+
+    @property
+    def key(self) -> str:
+        return _key(self)
 
 
 @dataclass(frozen=True)
@@ -220,7 +231,9 @@ def _collect_back(text: str, pos: int, window: int) -> tuple[list[int], list[tup
             ws = nl = 0
         elif c in _WS:
             ws += 1
-            if c == "\n":
+            # a line break is \n, \r\n or a lone \r (old Mac files); two of them make a blank line, and a
+            # heading above a blank line is never part of the code (…的答复⏎⏎民函〔2021〕742号)
+            if c == "\n" or (c == "\r" and text[i + 1:i + 2] != "\n"):
                 nl += 1
             if ws > 4 or nl > 1:
                 break
@@ -426,6 +439,8 @@ def _from_core(text: str, m: re.Match, prev: DocNumber | None, prev_end: int) ->
             return [_make(text, m.start(), m.end(), code, year, _serial_text(g("lserial")), "legacy", False)]
         if len(_ascii_digits(g("year"))) == 2 and not ph:
             return []
+        if _BLANK_LINE.search(text, m.start(), m.end()):
+            return []  # 〔2021〕⏎⏎742号: a blank line ends a number; the bracket and the serial are not one
         span = _agency_span(text, m.start(), "standard")
         if span is None:
             # 国发〔2015〕33号和〔2016〕2号: a bare bracket right after a number inherits its code
@@ -543,11 +558,26 @@ def parse_docnumber(s: str) -> DocNumber | None:
 
 
 def normalize_docnumber(s: str | None) -> str | None:
-    """``parse_docnumber(s).normalized``, or None."""
+    """``parse_docnumber(s).normalized`` (the number as written), or None."""
     if not s:
         return None
     d = parse_docnumber(s)
     return d.normalized if d else None
+
+
+@lru_cache(maxsize=65536)
+def docnumber_key(s: str | None) -> str | None:
+    """``parse_docnumber(s).key`` (the canonical identity: 国令第707号 -> 国务院令第707号), or None.
+
+    Used where only a written number is at hand (a record's ``doc_number``, a number a user typed)."""
+    if not s:
+        return None
+    d = parse_docnumber(s)
+    return d.key if d else None
+
+
+_DI_PAREN = re.compile(r"〔(第[^〔〕]*号)〕$")
+_DI_SERIAL = re.compile(r"第([^第]*?)号")
 
 
 def _normalized(d: DocNumber) -> str:
@@ -563,23 +593,61 @@ def _normalized(d: DocNumber) -> str:
         return f"〔{y}〕{d.agency}{d.serial}号"
     organ_kind = "令" if d.kind == "order" else "公告"
     organ = d.agency[:-len(organ_kind)] if d.agency.endswith(organ_kind) else d.agency
+    if organ and organ in raw:
+        # written with its organ: keep it as written (中华人民共和国国务院令第588号, 主席令第七十三号, 第0026号)
+        if not raw.endswith(("号", "令", "公告", "〕")):
+            raw += "号"  # 国令第846 (a number known to be one, written without 号)
+        return _DI_PAREN.sub(r"（\1）", raw)
+    # an item of a list that inherits the organ (海关总署2010年第47号公告和2011年第55号公告)
+    y = f"{d.year}年" if d.year is not None else ""
     if raw.endswith("号" + organ_kind):
-        # reversed: 市人民政府第17号令 / 国家税务总局2020年第1号公告
-        y = f"{d.year}年" if d.year is not None else ""
         return f"{organ}{y}第{d.serial}号{organ_kind}"
-    if d.kind == "announcement" and "〔" in raw and d.year is not None and "年第" not in raw:
-        if re.search(r"〔\d{4}〕", raw):
-            return f"{d.agency}〔{d.year}〕{d.serial}号"
-    if d.kind == "order":
-        y = f"〔{d.year}〕" if d.year is not None and re.search(r"令〔\d{4}", raw) else ""
-        if d.year is not None and not y and "年第" in raw:
-            y = f"{d.year}年"
-        return f"{d.agency}{y}第{d.serial}号"
-    if d.year is not None:
-        return f"{d.agency}{d.year}年第{d.serial}号"
-    if re.search(r"〔第[^〕]*号〕$", raw):
-        return f"{d.agency}（第{d.serial}号）"
-    return f"{d.agency}第{d.serial}号"
+    return f"{d.agency}{y}第{d.serial}号"
+
+
+@lru_cache(maxsize=None)
+def _organ_aliases() -> dict[str, str]:
+    """Other names of an order/announcement organ (data/number_organs.tsv): 国 -> 国务院 (国令第707号)."""
+    text = resources.files("polgraph.data").joinpath("number_organs.tsv").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            raise ValueError(f"number_organs.tsv line {n}: expected written<TAB>canonical")
+        if parts[0] in out:
+            raise ValueError(f"number_organs.tsv line {n}: {parts[0]} listed twice")
+        out[parts[0]] = parts[1]
+    return out
+
+
+def _serial_key(serial: str) -> str:
+    s = _serial_text(serial)
+    return str(int(s)) if s.isdigit() else s
+
+
+def _key(d: DocNumber) -> str:
+    if d.anonymised:
+        return _normalized(d)
+    agency = _WS_RE.sub("", d.agency).translate(_CHAR_MAP)
+    serial = _serial_key(d.serial)
+    if d.kind == "standard":
+        return f"{agency}〔{d.year}〕{serial}号" if d.year is not None else f"{agency}第{serial}号"
+    if d.kind == "legacy":
+        return f"〔{d.year}〕{agency}{serial}号"
+    organ_kind = "令" if d.kind == "order" else "公告"
+    organ = agency[:-len(organ_kind)] if agency.endswith(organ_kind) else agency
+    again = True
+    while again:  # 中华人民共和国, 原: the same organ
+        again = False
+        for p in _words().get("dropprefix", ()):
+            if organ.startswith(p) and len(organ) > len(p):
+                organ, again = organ[len(p):], True
+    organ = _organ_aliases().get(organ, organ)
+    # 国务院令 serials run on across years, some ministries restart each year: a written year stays in the key
+    y = f"〔{d.year}〕" if d.year is not None else ""
+    return f"{organ}{organ_kind}{y}第{serial}号"
 
 
 def _main(argv: list[str] | None = None) -> int:

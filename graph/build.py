@@ -48,10 +48,22 @@ def _level_of_cited(citation: dict) -> tuple[str, str | None]:
     return "unknown", None
 
 
+def number_key(doc_number: str | None) -> str | None:
+    """The canonical identity of a written 文号 (DocNumber.key: 中华人民共和国国务院令第588号, 国令第588号 ->
+    国务院令第588号); the written form itself when it does not parse or the extractor is not installed."""
+    if not doc_number:
+        return None
+    try:
+        from polgraph.extract.docnumber import docnumber_key
+    except ImportError:
+        return doc_number
+    return docnumber_key(doc_number) or doc_number
+
+
 def document_id(record: dict) -> str:
-    """Normalised 文号 when known, else a hash of the normalised title, else of the path."""
+    """The 文号's canonical key when known, else a hash of the normalised title, else of the path."""
     if record.get("doc_number"):
-        return record["doc_number"]
+        return number_key(record["doc_number"])
     if normalize_title(record.get("title")):
         return title_id(record["title"])
     return "f:" + hashlib.sha1(str(record.get("path", "")).encode("utf-8")).hexdigest()[:16]
@@ -154,7 +166,7 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
             nodes[nid] = _doc_node(rec)
         record_node.append(nid)
         if rec.get("doc_number"):
-            numbers[rec["doc_number"]] = nid
+            numbers[number_key(rec["doc_number"])] = nid
     for nid in sorted(nodes):
         node = nodes[nid]
         titles.add(nid, node["title"], "title")
@@ -187,8 +199,8 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
     with progress(list(zip(records, record_node)), label="resolving", quiet=quiet) as bar:
         for rec, src in bar:
             for c in rec.get("citations") or []:
-                number = None if c.get("anonymised") else (c.get("doc_number") or None)
-                if number and number == nodes[src]["doc_number"]:
+                number = None if c.get("anonymised") else number_key(c.get("doc_number"))
+                if number and number == number_key(nodes[src]["doc_number"]):
                     dropped["self"] += 1
                     continue
                 by_number = numbers.get(number) if number else None
@@ -243,7 +255,7 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
 
     still: list[tuple[str, dict, dict]] = []
     for src, rec, c in pending:
-        number = None if c.get("anonymised") else c.get("doc_number")
+        number = None if c.get("anonymised") else number_key(c.get("doc_number"))
         if number:
             placeholder(number, c)
             add_edge(src, number, rec, c, "placeholder", 100.0)

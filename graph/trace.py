@@ -72,7 +72,13 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
     if number:
         if number in G:
             return number
-        hits = sorted(n for n, d in G.nodes(data=True) if d.get("doc_number") == number)
+        # node ids are canonical keys: 国令第707号 finds the document written 国务院令第707号
+        from polgraph.graph.build import number_key
+        key = number_key(number)
+        if key in G:
+            return key
+        hits = sorted(n for n, d in G.nodes(data=True)
+                      if d.get("doc_number") and (d["doc_number"] == number or number_key(d["doc_number"]) == key))
         if len(hits) == 1:
             return hits[0]
     by_file = _by_path(G, ref)

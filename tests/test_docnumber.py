@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polgraph.extract.docnumber import (DocNumber, NumberMatch, find_docnumbers, normalize_docnumber,
+from polgraph.extract.docnumber import (DocNumber, NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
 
 
@@ -89,21 +89,63 @@ def test_pdf_line_break_inside_a_number():
     assert norms("根据国办发〔2015〕\n33号文件") == ["国办发〔2015〕33号"]
 
 
-@pytest.mark.parametrize("text,norm,agency,year,serial", [
-    ("国务院令第588号", "国务院令第588号", "国务院令", None, "588"),
-    ("中华人民共和国国务院令第588号", "国务院令第588号", "国务院令", None, "588"),
-    ("国务院令第 697 号", "国务院令第697号", "国务院令", None, "697"),
-    ("中国人民银行令〔2019〕第1号", "中国人民银行令〔2019〕第1号", "中国人民银行令", 2019, "1"),
-    ("交通运输部令2016年第62号", "交通运输部令2016年第62号", "交通运输部令", 2016, "62"),
-    ("中华人民共和国主席令第七十三号", "主席令第73号", "主席令", None, "73"),
-    ("1994年8月17日市人民政府第17号令发布", "市人民政府第17号令", "市人民政府令", None, "17"),
+@pytest.mark.parametrize("text,norm,agency,year,serial,key", [
+    ("国务院令第588号", "国务院令第588号", "国务院令", None, "588", "国务院令第588号"),
+    # GUIDELINES: a number is written as in the text (only brackets, digits, spaces and a standard 第 change)
+    ("中华人民共和国国务院令第588号", "中华人民共和国国务院令第588号", "国务院令", None, "588", "国务院令第588号"),
+    ("国令第588号", "国令第588号", "国令", None, "588", "国务院令第588号"),
+    ("国务院令第 697 号", "国务院令第697号", "国务院令", None, "697", "国务院令第697号"),
+    ("中国人民银行令〔2019〕第1号", "中国人民银行令〔2019〕第1号", "中国人民银行令", 2019, "1",
+     "中国人民银行令〔2019〕第1号"),
+    ("交通运输部令2016年第62号", "交通运输部令2016年第62号", "交通运输部令", 2016, "62", "交通运输部令〔2016〕第62号"),
+    ("中华人民共和国主席令第七十三号", "中华人民共和国主席令第七十三号", "主席令", None, "73", "主席令第73号"),
+    ("1994年8月17日市人民政府第17号令发布", "市人民政府第17号令", "市人民政府令", None, "17", "市人民政府令第17号"),
+    ("上海市人民政府令第0026号", "上海市人民政府令第0026号", "上海市人民政府令", None, "0026", "上海市人民政府令第26号"),
+    ("原卫生部令第84号", "原卫生部令第84号", "卫生部令", None, "84", "卫生部令第84号"),
 ])
-def test_order_numbers(text, norm, agency, year, serial):
+def test_order_numbers(text, norm, agency, year, serial, key):
     [m] = find_docnumbers(text)
     n = m.number
     assert n.kind == "order"
-    assert (n.normalized, n.agency, n.year, n.serial) == (norm, agency, year, serial)
+    assert (n.normalized, n.agency, n.year, n.serial, n.key) == (norm, agency, year, serial, key)
     assert text[m.start:m.end].replace(" ", "").endswith(("号", "令"))
+    # the written form parses back to the same document
+    assert parse_docnumber(n.normalized).key == key
+
+
+def test_one_key_for_the_ways_of_writing_an_order():
+    written = ["中华人民共和国国务院令第707号", "国务院令第707号", "国令第707号", "国务院令第 ７０７ 号", "国令第0707号"]
+    assert {docnumber_key(w) for w in written} == {"国务院令第707号"}
+    assert len({normalize_docnumber(w) for w in written}) == 4  # as written, they stay apart
+    assert docnumber_key("国务院令第708号") != docnumber_key("国令第707号")
+    assert docnumber_key("市人民政府第12号令") == docnumber_key("市人民政府令第12号")
+
+
+def test_standard_key_drops_padding_and_year_character():
+    assert docnumber_key("鲁工信技〔2121〕01号") == "鲁工信技〔2121〕1号"
+    assert normalize_docnumber("鲁工信技〔2121〕01号") == "鲁工信技〔2121〕01号"
+    assert docnumber_key("国发[2015]第33号") == docnumber_key("国发〔2015年〕33号") == "国发〔2015〕33号"
+    assert docnumber_key("国发〔2015〕33号") != docnumber_key("国办发〔2015〕33号")
+    assert docnumber_key(None) is None and docnumber_key("不是文号") is None
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n \n", "\r\n\r\n", "\r\r", "\n\u3000\u3000\n", " \r \r"])
+@pytest.mark.parametrize("head", ["民政部对“关于X的建议”的答复", "综合处", "国务院办公厅"])
+@pytest.mark.parametrize("number,agency", [("民函〔2021〕742号", "民函"), ("国务院令第5号", "国务院令"),
+                                           ("国家税务总局公告2016年第23号", "国家税务总局公告")])
+def test_code_never_reaches_back_over_a_blank_line(sep, head, number, agency):
+    [m] = find_docnumbers(head + sep + number)
+    assert (m.number.agency, m.number.raw) == (agency, number)
+
+
+def test_a_single_line_break_still_joins_a_broken_code():
+    [m] = find_docnumbers("工信部联\n通装〔2013〕317号")
+    assert m.number.agency == "工信部联通装"
+
+
+def test_a_blank_line_inside_a_standard_number_ends_it():
+    assert norms("民函〔2021〕\n\n742号") == []
+    assert norms("民函〔2021〕\n742号") == ["民函〔2021〕742号"]
 
 
 @pytest.mark.parametrize("text,norm,agency,year,serial", [
@@ -296,6 +338,8 @@ def test_find_never_fails_and_spans_hold(text):
         assert m.start >= last
         last = m.end
         assert isinstance(m.number.normalized, str) and m.number.normalized
+        assert isinstance(m.number.key, str) and m.number.key
+        assert "\n\n" not in m.number.raw
     parse_docnumber(text)
 
 
@@ -310,3 +354,61 @@ def test_word_table_rows_parse():
         assert r[1] in roles, r
     words = [r[0] for r in rows]
     assert len(words) == len(set(words)), "a word listed twice"
+
+
+def test_number_organ_table_rows_parse():
+    from importlib import resources
+    text = resources.files("polgraph.data").joinpath("number_organs.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(rows) >= 10
+    written = [r[0] for r in rows]
+    assert len(written) == len(set(written)), "an organ listed twice"
+    for r in rows:
+        assert len(r) == 2 and r[0] and r[1] and r[0] != r[1], r
+        assert r[1] not in written, f"{r[1]} is itself an alias: the key would depend on the lookup order"
+
+
+@pytest.mark.parametrize("corpus", ["govcn-statecouncil-2019", "ptc-sample", "xvshiting-smart-policy", "seed"])
+def test_written_form_parses_back_to_the_same_key(corpora, corpus):
+    """A record holds only the written number; the graph rebuilds the key from it, so both must agree."""
+    n = 0
+    for path in sorted((corpora / corpus).glob("*.txt")):
+        for m in find_docnumbers(path.read_text(encoding="utf-8")):
+            again = parse_docnumber(m.number.normalized)
+            assert again is not None, (path.name, m.number.raw)
+            assert again.key == m.number.key, (path.name, m.number.raw, m.number.normalized)
+            assert again.normalized == m.number.normalized, (path.name, m.number.raw)
+            n += 1
+    assert n > 10
+
+
+# --- number identity in the graph (graph/build.py, graph/trace.py) ------------------------------------------
+def _record(path, number, title, citations=()):
+    return {"path": path, "title": title, "doc_number": number, "issuer": [], "date": None, "level": "central",
+            "carries": [], "citations": [
+                {"doc_number": n, "title": None, "relation": "BASED_ON", "start": 0, "end": 1, "sentence": "",
+                 "anonymised": False} for n in citations]}
+
+
+def test_graph_resolves_every_way_of_writing_an_order_to_one_node():
+    from polgraph.graph.build import graph_from_records
+    from polgraph.graph.trace import find_node
+
+    records = [
+        _record("a.txt", "国务院令第707号", "中华人民共和国国务院令"),
+        _record("b.txt", "沪府发〔2019〕1号", "上海市人民政府关于甲的通知", ["中华人民共和国国务院令第707号"]),
+        _record("c.txt", "沪府发〔2019〕2号", "上海市人民政府关于乙的通知", ["国令第707号", "国务院令第999号"]),
+        _record("d.txt", "沪府发〔2019〕3号", "上海市人民政府关于丙的通知", ["国令第999号"]),
+    ]
+    G = graph_from_records(records, quiet=True)
+    node = "国务院令第707号"
+    assert G.nodes[node]["in_corpus"] and G.nodes[node]["doc_number"] == "国务院令第707号"
+    assert sorted(u for u, _ in G.in_edges(node)) == ["沪府发〔2019〕1号", "沪府发〔2019〕2号"]
+    assert {d["method"] for _, _, d in G.in_edges(node, data=True)} == {"number"}
+    # a placeholder too is one node for both ways of writing, and keeps the first written form
+    ph = "国务院令第999号"
+    assert not G.nodes[ph]["in_corpus"]
+    assert sorted(u for u, _ in G.in_edges(ph)) == ["沪府发〔2019〕2号", "沪府发〔2019〕3号"]
+    assert not any("国令" in n for n in G.nodes)
+    for typed in ("国令第707号", "中华人民共和国国务院令第707号", "国务院令第 707 号"):
+        assert find_node(G, typed) == node

@@ -124,7 +124,7 @@ def test_law_header_order_number_is_own_and_gives_the_level():
             "2001年12月22日 中华人民共和国国务院令第338号公布\n\n2002年1月1日 施行\n\n<!-- INFO END -->\n\n"
             "第一条 根据《中华人民共和国律师法》的规定，制定本条例。\n")
     rec = extract_text(text)
-    assert rec["doc_number"] == "国务院令第338号"
+    assert rec["doc_number"] == "中华人民共和国国务院令第338号"  # as written (GUIDELINES)
     assert rec["level"] == "central" and rec["issuer"] == ["国务院"]
     assert [c["title"] for c in rec["citations"]] == ["中华人民共和国律师法"]
 
