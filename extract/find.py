@@ -23,7 +23,8 @@ import re
 
 from polgraph.extract.cues import (RELATIONS, clause_before, describes_history, find_list_cue, find_post_cue, find_pre_cue, load_cues,
                                    sentence_end, _hard_break, SENTENCE_END)
-from polgraph.extract.docnumber import NumberMatch, find_docnumbers, normalize_docnumber, parse_docnumber
+from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
+                                        parse_docnumber)
 from polgraph.extract.metadata import extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 
@@ -251,6 +252,7 @@ def _cited_level(number, issuer, title, levels) -> str:
 def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     """The citations of `text` (see the module docstring); `own` is extract_metadata's result."""
     own_number = own.get("doc_number")
+    own_key = (docnumber_key(own_number) or own_number) if own_number else None
     own_keys = own.get("own_keys") or set()
     own_match = own.get("own_number_match")
     t_start, t_end = own.get("title_span") or (-1, -1)
@@ -263,9 +265,10 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     for m in _mentions(text, numbers, titles):
         tkey = title_key(m.title) if m.title else None
         norm = m.number.number.normalized if m.number is not None else None
+        nkey = m.number.number.key if m.number is not None else None  # one document, however written
         if own_match is not None and m.number is own_match:
             continue
-        if norm is not None and own_number is not None and norm == own_number:
+        if norm is not None and own_number is not None and nkey == own_key:
             if tkey is None or tkey in own_keys:
                 continue
         if t_start >= 0 and t_start <= m.start and m.end <= t_end:
@@ -281,7 +284,7 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
                         aliases[tkey] = title_key(full.title)
                 continue
             tkey = aliases.get(tkey, tkey)
-            if tkey in own_keys and (norm is None or norm == own_number):
+            if tkey in own_keys and (norm is None or nkey == own_key):
                 continue
             if m.number is None:
                 if _ATTACHMENT.search(before):
@@ -295,10 +298,10 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
                    "cue": cue, "relation": relation}
         group = None
         if norm is not None:
-            group = by_number.get(norm)
+            group = by_number.get(nkey)
         if group is None and tkey is not None:
             g = by_title.get(tkey)
-            if g is not None and (norm is None or g["doc_number"] is None or g["doc_number"] == norm):
+            if g is not None and (norm is None or g["doc_number"] is None or docnumber_key(g["doc_number"]) == nkey):
                 group = g
         if group is None or group["cited_issuer"] is None:
             issuer = _cited_issuer(text, m.start) if m.title is not None else None
@@ -319,7 +322,7 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
                 group["cited_issuer"] = issuer
         group["mentions"].append(mention)
         if norm is not None:
-            by_number.setdefault(norm, group)
+            by_number.setdefault(nkey, group)
         if tkey is not None:
             by_title.setdefault(tkey, group)
     for g in groups:
