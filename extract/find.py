@@ -25,7 +25,7 @@ from polgraph.extract.cues import (RELATIONS, clause_before, describes_history, 
                                    sentence_end, _hard_break, SENTENCE_END)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
-from polgraph.extract.metadata import extract_metadata, looks_like_organ
+from polgraph.extract.metadata import _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 
 MAX_SENTENCE = 300
@@ -227,9 +227,10 @@ def _relation(text: str, m: _Mention):
 @functools.lru_cache(maxsize=1)
 def _levels():
     try:
-        from polgraph.extract.levels import level_of_agency, level_of_issuer
+        import polgraph.extract.levels  # noqa: F401
     except ImportError:
         return None, None
+    level_of_agency, level_of_issuer, _ = _levels_api()  # memoised
     return level_of_agency, level_of_issuer
 
 

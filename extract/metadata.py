@@ -43,17 +43,45 @@ _FIELD = {
 }
 
 
+# A labelled field needs its label right before a colon: the characters written before the colons of the head
+# tell, for all four fields at once, which regexes can match at all (most heads have no label).
+_FIELD_LABEL_ENDS = {name: frozenset(label[-1] for label in labels) for name, (_, labels) in _FIELD_LABELS.items()}
+_head_marks: tuple = (None, False, frozenset())  # (text, "【" in head, characters before a colon in head)
+
+
+def _field_marks(text: str) -> tuple[bool, frozenset]:
+    global _head_marks
+    marks = _head_marks
+    if marks[0] is text:
+        return marks[1], marks[2]
+    limit = HEADER_CHARS * 2
+    before = set()
+    for colon in ("：", ":"):
+        i = text.find(colon, 0, limit)
+        while i >= 0:
+            j = i - 1
+            while j >= 0 and text[j] in " \t\u3000":
+                j -= 1
+            if j >= 0:
+                before.add(text[j])
+            i = text.find(colon, i + 1, limit)
+    marks = (text, text.find("【", 0, limit) >= 0, frozenset(before))
+    _head_marks = marks
+    return marks[1], marks[2]
+
+
 def _field(name: str, text: str):
     """The labelled metadata field `name` in the head of the text (【字号】…, 发文字号：…), or None."""
-    head = text[:HEADER_CHARS * 2]
+    head = HEADER_CHARS * 2
     bracketed, labelled = _FIELD[name]
-    if "【" in head:
-        m = bracketed.search(head)
+    has_bracket, before_colon = _field_marks(text)
+    if has_bracket:
+        m = bracketed.search(text, 0, head)
         if m is not None:
             return m
-    if labelled is None or ("：" not in head and ":" not in head):
+    if labelled is None or before_colon.isdisjoint(_FIELD_LABEL_ENDS[name]):
         return None
-    for m in labelled.finditer(head):
+    for m in labelled.finditer(text, 0, head):
         line_start = text.rfind("\n", 0, m.start()) + 1
         if not text[line_start:m.start()].strip(" \t\u3000•·"):
             return m
@@ -88,7 +116,9 @@ _LINE_TAIL = re.compile(r"[ \t\u3000]*(印发|发布|印)?[ \t\u3000]*(?:\n|$)")
 _DAY_AT_LINE_END = re.compile(r"日(?=[ \t\u3000]*(?:印发|发布|印)?[ \t\u3000]*(?:\n|$))")
 _DATE_BEFORE = re.compile("(?:" + _ANY_DATE.pattern + ")$")
 # 我县/本市/全省 name the author's own division; 健全县级, 基本市场, 全市场 do not.
-_SELF_LEVEL = re.compile(r"(?<![健完安齐保成周顾万两基根资样版剧课书账文日])(?:我|本|全)(省|市|州|盟|县|旗|区|镇|乡)(?![级场属])|我(部)(?![门分])")
+# (the leading character class lets the regex engine skip to 我/本/全 instead of trying every position)
+_SELF_LEVEL = re.compile(r"[我本全](?:(?<![健完安齐保成周顾万两基根资样版剧课书账文日][我本全])(省|市|州|盟|县|旗|区|镇|乡)(?![级场属])"
+                         r"|(?<=我)(部)(?![门分]))")
 _SELF_LEVEL_MAP = {"省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal", "县": "county",
                    "旗": "county", "镇": "township", "乡": "township",
                    "部": "central"}
@@ -154,6 +184,22 @@ def _lines(text: str, limit_chars: int = HEADER_CHARS, limit_lines: int = HEADER
     return out
 
 
+def _first_line(text: str, limit_chars: int = HEADER_CHARS):
+    """_lines(text)[0] (or None), without splitting the whole head."""
+    pos, n = 0, min(len(text), limit_chars)
+    while pos <= n:
+        end = text.find("\n", pos, n)
+        if end < 0:
+            end = n
+        if end > pos and not text[pos:end].isspace():
+            if end >= limit_chars:  # cut by the limit: read it whole, as _lines does
+                end = text.find("\n", pos)
+                end = end if end >= 0 else len(text)
+            return pos, text[pos:end]
+        pos = end + 1
+    return None
+
+
 def _blank_between(text: str, a: int, b: int) -> bool:
     return "\n\n" in text[a:b].replace(" ", "").replace("\u3000", "").replace("\t", "")
 
@@ -188,6 +234,10 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
     m = _field("title", text)
     if m:
         return m.group(1).strip(), m.start(1), m.end(1), None
+    first = _first_line(text)
+    if first is not None and first[1].lstrip().startswith("#"):
+        start, line = first
+        return line.strip().lstrip("#").strip() or None, start, start + len(line), None
     number_spans = {(n.start, n.end) for n in numbers}
     lines = _lines(text)
     i = 0
@@ -475,7 +525,9 @@ def _levels_api():
     except ImportError:  # levels.py not there yet: every level stays unknown
         unknown = lambda *_a, **_k: ("unknown", None)  # noqa: E731
         return unknown, unknown, unknown
-    return level_of_agency, level_of_issuer, find_place
+    # pure functions of short strings that documents repeat (issuer names, codes, title heads): memoised
+    cached = functools.lru_cache(maxsize=1 << 14)
+    return cached(level_of_agency), cached(level_of_issuer), cached(find_place)
 
 
 def extract_metadata(text: str, numbers) -> dict:
@@ -485,7 +537,7 @@ def extract_metadata(text: str, numbers) -> dict:
     (title keys of the document itself, what it carries and their abbreviations) and `title_span`.
     """
     title, t_start, t_end, prefix = own_title(text, numbers)
-    intro = _SELF_INTRO.search(text, 0, 5000) if "以下简称" in text[:5000] else None
+    intro = _SELF_INTRO.search(text, 0, 5000) if text.find("以下简称", 0, 5000) >= 0 else None
     intro_issuer = None
     if intro:
         if title is None:
