@@ -70,17 +70,31 @@ def _hard_break(text: str, i: int) -> bool:
 _CONTINUES_LIST = ("以及", "及", "和", "与", "并", "或")
 
 
+# Where the backward walk of clause_before must stop and look: clause punctuation, line breaks, closing brackets.
+_CLAUSE_STOPS = re.compile("[" + re.escape("".join(sorted(CLAUSE_END | set(_CLOSERS))) + "\n") + "]")
+
+
 def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
     """The clause before text[start], bracketed parts dropped (each replaced by a space), newest last.
 
     `limit` counts the characters kept; a clause that opens with 以及/和 (`参照…，以及《X》`) continues the
     enumeration of the clause before it, so the search goes on past that comma.
     """
-    out = []
-    i = start - 1
     stop = max(0, start - 4 * limit)
+    rev = text[stop:start][::-1]  # rev[r] is text[start - 1 - r]: the walk goes forward through rev
+    out = []  # pieces in backward order
+    i = start - 1
     kept = 0
     while i >= stop and kept < limit:
+        m = _CLAUSE_STOPS.search(rev, start - 1 - i)
+        k = start - 1 - m.start() if m is not None else stop - 1  # the next stop character, going back
+        if k < i:
+            take = min(i - k, limit - kept)  # a run of plain characters, kept whole up to the limit
+            out.append(text[i - take + 1:i + 1])
+            kept += take
+            i -= take
+            if kept >= limit or i < stop:
+                break
         ch = text[i]
         if ch in CLAUSE_END:
             head = "".join(reversed(out)).lstrip()
@@ -89,18 +103,19 @@ def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
                 i -= 1
                 continue
             break
-        if ch == "\n" and _hard_break(text, i):
-            break
-        if ch in _CLOSERS:
-            opener = _CLOSERS[ch]
-            j = text.rfind(opener, stop, i)
-            if j >= 0 and "\n\n" not in text[j:i] and "。" not in text[j:i]:
-                out.append(" ")
-                i = j - 1
-                continue
-        if ch != "\n":
-            out.append(ch)
-            kept += 1
+        if ch == "\n":
+            if _hard_break(text, i):
+                break
+            i -= 1
+            continue
+        opener = _CLOSERS[ch]
+        j = text.rfind(opener, stop, i)
+        if j >= 0 and "\n\n" not in text[j:i] and "。" not in text[j:i]:
+            out.append(" ")
+            i = j - 1
+            continue
+        out.append(ch)
+        kept += 1
         i -= 1
     return "".join(reversed(out))
 
@@ -153,6 +168,17 @@ def sentence_after(text: str, end: int, limit: int = MAX_POST_WINDOW) -> str:
     return text[end:sentence_end(text, end, limit)].replace("\n", "")
 
 
+@functools.lru_cache(maxsize=1)
+def _post_regex():
+    """The post cues as one alternation in table order (longest first): its match is the first cue that the
+    text starts with; phrase -> that cue."""
+    _, post = load_cues()
+    first_cue: dict[str, Cue] = {}
+    for cue in post:
+        first_cue.setdefault(cue.phrase, cue)
+    return re.compile("|".join(re.escape(c.phrase) for c in post)), first_cue
+
+
 _AFTER_MENTION = re.compile(r"^\s*(?:[（(][^（()）]{0,60}[)）])?\s*")
 _LIST_JOINERS = ("，", ",", "、", "和", "及", "以及", "与", "等")
 
@@ -160,14 +186,15 @@ _LIST_JOINERS = ("，", ",", "、", "和", "及", "以及", "与", "等")
 def find_post_cue(text: str, end: int) -> tuple[Cue | None, bool]:
     """(cue, adjacent) after the mention ending at `end`: 《X》（…）同时废止 / 《X》精神 (adjacent), or a
     repeal at the end of the sentence when the mention heads a list item (《A》，《B》同时废止)."""
-    _, post = load_cues()
+    rx, first_cue = _post_regex()
     tail = sentence_after(text, end)
     m = _AFTER_MENTION.match(tail)
-    rest = tail[m.end():] if m else tail
-    for cue in post:
-        if rest.startswith(cue.phrase):
-            return cue, True
-    if rest.startswith(_LIST_JOINERS):
+    rest = m.end() if m else 0
+    c = rx.match(tail, rest)
+    if c is not None:
+        return first_cue[c.group()], True
+    if tail.startswith(_LIST_JOINERS, rest):
+        _, post = load_cues()
         stripped = tail.rstrip()
         for cue in post:
             if cue.relation == "REPEALS" and stripped.endswith(cue.phrase):

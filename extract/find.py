@@ -22,7 +22,7 @@ import functools
 import re
 
 from polgraph.extract.cues import (RELATIONS, clause_before, describes_history, find_list_cue, find_post_cue, find_pre_cue, load_cues,
-                                   sentence_end, _hard_break, SENTENCE_END)
+                                   sentence_end, _hard_break, _pre_regex, SENTENCE_END)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
 from polgraph.extract.metadata import _levels_api, extract_metadata, looks_like_organ
@@ -64,14 +64,22 @@ def _numbers(text: str) -> list:
     return out
 
 
+_SENTENCE_STOPS = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "\n]")
+
+
 def _sentence(text: str, start: int, end: int) -> str:
-    i = start - 1
     lo = max(0, start - MAX_SENTENCE)
-    while i >= lo:
-        ch = text[i]
-        if ch in SENTENCE_END or (ch == "\n" and _hard_break(text, i)):
+    rev = text[lo:start][::-1]  # rev[r] is text[start - 1 - r]: the nearest stop before start comes first
+    i, pos = lo - 1, 0
+    while True:
+        m = _SENTENCE_STOPS.search(rev, pos)
+        if m is None:
             break
-        i -= 1
+        k = start - 1 - m.start()
+        if text[k] != "\n" or _hard_break(text, k):
+            i = k
+            break
+        pos = m.start() + 1
     head = text[i + 1:start]
     stop = sentence_end(text, end, MAX_SENTENCE)
     j = stop + 1 if stop < len(text) and text[stop] in SENTENCE_END else stop
@@ -84,12 +92,9 @@ def _cited_issuer(text: str, start: int) -> str | None:
     if not m:
         return None
     cand = m.group(0)
-    pre, _ = load_cues()
-    cut = 0
-    for cue in pre:
-        k = cand.rfind(cue.phrase)
-        if k >= 0:
-            cut = max(cut, k + len(cue.phrase))
+    # cut after the cue that ends last: the first match in the reversed candidate
+    cue = _pre_regex()[0].search(cand[::-1])
+    cut = len(cand) - cue.start() if cue is not None else 0
     cand = _ISSUER_LEAD.sub("", cand[cut:].strip())
     cand = cand.strip("、 \u3000")
     if not cand or not looks_like_organ(cand.split("、")[-1]) or cand.endswith("的"):
