@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -30,6 +31,7 @@ class TitleMatch:
     end: int
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same titles recur across a corpus (《中华人民共和国宪法》)
 def clean_title(raw: str) -> str:
     """Title text as the gold writes it: inner brackets as 《》, hard line breaks removed."""
     return _LINE_BREAKS.sub("", raw.translate(_INNER_OPEN)).strip()
@@ -47,14 +49,16 @@ def find_titles(text: str) -> list[TitleMatch]:
     return out
 
 
+_KEY_DROP = re.compile(r"[《》〈〉<>“”\"'‘’「」『』\s]")
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def title_key(title: str | None) -> str | None:
     """A comparison key for titles: brackets, quotes and white space removed, full-width ASCII folded."""
     if not title:
         return None
-    import unicodedata
-
     s = unicodedata.normalize("NFKC", title)
-    s = re.sub(r"[《》〈〉<>“”\"'‘’「」『』\s]", "", s)
+    s = _KEY_DROP.sub("", s)
     return s or None
 
 
@@ -82,6 +86,7 @@ def title_verdict(title: str) -> str:
     return "unknown"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def is_document_title(title: str) -> bool:
     """True when a 《title》 names an instrument that counts as a cited document.
 
