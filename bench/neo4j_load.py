@@ -47,18 +47,21 @@ def subset(G, n_rels: int):
     return H
 
 
-def naive_load(driver, G, database: str) -> None:
+def naive_load(driver, G, database: str, timings: dict) -> None:
     """The baseline: one query (its own transaction) per node and per relationship."""
+    t = time.perf_counter()
     for n in sorted(G.nodes, key=str):
         props = node_properties(n, G.nodes[n])
         label = LEVEL_LABELS[props["level"]]
         driver.execute_query(f"MERGE (d:Document {{id: $id}}) SET d += $props SET d:{label}",
                              parameters_={"id": props["id"], "props": props}, database_=database)
+    timings["nodes"], t = time.perf_counter() - t, time.perf_counter()
     for u, v, k, attrs in sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), e[2])):
         driver.execute_query(f"MATCH (s:Document {{id: $s}}) MATCH (t:Document {{id: $t}}) "
                              f"MERGE (s)-[r:{k}]->(t) SET r += $props",
                              parameters_={"s": str(u), "t": str(v), "props": relationship_properties(attrs)},
                              database_=database)
+    timings["relationships"] = time.perf_counter() - t
 
 
 def main(argv=None) -> int:
@@ -80,36 +83,51 @@ def main(argv=None) -> int:
           f"(built in {time.perf_counter() - t0:.1f}s, not timed below)")
     driver = connect(**conn)
     try:
+        # warm the server's JIT on a small graph first: both loaders are then measured on a warm server
+        wipe_documents(driver, args.database)
+        load_graph_into_neo4j(synthetic_graph(3000, args.seed + 1), quiet=True, **conn)
         wipe_documents(driver, args.database)
         apply_schema(driver, args.database)
 
         t0 = time.perf_counter()
-        counts = load_graph_into_neo4j(G, batch_size=args.batch_size, quiet=True, **conn)
+        fast: dict = {}
+        counts = load_graph_into_neo4j(G, batch_size=args.batch_size, quiet=True, timings=fast, **conn)
         fast_s = time.perf_counter() - t0
         assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges()), counts
-        fast_rate = G.number_of_edges() / fast_s
-        print(f"batched UNWIND loader: {G.number_of_edges()} relationships + {G.number_of_nodes()} nodes "
-              f"in {fast_s:.2f}s = {fast_rate:,.0f} rel/s (batch size {args.batch_size})")
+        n_rels = G.number_of_edges()
+        fast_rate, fast_rel_rate = n_rels / fast_s, n_rels / fast["relationships"]
+        print(f"batched UNWIND loader (batch size {args.batch_size}): {n_rels} relationships + "
+              f"{G.number_of_nodes()} nodes in {fast_s:.2f}s (nodes {fast['nodes']:.2f}s, relationships "
+              f"{fast['relationships']:.2f}s) = {fast_rate:,.0f} rel/s end to end, "
+              f"{fast_rel_rate:,.0f} rel/s in the relationship phase")
 
         t0 = time.perf_counter()
         again = load_graph_into_neo4j(G, batch_size=args.batch_size, quiet=True, **conn)
         reload_s = time.perf_counter() - t0
         assert again == counts, again
-        print(f"same load again (idempotent MERGE, nothing changes): {reload_s:.2f}s = "
-              f"{G.number_of_edges() / reload_s:,.0f} rel/s")
+        print(f"same load again (idempotent MERGE, nothing changes): {reload_s:.2f}s = {n_rels / reload_s:,.0f} rel/s")
 
         H = subset(G, args.baseline_rels)
         wipe_documents(driver, args.database)
+        naive: dict = {}
         t0 = time.perf_counter()
-        naive_load(driver, H, args.database)
+        naive_load(driver, H, args.database, naive)
         naive_s = time.perf_counter() - t0
         assert database_counts(driver, args.database) == (H.number_of_nodes(), H.number_of_edges())
-        naive_rate = H.number_of_edges() / naive_s
+        naive_rate, naive_rel_rate = H.number_of_edges() / naive_s, H.number_of_edges() / naive["relationships"]
         print(f"baseline, one transaction per row: {H.number_of_edges()} relationships + {H.number_of_nodes()} "
-              f"nodes in {naive_s:.2f}s = {naive_rate:,.0f} rel/s")
-        ratio = fast_rate / naive_rate
-        print(f"RESULT batched {fast_rate:,.0f} rel/s (target >= 20,000: {'ok' if fast_rate >= 20_000 else 'MISSED'}); "
-              f"{ratio:.1f}x the baseline (target >= 20x: {'ok' if ratio >= 20 else 'MISSED'})")
+              f"nodes in {naive_s:.2f}s = {naive_rate:,.0f} rel/s end to end, {naive_rel_rate:,.0f} rel/s in the "
+              f"relationship phase")
+        ratio, rel_ratio = fast_rate / naive_rate, fast_rel_rate / naive_rel_rate
+
+        def verdict(ok: bool) -> str:
+            return "ok" if ok else "MISSED"
+
+        print(f"RESULT end to end: {fast_rate:,.0f} rel/s (target >= 20,000: {verdict(fast_rate >= 20_000)}), "
+              f"{ratio:.0f}x the baseline (target >= 20x: {verdict(ratio >= 20)})")
+        print(f"RESULT relationship phase: {fast_rel_rate:,.0f} rel/s (target >= 20,000: "
+              f"{verdict(fast_rel_rate >= 20_000)}), {rel_ratio:.0f}x the baseline (target >= 20x: "
+              f"{verdict(rel_ratio >= 20)})")
         wipe_documents(driver, args.database)
     finally:
         driver.close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from importlib import resources
 from typing import Iterator
 
@@ -73,11 +74,11 @@ COUNT_RELATIONSHIPS_QUERY = "MATCH (:Document)-[r]->(:Document) RETURN count(r) 
 
 
 def _list_or_none(value) -> list[str] | None:
-    if value is None:
+    if not value:
         return None
     if isinstance(value, str):
-        value = [value]
-    out = [str(v) for v in value if v is not None]
+        return [value]
+    out = [v if type(v) is str else str(v) for v in value if v is not None]
     return out or None
 
 
@@ -231,47 +232,74 @@ def wipe_documents(driver, database: str = "neo4j", batch_size: int = 10000) -> 
 # load
 
 
-def graph_rows(G) -> tuple[dict, dict]:
-    """Rows to send: {(level, placeholder): [{id, props}]} and {relation: [{source, target, props}]}, sorted."""
-    node_rows: dict[tuple[str, bool], list] = {}
+def load_plan(G) -> tuple[dict, dict]:
+    """What to send, in order, without the properties: {(level, placeholder): [node]} and {relation: [(u, v, key)]}.
+
+    Both sorted by id, so every load sends the same batches; properties are built batch by batch
+    (node_rows, relationship_rows).
+    """
+    nodes: dict[tuple[str, bool], list] = {}
     for n in sorted(G.nodes, key=str):
-        props = node_properties(n, G.nodes[n])
-        node_rows.setdefault((props["level"], not props["in_corpus"]), []).append({"id": props["id"], "props": props})
-    rel_rows: dict[str, list] = {}
-    for u, v, key, attrs in sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
-        rel = _edge_relation(u, v, key, attrs)
-        rel_rows.setdefault(rel, []).append({"source": str(u), "target": str(v),
-                                             "props": relationship_properties(attrs)})
-    return node_rows, rel_rows
+        attrs = G.nodes[n]
+        level = attrs.get("level") or "unknown"
+        if level not in LEVEL_LABELS:
+            raise PolgraphError(f"node {n!r}: unknown level {level!r} (expected one of {', '.join(LEVELS)})")
+        nodes.setdefault((level, not attrs.get("in_corpus", False)), []).append(n)
+    # G.adj rather than G.edges(data=True): the edge view costs more than building the rows
+    edges = sorted(((str(u), str(v), str(k)), u, v, k) for u, nbrs in G.adj.items() for v, keyed in nbrs.items()
+                   for k in keyed)
+    rels: dict[str, list] = {}
+    for _, u, v, k in edges:
+        rels.setdefault(_edge_relation(u, v, k, G.adj[u][v][k]), []).append((u, v, k))
+    return nodes, rels
+
+
+def node_rows(G, nodes: list) -> list[dict]:
+    return [{"id": str(n), "props": node_properties(n, G.nodes[n])} for n in nodes]
+
+
+def relationship_rows(G, edges: list) -> list[dict]:
+    return [{"source": str(u), "target": str(v), "props": relationship_properties(G.adj[u][v][k])}
+            for u, v, k in edges]
 
 
 def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j", password: str = "",
                           database: str = "neo4j", batch_size: int = DEFAULT_BATCH_SIZE, wipe: bool = False,
-                          quiet: bool = False) -> dict:
+                          quiet: bool = False, timings: dict | None = None) -> dict:
     """Load a polgraph MultiDiGraph into Neo4j with batched `UNWIND ... MERGE`; safe to run again.
 
     Nodes first (all of them), then relationships, each batch its own transaction, so a load killed midway
-    and run again ends with the same database as one clean run. Returns the numbers sent and the numbers
-    the database then holds: {"nodes", "relationships", "db_nodes", "db_relationships"}.
+    and run again ends with the same database as one clean run. Rows are built batch by batch, so memory
+    stays at one batch beyond the graph. Returns the numbers sent and the numbers the database then holds:
+    {"nodes", "relationships", "db_nodes", "db_relationships"}. A `timings` dict, when given, receives the
+    seconds spent per phase (wipe, schema, nodes, relationships).
     """
     if batch_size < 1:
         raise PolgraphError(f"batch size must be at least 1, not {batch_size}")
-    node_rows, rel_rows = graph_rows(G)
-    n_nodes = sum(len(v) for v in node_rows.values())
-    n_rels = sum(len(v) for v in rel_rows.values())
-    jobs = [(NODE_QUERIES[key], batch) for key in sorted(node_rows) for batch in _batches(node_rows[key], batch_size)]
-    jobs += [(RELATIONSHIP_QUERIES[rel], batch) for rel in sorted(rel_rows)
-             for batch in _batches(rel_rows[rel], batch_size)]
+    node_plan, rel_plan = load_plan(G)
+    n_nodes = sum(len(v) for v in node_plan.values())
+    n_rels = sum(len(v) for v in rel_plan.values())
+    work = [("nodes", NODE_QUERIES[key], node_rows, chunk) for key in sorted(node_plan)
+            for chunk in _batches(node_plan[key], batch_size)]
+    work += [("relationships", RELATIONSHIP_QUERIES[rel], relationship_rows, chunk) for rel in sorted(rel_plan)
+             for chunk in _batches(rel_plan[rel], batch_size)]
+    timings = {} if timings is None else timings
     driver = connect(uri, user, password, database)
     try:
         with _service_errors(uri, database):
+            t = time.perf_counter()
             if wipe:
                 wipe_documents(driver, database)
+            timings["wipe"], t = time.perf_counter() - t, time.perf_counter()
             apply_schema(driver, database)
+            timings["schema"], t = time.perf_counter() - t, time.perf_counter()
+            timings["nodes"] = timings["relationships"] = 0.0
             with progress(length=n_nodes + n_rels, label="loading into Neo4j", quiet=quiet) as bar:
-                for query, batch in jobs:
-                    driver.execute_query(query, parameters_={"rows": batch}, database_=database)
-                    bar.update(len(batch))
+                for phase, query, make_rows, chunk in work:
+                    driver.execute_query(query, parameters_={"rows": make_rows(G, chunk)}, database_=database)
+                    bar.update(len(chunk))
+                    timings[phase] += time.perf_counter() - t
+                    t = time.perf_counter()
             db_nodes, db_rels = database_counts(driver, database)
     finally:
         driver.close()

@@ -119,7 +119,11 @@ write_conf() {
     echo "server.directories.transaction.logs.root=$RUN/data/transactions"
     echo "server.memory.pagecache.size=$PAGECACHE"
     echo "db.transaction.timeout=300s"
-    echo "db.tx_log.rotation.retention_policy=2 files"
+    # a test server: keep little transaction log (checkpoint often so old files are pruned)
+    echo "db.tx_log.rotation.retention_policy=1 files"
+    echo "db.tx_log.rotation.size=64M"
+    echo "db.tx_log.preallocate=false"
+    echo "db.checkpoint.interval.time=60s"
   } > "$RUN/conf/neo4j.conf"
 }
 
@@ -155,7 +159,7 @@ start() {
   echo "$port" > "$PORTFILE"
   : > "$RUN/console.log"
   # setsid: the server survives the shell (and CI step) that started it, and gets no terminal signals
-  setsid "$JAVA" -Xms256m -Xmx"$HEAP" "${JVM_FLAGS[@]}" \
+  setsid "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" "${JVM_FLAGS[@]}" \
     -cp "$LIB/*:$RUN/plugins/*" org.neo4j.server.CommunityEntryPoint \
     --home-dir="$HOME_DIR" --config-dir="$RUN/conf" --console-mode \
     > "$RUN/console.log" 2>&1 < /dev/null &
