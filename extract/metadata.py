@@ -149,6 +149,10 @@ def parse_date(s: str) -> str | None:
             if not m:
                 return None
             y, mo, d = (int(g) for g in m.groups())
+    return _iso_date(y, mo, d)
+
+
+def _iso_date(y: int, mo: int, d: int) -> str | None:
     if not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
@@ -396,15 +400,33 @@ def _history_date(text: str) -> str | None:
     end = text.find("<!-- INFO END -->", 0, 6000)
     if end < 0:
         return None
-    dates = []
-    for line in text[:end].split("\n")[1:]:
-        if not line.strip() or "施行" in line and "通过" not in line and "修正" not in line and "修订" not in line:
+    pos = text.find("\n", 0, end) + 1  # the first line is the title
+    if pos == 0:
+        return None
+    latest = None
+    usable = {}  # line start -> is the line read (a line that only says when the law took effect is not)
+    while True:
+        # the dates of the lines: a date never spans lines (the match at a position is unique, so one that
+        # would cross a line break means none starts there)
+        m = _DATE_RE.search(text, pos, end)
+        if m is None:
+            break
+        if "\n" in m.group(0):
+            pos = m.start() + 1
             continue
-        for m in _DATE_RE.finditer(line):
-            d = parse_date(m.group(0))
-            if d:
-                dates.append(d)
-    return max(dates) if dates else None
+        pos = m.end()
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        ok = usable.get(line_start)
+        if ok is None:
+            line_end = text.find("\n", line_start, end)
+            line = text[line_start:line_end if line_end >= 0 else end]
+            ok = usable[line_start] = not ("施行" in line and "通过" not in line and "修正" not in line
+                                           and "修订" not in line)
+        if ok:
+            d = _iso_date(*(int(g) for g in m.groups()))
+            if d and (latest is None or d > latest):
+                latest = d
+    return latest
 
 
 _HISTORY_ORGAN = re.compile(r"^\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)")

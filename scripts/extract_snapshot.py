@@ -72,14 +72,22 @@ def snapshot(inputs: list[Path], out: Path) -> None:
     print(f"{n_docs} documents, {n_cit} citations, extract_text {t_extract:.1f} s; sha256 {digest.hexdigest()}")
 
 
-def diff(a: Path, b: Path, show: int = 10) -> int:
+def diff(a: Path, b: Path, show: int = 10, ignore: tuple[str, ...] = ()) -> int:
     la = a.read_text(encoding="utf-8").splitlines()
     lb = b.read_text(encoding="utf-8").splitlines()
     if la == lb:
         print(f"identical: {len(la) - 1} documents")
         return 0
-    ra = {r["path"]: r for r in map(json.loads, la[:-1])}
-    rb = {r["path"]: r for r in map(json.loads, lb[:-1])}
+
+    def records(lines):
+        out = {}
+        for r in map(json.loads, lines[:-1]):
+            for key in ignore:
+                r.pop(key, None)
+            out[r["path"]] = r
+        return out
+
+    ra, rb = records(la), records(lb)
     bad = 0
     for path in sorted(set(ra) | set(rb)):
         x, y = ra.get(path), rb.get(path)
@@ -95,7 +103,7 @@ def diff(a: Path, b: Path, show: int = 10) -> int:
             if x.get(key) != y.get(key):
                 vx, vy = json.dumps(x.get(key), ensure_ascii=False), json.dumps(y.get(key), ensure_ascii=False)
                 print(f"{path}: {key}\n  A {vx[:400]}\n  B {vy[:400]}")
-    print(f"{bad} of {len(set(ra) | set(rb))} documents differ")
+    print(f"{bad} of {len(set(ra) | set(rb))} documents differ" + (f" (ignoring {', '.join(ignore)})" if ignore else ""))
     return 1
 
 
@@ -105,9 +113,10 @@ def main(argv=None) -> int:
     ap.add_argument("--root", type=Path, help="import polgraph from this source tree")
     ap.add_argument("--corpus", type=Path, action="append", help="a folder of .txt documents (repeatable)")
     ap.add_argument("--diff", type=Path, nargs=2, metavar=("A", "B"))
+    ap.add_argument("--ignore", action="append", default=[], help="with --diff: a record field not compared")
     args = ap.parse_args(argv)
     if args.diff:
-        return diff(*args.diff)
+        return diff(*args.diff, ignore=tuple(args.ignore))
     if args.out is None:
         ap.error("OUT is required")
     if args.root:
