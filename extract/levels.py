@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["level_of_agency", "level_of_issuer", "find_place", "LEVELS"]
+__all__ = ["level_of_agency", "level_of_issuer", "level_of_title", "level_of_text", "addressee_level", "find_place",
+           "LEVELS"]
 
 LEVELS = ("central", "provincial", "municipal", "county", "township", "unknown")
 _UNKNOWN: tuple[str, None] = ("unknown", None)
@@ -275,6 +276,8 @@ def level_of_issuer(name: str) -> tuple[str, str | None]:
     s = _SPACE.sub(" ", name or "").strip()
     if not s:
         return _UNKNOWN
+    if " " in s and all(len(p) == 1 for p in s.split(" ")):
+        s = s.replace(" ", "")  # a signature spaced out letter by letter: 科 技 部
     s = re.split(r"[ 、，,]", s)[0]
     w = _words()
     for p, _ in w.get("stateprefix", []):
@@ -332,3 +335,218 @@ def find_place(text: str) -> tuple[str, str | None] | None:
         if r is not None:
             return r[0], r[1]
     return None
+
+
+# --- the body of a document ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _TextRules:
+    self_re: re.Pattern          # self phrases and scope phrases, one alternation
+    level_of: dict[str, str]     # phrase -> level
+    notbefore: frozenset[str]
+    notafter: frozenset[str]
+    municipalities: tuple[str, ...]
+    autonomous: tuple[str, ...]
+    addressee_re: re.Pattern
+    addressees: dict[str, str]
+    lawkinds: tuple[str, ...]
+    zones: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def _text_rules() -> _TextRules:
+    level_of: dict[str, str] = {}
+    notbefore: set[str] = set()
+    notafter: set[str] = set()
+    municipalities: list[str] = []
+    autonomous: list[str] = []
+    lawkinds: list[str] = []
+    zones: list[str] = []
+    for cols in _tsv("text_levels.tsv", 3):
+        phrase, level, role = cols[0], cols[1], cols[2]
+        if role in ("self", "scope"):
+            if level not in LEVELS or level == "unknown":
+                raise ValueError(f"text_levels.tsv: bad level {level!r} for {phrase}")
+            level_of[phrase] = level
+        elif role == "notbefore":
+            notbefore.update(phrase)
+        elif role == "notafter":
+            notafter.update(phrase)
+        elif role == "municipality":
+            municipalities.append(phrase)
+        elif role == "autonomous":
+            autonomous.append(phrase)
+        elif role == "lawkind":
+            lawkinds.append(phrase)
+        elif role == "zone":
+            zones.append(phrase)
+        else:
+            raise ValueError(f"text_levels.tsv: unknown role {role!r} for {phrase}")
+    alts = "|".join(re.escape(p) for p in sorted(level_of, key=lambda x: (-len(x), x)))
+    addressees = {cols[0]: cols[1] for cols in _tsv("addressee_levels.tsv", 2)}
+    for opening, level in addressees.items():
+        if level not in LEVELS:
+            raise ValueError(f"addressee_levels.tsv: bad level {level!r} for {opening}")
+    openings = "|".join(re.escape(k) for k in sorted(addressees, key=lambda x: (-len(x), x)))
+    # the addressee list ends with a colon on its line (its items may be separated by ；):
+    # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+    addressee_re = re.compile("(" + openings + ")[^。\n：:]{0,150}[：:]")
+    return _TextRules(re.compile(alts), level_of, frozenset(notbefore), frozenset(notafter),
+                      tuple(municipalities), tuple(autonomous), addressee_re, addressees, tuple(lawkinds),
+                      tuple(zones))
+
+
+ADDRESSEE_CHARS = 3000
+SELF_CHARS = 20000
+LAW_HEADER_CHARS = 6000
+_INFO_END = "<!-- INFO END -->"
+_HEADER_DATE = re.compile(r"^\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
+_HEADER_ACT = re.compile(r"(?:第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)|会议|[（(]?第\d+号|令第|公告第|公告|发布|公布|颁布|通过|"
+                         r"批准|修正|修订)")
+_INTERPRETER = re.compile(r"(?:本[\u4e00-\u9fff]{1,8}由|解释权归)([^，。；;,\n]{2,40}?)(?:负责解释|解释|所有)?[。；;\n]")
+
+
+def addressee_level(text: str) -> str:
+    """The sender's level read off an addressee line near the start (data/addressee_levels.tsv):
+    各省、自治区、直辖市人民政府… -> central; 各市、县（市、区）人民政府… -> provincial; 各县（市、区）… -> municipal."""
+    if "各" not in text[:ADDRESSEE_CHARS]:
+        return "unknown"
+    r = _text_rules()
+    pos = 0
+    while True:
+        m = r.addressee_re.search(text, pos, ADDRESSEE_CHARS)
+        if m is None:
+            return "unknown"
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if "各" not in text[line_start:m.start()]:
+            return r.addressees[m.group(1)]
+        # an opening that is not the first item of its line (各市人民政府，各县（市、区）…) does not decide
+        pos = m.end()
+
+
+def _law_header_level(text: str) -> tuple[str, str | None]:
+    """A law's history header (lines before ``<!-- INFO END -->``): the organ of its first dated line that names
+    one and is not an approval by a higher body (…常务委员会第九次会议通过 / 国务院发布 / 中共中央、国务院发布)."""
+    end = text.find(_INFO_END, 0, LAW_HEADER_CHARS)
+    if end < 0:
+        return _UNKNOWN
+    lines = text[:end].split("\n")[1:]
+    for i, line in enumerate(lines):
+        d = _HEADER_DATE.match(line)
+        if not d:
+            continue
+        rest = line[d.end():]
+        if "批准" in rest or "修改" in rest or "决定" in rest:
+            continue  # a higher body approving it, or an amending decision: not its author
+        if not _HEADER_ACT.search(rest) and i + 1 < len(lines):
+            rest += lines[i + 1].strip()  # 青岛市第十五届人民代表大会常务委员会⏎第九次会议通过
+        a = _HEADER_ACT.search(rest)
+        organ = rest[:a.start()] if a else rest
+        organ = organ.strip(" \t\u3000")
+        if len(organ) < 2:
+            continue
+        r = level_of_issuer(organ)
+        if r[0] != "unknown":
+            return r
+    return _UNKNOWN
+
+
+def _interpreter_level(text: str) -> tuple[str, str | None]:
+    """本办法由X负责解释 / 解释权归X: the organ that interprets a rule is the one that issued it."""
+    if "解释" not in text:
+        return _UNKNOWN
+    for m in _INTERPRETER.finditer(text):
+        r = level_of_issuer(m.group(1))
+        if r[0] != "unknown":
+            return r
+    return _UNKNOWN
+
+
+def _self_level(text: str) -> str:
+    """The level most named by the text as its own (我省, 全市, 本县, 我部) or by a central document's scope
+    wording (各省、自治区、直辖市); of levels named equally often, the one named first."""
+    r = _text_rules()
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    n = min(len(text), SELF_CHARS)
+    for m in r.self_re.finditer(text, 0, n):
+        if m.start() > 0 and text[m.start() - 1] in r.notbefore:
+            continue
+        if m.end() < len(text) and text[m.end()] in r.notafter:
+            continue
+        level = r.level_of[m.group()]
+        if m.group()[-1] == "市" and any(x in text[:ADDRESSEE_CHARS] for x in r.municipalities):
+            level = "provincial"
+        elif m.group()[-1] == "区" and any(x in text[:n] for x in r.autonomous):
+            level = "provincial"
+        counts[level] = counts.get(level, 0) + 1
+        first.setdefault(level, m.start())
+    if not counts:
+        return "unknown"
+    return min(counts, key=lambda lv: (-counts[lv], first[lv]))
+
+
+_TITLE_BRACKETS = re.compile(r"[（(][^（()）]{0,20}[)）]$")
+
+
+@lru_cache(maxsize=4096)
+def level_of_title(title: str | None) -> tuple[str, str | None]:
+    """(level, province or None) of a document by its title alone: a state prefix (中华人民共和国…法) is central;
+    an organ or a full place name opening it (公安部对…的规定, 国家…条例, 青岛市…条例); a province's short name
+    (上海港口条例, 中国（上海）自由贸易试验区条例) or a city's name before 经济特区 (汕头经济特区…条例)."""
+    t = _SPACE.sub("", title or "")
+    if not t:
+        return _UNKNOWN
+    w = _words()
+    if any(t.startswith(p) and len(t) > len(p) + 1 for p, _ in w.get("stateprefix", [])):
+        return "central", None
+    r = level_of_issuer(t)
+    if r[0] != "unknown":
+        return r
+    d = _divisions()
+    head = t[3:] if t.startswith(("中国（", "中国(")) else t
+    for k in (3, 2):
+        full = d.province_names.get(head[:k])
+        if full is not None:
+            return "provincial", full
+    rules = _text_rules()
+    for zone in rules.zones:
+        k = t.find(zone)
+        if 2 <= k <= 4:
+            stem = t[:k]
+            cities = [c for name, cs in d.cities.items() if name[:-1] == stem and name.endswith("市") for c in cs]
+            if len(cities) == 1:
+                return "municipal", cities[0][1]
+    return _UNKNOWN
+
+
+def _lawkind_level(title: str | None) -> str:
+    """A law, regulation, rule or judicial interpretation titled without any place or issuer is national."""
+    t = _TITLE_BRACKETS.sub("", _SPACE.sub("", title or ""))
+    if not t or not t.endswith(_text_rules().lawkinds) or find_place(t) is not None:
+        return "unknown"
+    return "central"
+
+
+def level_of_text(text: str, title: str | None = None) -> tuple[str, str | None]:
+    """(level, province or None) when no issuer and no own number decide, first hit wins: the title
+    (level_of_title); a law's history header; the addressee line; the organ that interprets the rule
+    (本办法由X负责解释); the level the text names as its own (我省/全市/我部 …, data/text_levels.tsv); a law-kind
+    title that names no place (national)."""
+    r = level_of_title(title)
+    if r[0] != "unknown":
+        return r
+    if not text:
+        return _UNKNOWN
+    r = _law_header_level(text)
+    if r[0] != "unknown":
+        return r
+    level = addressee_level(text)
+    if level != "unknown":
+        return level, None
+    r = _interpreter_level(text)
+    if r[0] != "unknown":
+        return r
+    level = _self_level(text)
+    if level != "unknown":
+        return level, None
+    return _lawkind_level(title), None

@@ -9,7 +9,9 @@ Where each field is read from, first hit wins (GUIDELINES "own"):
               number written right after the title. Never a number after a cue or after 》.
   issuer      【制定机关】; the signature block before the date; the title head before 关于/转发/印发/对.
   date        【公布日期】/成文日期：; the latest adoption date of a law's history header; the signature date.
-  level       the issuer; else the own number's 机关代字; else a place in the title; else 我县/本市/全省.
+  level       the issuer; else the own number's 机关代字; else the title head or a place in it; else the body
+              (extract/levels.py level_of_text: title words, law header, addressee line, 本办法由X负责解释,
+              我县/本市/全省/我部 counted, a law-kind title without a place is national).
 """
 from __future__ import annotations
 
@@ -115,14 +117,6 @@ _ANY_DATE = re.compile(
 _LINE_TAIL = re.compile(r"[ \t\u3000]*(印发|发布|印)?[ \t\u3000]*(?:\n|$)")
 _DAY_AT_LINE_END = re.compile(r"日(?=[ \t\u3000]*(?:印发|发布|印)?[ \t\u3000]*(?:\n|$))")
 _DATE_BEFORE = re.compile("(?:" + _ANY_DATE.pattern + ")$")
-# 我县/本市/全省 name the author's own division; 健全县级, 基本市场, 全市场 do not.
-# (the leading character class lets the regex engine skip to 我/本/全 instead of trying every position)
-_SELF_LEVEL = re.compile(r"[我本全](?:(?<![健完安齐保成周顾万两基根资样版剧课书账文日][我本全])(省|市|州|盟|县|旗|区|镇|乡)(?![级场属])"
-                         r"|(?<=我)(部)(?![门分]))")
-_SELF_LEVEL_MAP = {"省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal", "县": "county",
-                   "旗": "county", "镇": "township", "乡": "township",
-                   "部": "central"}
-_MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 
 
 def _cn_number(s: str) -> int:
@@ -439,9 +433,11 @@ def _history_issuer(text: str) -> list[str]:
     if end < 0:
         return []
     m = _HISTORY_ORGAN.search(text, 0, end)
-    if not m:
-        m = re.search(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)",
-                      text[:end])
+    if not m or "批准" in text[m.end():text.find("\n", m.end())]:
+        # a higher body approving a city's regulation (山东省…常务委员会第一次会议批准) is not its author
+        m = next((x for x in re.finditer(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次"
+                                        r"(?:常务)?(?:会议|全体会议)([^\n]*)", text[:end])
+                  if "批准" not in x.group(2)), None)
     if not m:
         return []
     organ = re.sub(r"第[一二三四五六七八九十]{1,4}届", "", m.group(1))
@@ -487,29 +483,6 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def _addressees() -> tuple[re.Pattern, dict[str, str]]:
-    from importlib.resources import files
-
-    table = {}
-    for line in files("polgraph.data").joinpath("addressee_levels.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            opening, level = line.split("\t")[:2]
-            table[opening.strip()] = level.strip()
-    alts = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    # the addressee list ends with a colon on its line: 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
-    return re.compile("(" + alts + ")[^。；\n：:]{0,100}[：:]"), table
-
-
-def _addressee_level(text: str) -> str:
-    """The sender's level read off an addressee line near the start (各省、自治区、直辖市… -> central)."""
-    if "各" not in text[:3000]:
-        return "unknown"
-    rx, table = _addressees()
-    m = rx.search(text, 0, 3000)
-    return table[m.group(1)] if m else "unknown"
-
-
 def _level(issuers, number, title, text, levels):
     level_of_agency, level_of_issuer, find_place = levels
     for name in issuers:
@@ -527,17 +500,12 @@ def _level(issuers, number, title, text, levels):
             lvl, region = find_place(title[:30]) or ("unknown", None)
         if lvl != "unknown":
             return lvl, region
-    lvl = _addressee_level(text)
-    if lvl != "unknown":
-        return lvl, None
-    m = _SELF_LEVEL.search(text, 0, 20000)
-    if m:
-        lvl = _SELF_LEVEL_MAP.get(m.group(1) or m.group(2))
-        if m.group(1) == "市" and any(c in text[:3000] for c in _MUNICIPALITIES):
-            lvl = "provincial"
-        if lvl:
-            return lvl, None
-    return "unknown", None
+    try:
+        from polgraph.extract.levels import level_of_text
+    except ImportError:
+        return "unknown", None
+    # the title's own words, a law header, the addressee line, 本办法由X负责解释, 我省/全市/我部 (extract/levels.py)
+    return level_of_text(text, title)
 
 
 @functools.lru_cache(maxsize=1)

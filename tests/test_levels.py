@@ -228,3 +228,86 @@ def test_find_place_none():
     assert find_place("无地名文本") is None
     assert find_place("东方市场") is None
     assert find_place("") is None
+
+
+# --- level from the title and the body (level_of_title, level_of_text, data/text_levels.tsv) --------------------
+from polgraph.extract.levels import addressee_level, level_of_text, level_of_title  # noqa: E402
+
+
+def test_text_level_rows_parse():
+    roles = {"self", "scope", "notbefore", "notafter", "municipality", "autonomous", "lawkind", "zone"}
+    rows = _rows("text_levels.tsv")
+    phrases = [r[0] for r in rows]
+    assert len(phrases) == len(set(phrases)), "a phrase listed twice"
+    for r in rows:
+        assert len(r) == 3 and r[2] in roles, r
+        if r[2] in ("self", "scope"):
+            assert r[1] in levels.LEVELS and r[1] != "unknown", r
+
+
+def test_addressee_rows_parse_and_are_unique():
+    rows = _rows("addressee_levels.tsv")
+    openings = [r[0] for r in rows]
+    assert len(openings) == len(set(openings)), "an opening listed twice"
+    assert all(r[1] in levels.LEVELS and r[1] != "unknown" for r in rows)
+
+
+@pytest.mark.parametrize("name", ["外汇局", "国家外汇管理局", "海关总署", "民政部", "卫生健康委", "发展改革委",
+                                  "中国气象局", "国家新一代人工智能治理专业委员会", "科 技 部"])
+def test_central_short_names_and_spaced_signatures(name):
+    assert level_of_issuer(name) == ("central", None)
+
+
+def test_national_level_zone_of_a_city_is_not_central():
+    assert level_of_issuer("国家级经济技术开发区管委会") == ("unknown", None)
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("中华人民共和国外商投资法", ("central", None)),
+    ("公安部对部分刀具实行管制的暂行规定", ("central", None)),
+    ("国家科学技术奖励条例", ("central", None)),
+    ("上海港口条例", ("provincial", "上海市")),
+    ("中国（山东）自由贸易试验区条例", ("provincial", "山东省")),
+    ("汕头经济特区消防条例", ("municipal", "广东省")),
+    ("关于做好工作的通知", ("unknown", None)),
+    (None, ("unknown", None)),
+])
+def test_level_of_title(title, expected):
+    assert level_of_title(title) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the addressee decides only as the first item of its line
+    ("关于X的通知\n各市人民政府，各县（市、区）人民政府，省政府各部门：\n现通知如下。", "provincial"),
+    ("国家外汇管理局各省、自治区、直辖市分局，计划单列市分局；各中资外汇指定银行：\n为全面实施…", "central"),
+    ("关于X的通知\n各区工业和信息化主管部门，有关单位：\n现就我市申报推荐工作通知如下。", "provincial"),
+    # an interpreting organ is the issuing organ
+    ("第二十五条　本规范由教育部网络安全和信息化领导小组办公室负责解释。", "central"),
+    ("（二）说明。最终解释权归中国气象局预报与网络司。", "central"),
+    # self-references: the level named most, 直辖市 and 自治区 adjust 市 and 区, template wording does not count
+    ("我市将推进。全省统一部署。全省推广，全省实施。", "provincial"),
+    ("本市各区人民政府要落实。上海市的本市户籍人员", "provincial"),
+    ("全区各族人民。广西壮族自治区人民政府", "provincial"),
+    ("全区各街道要落实，全区推进", "county"),
+    ("省级交通管理部门负责本省（自治区、直辖市）的工作。各省、自治区、直辖市人民政府应当", "central"),
+    ("我部将会同有关部门", "central"),
+    ("健全县级医院。基本市场。全市场", "unknown"),
+    ("没有任何线索的正文。", "unknown"),
+])
+def test_level_of_text(text, expected):
+    assert level_of_text(text)[0] == expected
+
+
+def test_law_header_first_author_line_wins_over_an_approval():
+    text = ("# 青岛市国有土地上房屋征收与补偿条例\n\n2013年2月26日 青岛市第十五届人民代表大会常务委员会\n\n第九次会议通过\n\n"
+            "2013年3月29日 山东省第十二届人民代表大会常务委员会第一次会议批准\n\n<!-- INFO END -->\n\n第一条 …本市…")
+    assert level_of_text(text) == ("municipal", "山东省")
+    text = "# 信访工作条例\n\n2022年1月24日 中共中央政治局会议审议批准\n2022年2月25日 中共中央、国务院发布\n\n<!-- INFO END -->\n"
+    assert level_of_text(text) == ("central", None)
+
+
+def test_law_kind_title_without_a_place_is_national_only_as_a_last_resort():
+    assert level_of_text("第一条 为了规范……制定本条例。", "人体器官捐献和移植条例") == ("central", None)
+    assert level_of_text("第一条 本市……", "关于议案的若干暂行规定")[0] == "municipal"  # the body speaks first
+    assert level_of_text("第一条 为了规范……", "关于做好工作的通知") == ("unknown", None)
+    assert level_of_text("第一条 为了规范……", "城市市容和环境卫生管理条例（2017年修订）")[0] == "central"
