@@ -331,15 +331,17 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             by_number.setdefault(nkey, group)
         if tkey is not None:
             by_title.setdefault(tkey, group)
+    first_number = None  # normalised number -> its first NumberMatch, built when a group needs it
     for g in groups:
-        g["cited_level"] = _cited_level(_first_number(numbers, g), g["cited_issuer"], g["title"], levels)
+        number = None
+        if g["doc_number"] is not None:
+            if first_number is None:
+                first_number = {}
+                for n in numbers:
+                    first_number.setdefault(n.number.normalized, n)
+            number = first_number.get(g["doc_number"])
+        g["cited_level"] = _cited_level(number, g["cited_issuer"], g["title"], levels)
     return groups
-
-
-def _first_number(numbers, group):
-    if group["doc_number"] is None:
-        return None
-    return next((n for n in numbers if n.number.normalized == group["doc_number"]), None)
 
 
 def extract_text(text: str, path: str | None = None, overrides: dict | None = None) -> dict:

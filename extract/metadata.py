@@ -289,7 +289,7 @@ def _is_number_line(text, start, line, number_spans) -> bool:
     if not s:
         return False
     lo = start + line.find(s)
-    return any(a == lo and b == lo + len(s) for a, b in number_spans) or (
+    return (lo, lo + len(s)) in number_spans or (  # number_spans: a set of (start, end)
         len(s) <= 30 and s.endswith("号") and any(lo <= a and b <= lo + len(s) for a, b in number_spans))
 
 
