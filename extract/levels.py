@@ -350,6 +350,7 @@ class _TextRules:
     addressees: dict[str, str]
     lawkinds: tuple[str, ...]
     zones: tuple[str, ...]
+    duty_re: re.Pattern | None   # （X、Y按职责分工负责）: X is the author's own organ or its subordinate
 
 
 @lru_cache(maxsize=None)
@@ -361,6 +362,7 @@ def _text_rules() -> _TextRules:
     autonomous: list[str] = []
     lawkinds: list[str] = []
     zones: list[str] = []
+    duties: list[str] = []
     for cols in _tsv("text_levels.tsv", 3):
         phrase, level, role = cols[0], cols[1], cols[2]
         if role in ("self", "scope"):
@@ -379,6 +381,8 @@ def _text_rules() -> _TextRules:
             lawkinds.append(phrase)
         elif role == "zone":
             zones.append(phrase)
+        elif role == "duty":
+            duties.append(phrase)
         else:
             raise ValueError(f"text_levels.tsv: unknown role {role!r} for {phrase}")
     alts = "|".join(re.escape(p) for p in sorted(level_of, key=lambda x: (-len(x), x)))
@@ -386,13 +390,17 @@ def _text_rules() -> _TextRules:
     for opening, level in addressees.items():
         if level not in LEVELS:
             raise ValueError(f"addressee_levels.tsv: bad level {level!r} for {opening}")
+    duty_re = None
+    if duties:
+        words = "|".join(re.escape(x) for x in sorted(duties, key=lambda x: (-len(x), x)))
+        duty_re = re.compile(r"[（(]([^（）()\n]{2,80}?)(?:等(?:相关|有关)?(?:部门|单位))?(?:" + words + r")[^（）()\n]{0,10}[)）]")
     openings = "|".join(re.escape(k) for k in sorted(addressees, key=lambda x: (-len(x), x)))
     # the addressee list ends with a colon on its line (its items may be separated by ；):
     # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
     addressee_re = re.compile("(" + openings + ")[^。\n：:]{0,150}[：:]")
     return _TextRules(re.compile(alts), level_of, frozenset(notbefore), frozenset(notafter),
                       tuple(municipalities), tuple(autonomous), addressee_re, addressees, tuple(lawkinds),
-                      tuple(zones))
+                      tuple(zones), duty_re)
 
 
 ADDRESSEE_CHARS = 3000
@@ -462,8 +470,9 @@ def _interpreter_level(text: str) -> tuple[str, str | None]:
 
 
 def _self_level(text: str) -> str:
-    """The level most named by the text as its own (我省, 全市, 本县, 我部) or by a central document's scope
-    wording (各省、自治区、直辖市); of levels named equally often, the one named first."""
+    """The level most named by the text as its own (我省, 全市, 本县, 我部), by a central document's scope
+    wording (各省、自治区、直辖市) or by the organs it charges with a task (（省发展改革委、省财政厅按职责分工负责）);
+    of levels named equally often, the one named first."""
     r = _text_rules()
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
@@ -480,6 +489,12 @@ def _self_level(text: str) -> str:
             level = "provincial"
         counts[level] = counts.get(level, 0) + 1
         first.setdefault(level, m.start())
+    if r.duty_re is not None and ("负责" in text or "牵头" in text):
+        for m in r.duty_re.finditer(text, 0, n):
+            level = level_of_issuer(re.split(r"[、，,；;]", m.group(1))[0])[0]
+            if level != "unknown":
+                counts[level] = counts.get(level, 0) + 1
+                first.setdefault(level, m.start())
     if not counts:
         return "unknown"
     return min(counts, key=lambda lv: (-counts[lv], first[lv]))

@@ -78,7 +78,7 @@ def _same_key(a: str | None, b: str | None) -> bool:
     from polgraph.extract.docnumber import parse_docnumber
 
     pa, pb = parse_docnumber(a or ""), parse_docnumber(b or "")
-    return pa is not None and pb is not None and getattr(pa, "key", pa.normalized) == getattr(pb, "key", pb.normalized)
+    return pa is not None and pb is not None and pa.key == pb.key
 
 
 def compare(field: str, want, record: dict, norm_number) -> bool:

@@ -235,7 +235,7 @@ from polgraph.extract.levels import addressee_level, level_of_text, level_of_tit
 
 
 def test_text_level_rows_parse():
-    roles = {"self", "scope", "notbefore", "notafter", "municipality", "autonomous", "lawkind", "zone"}
+    roles = {"self", "scope", "notbefore", "notafter", "municipality", "autonomous", "lawkind", "zone", "duty"}
     rows = _rows("text_levels.tsv")
     phrases = [r[0] for r in rows]
     assert len(phrases) == len(set(phrases)), "a phrase listed twice"
@@ -291,6 +291,10 @@ def test_level_of_title(title, expected):
     ("全区各街道要落实，全区推进", "county"),
     ("省级交通管理部门负责本省（自治区、直辖市）的工作。各省、自治区、直辖市人民政府应当", "central"),
     ("我部将会同有关部门", "central"),
+    # the organs charged with a task are the author's own or its subordinates
+    ("加强宣传。（中央宣传部、中央网信办、国家发展改革委等相关部门按职责分工负责）", "central"),
+    ("完善机制。（省发展改革委、省财政厅按职责分工负责）全市推进", "provincial"),
+    ("各区、市工业和信息化主管部门，有关企业：\n根据文件精神", "municipal"),
     ("健全县级医院。基本市场。全市场", "unknown"),
     ("没有任何线索的正文。", "unknown"),
 ])
