@@ -103,6 +103,7 @@ _CARRY_IN_BODY = re.compile(
     r"(?:等[^，。\n]{0,10})?(?:印发|批转|转发|发布|颁布)给")
 _CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?(?:已经[^。\n]{0,60})?[，,]\s*现(?:予)?(?:以)?"
                              r"(?:印发|发布|颁布|转发|批转)")
+_RELAYED_ORGAN = re.compile(r"(?:转发|批转)(.{2,40}?)(?:关于|《|<)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
 _ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部", "厅", "局", "委", "院", "署", "会", "办",
               "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
@@ -293,8 +294,10 @@ def _is_number_line(text, start, line, number_spans) -> bool:
         len(s) <= 30 and s.endswith("号") and any(lo <= a and b <= lo + len(s) for a, b in number_spans))
 
 
-_HISTORY_LINE = re.compile(r"[ \t\u3000]*(?:19|20)\d\d年\d{1,2}月\d{1,2}日")
-_PUBLISHED = re.compile(r"[ \t\u3000]*(?:公布|发布|颁布)")
+_HISTORY_LINE = re.compile(r"[ \t\u3000]*(?:19|20|１９|２０)[0-9０-９]{2}年[0-9０-９]{1,2}月[0-9０-９]{1,2}日")
+# 公布 right after the number, or after a joint issuer's number (国家教育委员会令第8号、国家体育运动委员会令第11号发布:
+# the lead organ's number is the document's) or 修订 (公安部令第127号修订发布)
+_PUBLISHED = re.compile(r"[ \t\u3000]*(?:、[^\n，。；]{2,30}?第[0-9０-９]{1,6}号)?(?:修订)?(?:公布|发布|颁布)")
 
 
 def own_number(text: str, numbers, title: str | None, title_start: int, title_end: int, prefix: str | None):
@@ -544,6 +547,12 @@ def extract_metadata(text: str, numbers) -> dict:
     sig_issuers, sig_date, _ = _signature(text)
     if not issuers and sig_issuers:
         issuers = sig_issuers
+        # 国务院办公厅转发国家教委关于…请示的通知: a signature other than the organ heading the title closes the
+        # relayed text; the notice's issuer is the organ heading its title
+        head = _TITLE_HEAD.match(title) if title and _RELAYED_ORGAN.search(title) else None
+        heads = split_issuers(head.group(1)) if head else []
+        if heads and not any(h in i or i in h for h in heads for i in sig_issuers):
+            issuers = heads
     if not issuers and title:
         head = _TITLE_HEAD.match(title)
         if head:

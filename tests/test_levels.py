@@ -315,3 +315,30 @@ def test_law_kind_title_without_a_place_is_national_only_as_a_last_resort():
     assert level_of_text("第一条 本市……", "关于议案的若干暂行规定")[0] == "municipal"  # the body speaks first
     assert level_of_text("第一条 为了规范……", "关于做好工作的通知") == ("unknown", None)
     assert level_of_text("第一条 为了规范……", "城市市容和环境卫生管理条例（2017年修订）")[0] == "central"
+
+
+# --- the document's own issuer, level and order number (extract/metadata.py decisions) ---------------------------
+def _extract(text):
+    from polgraph.extract.find import extract_text
+    return extract_text(text)
+
+
+def test_relaying_notice_is_issued_by_its_title_head_not_by_the_relayed_signature():
+    rec = _extract("普洱市人民政府办公室转发省发展改革委关于做好价格工作意见的通知\n各县（区）人民政府：\n"
+                   "省发展改革委《关于做好价格工作的意见》已经市人民政府同意，现转发给你们，请认真贯彻执行。\n\n"
+                   "关于做好价格工作的意见\n一、……\n云南省发展和改革委员会\n2020年3月1日\n")
+    assert (rec["issuer"], rec["level"]) == (["普洱市人民政府办公室"], "municipal")
+    rec = _extract("江苏省人民政府办公厅转发省教育厅关于X的意见的通知\n各市、县人民政府：\n现转发给你们。\n"
+                   "江苏省人民政府办公厅\n2013年5月13日\n")
+    assert (rec["issuer"], rec["level"]) == (["江苏省人民政府办公厅"], "provincial")
+
+
+@pytest.mark.parametrize("line,number", [
+    ("1990年3月12日 国家教育委员会令第8号、国家体育运动委员会令第11号发布", "国家教育委员会令第8号"),
+    ("2012年12月13日 公安部令第127号修订发布。根据", "公安部令第127号"),
+    ("２０１２年１２月１９日 中华人民共和国公安部令第１２５号发布，", "中华人民共和国公安部令第125号"),
+])
+def test_law_header_order_number_as_written(line, number):
+    rec = _extract(f"# 某某规定\n\n{line}\n\n<!-- INFO END -->\n\n第一条 为了规范……\n")
+    assert rec["doc_number"] == number and rec["level"] == "central"
+    assert number not in [c["doc_number"] for c in rec["citations"]]
