@@ -3,13 +3,14 @@
 The graph is a ``networkx.MultiDiGraph``; edges go **citing -> cited** (a county plan IMPLEMENTS a
 provincial opinion), the edge key is the relation, so there is one edge per (source, target, relation).
 
-Node id: the normalised 文号 (``国办发〔2015〕33号``) when known, else ``"t:" + sha1(normalised title)[:16]``.
+Node id: the canonical key of the 文号 (DocNumber.key: ``国办发〔2015〕33号``; 国令第707号 and 中华人民共和国国务院令第707号
+are both ``国务院令第707号``) when known, else ``"t:" + sha1(normalised title)[:16]``.
 
 Node attributes (scalars or lists of str only, so GraphML/GEXF export needs only list flattening):
   label       short display text: 文号 if any, else the title
   title       str | None      the document's title (the wrapper notice's title for a 印发 notice)
   aliases     [str]           other titles it is known by: carried instruments, titles cited for it
-  doc_number  str | None      normalised 文号
+  doc_number  str | None      the 文号 as written (GUIDELINES form) by the document or its first citer
   issuer      [str]
   date        str | None      ISO date
   year        int | None
