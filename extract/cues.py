@@ -71,7 +71,9 @@ _CONTINUES_LIST = ("以及", "及", "和", "与", "并", "或")
 
 
 # Where the backward walk of clause_before must stop and look: clause punctuation, line breaks, closing brackets.
-_CLAUSE_STOPS = re.compile("[" + re.escape("".join(sorted(CLAUSE_END | set(_CLOSERS))) + "\n") + "]")
+_CLAUSE_STOPS = "[" + re.escape("".join(sorted(CLAUSE_END | set(_CLOSERS))) + "\n") + "]"
+# The last stop character of a window: `.*` runs to the window's end and backs off to it (a backward scan in C).
+_LAST_CLAUSE_STOP = re.compile("(?s).*" + _CLAUSE_STOPS)
 
 
 def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
@@ -81,13 +83,12 @@ def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
     enumeration of the clause before it, so the search goes on past that comma.
     """
     stop = max(0, start - 4 * limit)
-    rev = text[stop:start][::-1]  # rev[r] is text[start - 1 - r]: the walk goes forward through rev
     out = []  # pieces in backward order
     i = start - 1
     kept = 0
     while i >= stop and kept < limit:
-        m = _CLAUSE_STOPS.search(rev, start - 1 - i)
-        k = start - 1 - m.start() if m is not None else stop - 1  # the next stop character, going back
+        m = _LAST_CLAUSE_STOP.match(text, stop, i + 1)
+        k = m.end() - 1 if m is not None else stop - 1  # the next stop character, going back
         if k < i:
             take = min(i - k, limit - kept)  # a run of plain characters, kept whole up to the limit
             out.append(text[i - take + 1:i + 1])
@@ -97,8 +98,7 @@ def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
                 break
         ch = text[i]
         if ch in CLAUSE_END:
-            head = "".join(reversed(out)).lstrip()
-            if ch in "，," and head.startswith(_CONTINUES_LIST):
+            if ch in "，," and "".join(reversed(out)).lstrip().startswith(_CONTINUES_LIST):
                 out.append(" ")
                 i -= 1
                 continue

@@ -64,22 +64,22 @@ def _numbers(text: str) -> list:
     return out
 
 
-_SENTENCE_STOPS = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "\n]")
+# The last sentence stop of a window: `.*` runs to the window's end and backs off to it (a backward scan in C).
+_LAST_SENTENCE_STOP = re.compile("(?s).*[" + re.escape("".join(sorted(SENTENCE_END))) + "\n]")
 
 
 def _sentence(text: str, start: int, end: int) -> str:
     lo = max(0, start - MAX_SENTENCE)
-    rev = text[lo:start][::-1]  # rev[r] is text[start - 1 - r]: the nearest stop before start comes first
-    i, pos = lo - 1, 0
+    i = start - 1
     while True:
-        m = _SENTENCE_STOPS.search(rev, pos)
+        m = _LAST_SENTENCE_STOP.match(text, lo, i + 1)
         if m is None:
+            i = lo - 1
             break
-        k = start - 1 - m.start()
-        if text[k] != "\n" or _hard_break(text, k):
-            i = k
+        i = m.end() - 1
+        if text[i] != "\n" or _hard_break(text, i):
             break
-        pos = m.start() + 1
+        i -= 1
     head = text[i + 1:start]
     stop = sentence_end(text, end, MAX_SENTENCE)
     j = stop + 1 if stop < len(text) and text[stop] in SENTENCE_END else stop
