@@ -183,11 +183,12 @@ _AFTER_MENTION = re.compile(r"^\s*(?:[（(][^（()）]{0,60}[)）])?\s*")
 _LIST_JOINERS = ("，", ",", "、", "和", "及", "以及", "与", "等")
 
 
-def find_post_cue(text: str, end: int) -> tuple[Cue | None, bool]:
+def find_post_cue(text: str, end: int, stop: int | None = None) -> tuple[Cue | None, bool]:
     """(cue, adjacent) after the mention ending at `end`: 《X》（…）同时废止 / 《X》精神 (adjacent), or a
-    repeal at the end of the sentence when the mention heads a list item (《A》，《B》同时废止)."""
+    repeal at the end of the sentence when the mention heads a list item (《A》，《B》同时废止).
+    `stop` is sentence_end(text, end) when the caller has it already."""
     rx, first_cue = _post_regex()
-    tail = sentence_after(text, end)
+    tail = text[end:sentence_end(text, end) if stop is None else stop].replace("\n", "")
     m = _AFTER_MENTION.match(tail)
     rest = m.end() if m else 0
     c = rx.match(tail, rest)

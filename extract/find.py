@@ -68,7 +68,9 @@ def _numbers(text: str) -> list:
 _LAST_SENTENCE_STOP = re.compile("(?s).*[" + re.escape("".join(sorted(SENTENCE_END))) + "\n]")
 
 
-def _sentence(text: str, start: int, end: int) -> str:
+def _sentence(text: str, start: int, end: int, after: int | None = None) -> str:
+    """The sentence around text[start:end], line breaks removed; `after` is sentence_end(text, end) (with
+    its longer default limit) when the caller has it."""
     lo = max(0, start - MAX_SENTENCE)
     i = start - 1
     while True:
@@ -80,10 +82,12 @@ def _sentence(text: str, start: int, end: int) -> str:
         if text[i] != "\n" or _hard_break(text, i):
             break
         i -= 1
-    head = text[i + 1:start]
-    stop = sentence_end(text, end, MAX_SENTENCE)
+    if after is None:
+        stop = sentence_end(text, end, MAX_SENTENCE)
+    else:  # the first stop within the shorter limit is the same one
+        stop = min(after, len(text), end + MAX_SENTENCE)
     j = stop + 1 if stop < len(text) and text[stop] in SENTENCE_END else stop
-    return (head + text[start:j]).replace("\n", "").strip()
+    return text[i + 1:j].replace("\n", "").strip()
 
 
 def _cited_issuer(text: str, start: int) -> str | None:
@@ -207,11 +211,13 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
     return out
 
 
-def _relation(text: str, m: _Mention):
-    """(relation, cue text) of a mention, or (None, cue) when the title is still to be drafted."""
+def _relation(text: str, m: _Mention, post_stop: int | None = None):
+    """(relation, cue text) of a mention, or (None, cue) when the title is still to be drafted.
+    `post_stop` is sentence_end(text, m.post_at) when the caller has it."""
     clause = clause_before(text, m.cue_at)
-    pre = find_pre_cue(clause, history=describes_history(text, m.post_at))
-    post, adjacent = find_post_cue(text, m.post_at)
+    # a history clause matters only to a dated cue (根据2021年…), and a date needs 年
+    pre = find_pre_cue(clause, history="年" in clause and describes_history(text, m.post_at))
+    post, adjacent = find_post_cue(text, m.post_at, post_stop)
     if post is not None and adjacent and post.relation in ("REPEALS", "AMENDS", "FORWARDS"):
         return post.relation, post.phrase
     if pre is not None:
@@ -297,10 +303,12 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
                     continue
                 if not is_document_title(m.title) and tkey not in by_title:
                     continue
-        relation, cue = _relation(text, m)
+        post_stop = sentence_end(text, m.post_at)
+        relation, cue = _relation(text, m, post_stop)
         if relation is None:
             continue  # to be drafted
-        mention = {"start": m.start, "end": m.end, "sentence": _sentence(text, m.start, m.end),
+        mention = {"start": m.start, "end": m.end,
+                   "sentence": _sentence(text, m.start, m.end, post_stop if m.post_at == m.end else None),
                    "cue": cue, "relation": relation}
         group = None
         if norm is not None:
