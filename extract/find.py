@@ -25,7 +25,7 @@ from polgraph.extract.cues import (RELATIONS, clause_before, describes_history, 
                                    sentence_end, _hard_break, _pre_regex, SENTENCE_END)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
-from polgraph.extract.metadata import _levels_api, extract_metadata, looks_like_organ
+from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 
 MAX_SENTENCE = 300
@@ -92,6 +92,13 @@ def _sentence(text: str, start: int, end: int, after: int | None = None) -> str:
 
 def _cited_issuer(text: str, start: int) -> str | None:
     """The organ written right before a 《title》: 山西省人力资源和社会保障厅《关于…》."""
+    # What is kept below ends where the text before the title ends (less a line break, spaces and 、), and
+    # looks_like_organ wants an organ's ending there: most titles follow 根据/的/和 and stop here.
+    e = start - 1 if text[start - 1:start] == "\n" else start
+    while e > 0 and text[e - 1] in "、 \u3000":
+        e -= 1
+    if not text.endswith(_ORGAN_END, 0, e):
+        return None
     m = _ISSUER_CHARS.search(text, max(0, start - 40), start)
     if not m:
         return None
@@ -287,7 +294,7 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             continue  # inside the document's own heading
         before = text[max(0, m.start - 12):m.start]
         if tkey is not None:
-            if _ALIAS_BEFORE.search(before):
+            if "以下简称" in before and _ALIAS_BEFORE.search(before):
                 # （以下简称《Y》）: Y abbreviates the title just before it
                 prev = text.rfind("》", 0, m.start)
                 if prev >= 0:
@@ -299,7 +306,7 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             if tkey in own_keys and (norm is None or nkey == own_key):
                 continue
             if m.number is None:
-                if _ATTACHMENT.search(before):
+                if "附" in before and _ATTACHMENT.search(before):
                     continue
                 if not is_document_title(m.title) and tkey not in by_title:
                     continue
