@@ -400,30 +400,27 @@ def _history_date(text: str) -> str | None:
     pos = text.find("\n", 0, end) + 1  # the first line is the title
     if pos == 0:
         return None
-    latest = None
-    usable = {}  # line start -> is the line read (a line that only says when the law took effect is not)
+    latest = None  # (year, month, day): ordered as the ISO strings are
     while True:
         # the dates of the lines: a date never spans lines (the match at a position is unique, so one that
         # would cross a line break means none starts there)
         m = _DATE_RE.search(text, pos, end)
         if m is None:
             break
-        if "\n" in m.group(0):
-            pos = m.start() + 1
+        s, e = m.span()
+        if text.find("\n", s, e) >= 0:
+            pos = s + 1
             continue
-        pos = m.end()
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        ok = usable.get(line_start)
-        if ok is None:
-            line_end = text.find("\n", line_start, end)
-            line = text[line_start:line_end if line_end >= 0 else end]
-            ok = usable[line_start] = not ("施行" in line and "通过" not in line and "修正" not in line
-                                           and "修订" not in line)
-        if ok:
-            d = _iso_date(*(int(g) for g in m.groups()))
-            if d and (latest is None or d > latest):
-                latest = d
-    return latest
+        pos = e
+        line_end = text.find("\n", e, end)
+        line = text[text.rfind("\n", 0, s) + 1:line_end if line_end >= 0 else end]
+        if "施行" in line and "通过" not in line and "修正" not in line and "修订" not in line:
+            continue  # a line that only says when the law took effect
+        y, mo, d = m.groups()
+        date = (int(y), int(mo), int(d))
+        if (latest is None or date > latest) and _iso_date(*date):
+            latest = date
+    return _iso_date(*latest) if latest else None
 
 
 _HISTORY_ORGAN = re.compile(r"^\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)")
@@ -530,7 +527,8 @@ def extract_metadata(text: str, numbers) -> dict:
     (title keys of the document itself, what it carries and their abbreviations) and `title_span`.
     """
     title, t_start, t_end, prefix = own_title(text, numbers)
-    intro = _SELF_INTRO.search(text, 0, 5000) if text.find("以下简称", 0, 5000) >= 0 else None
+    alias_at = text.find("以下简称")  # one scan for the self-introduction and the abbreviations
+    intro = _SELF_INTRO.search(text, 0, 5000) if 0 <= alias_at <= 5000 - 4 else None
     intro_issuer = None
     if intro:
         if title is None:
@@ -572,7 +570,7 @@ def extract_metadata(text: str, numbers) -> dict:
     own_keys = {k for k in (title_key(title), *(title_key(c) for c in carries)) if k}
     if intro:
         own_keys.add(title_key(intro.group(1)))
-    for m in (_ALIAS.finditer(text) if "以下简称" in text else ()):
+    for m in (_ALIAS.finditer(text) if alias_at >= 0 else ()):
         if title_key(m.group(1)) in own_keys:
             own_keys.add(title_key(m.group(2)))
 
