@@ -95,6 +95,7 @@ _FIELD_LINE = re.compile(r"^[•·\s]*【(?:标题|字号|文号|发文字号|�
 _NUMBER_PREFIX = re.compile(r"^\s*[（(]([^（()）\n]{3,40}号)[)）]\s*")
 _FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|wps|ofd)[ \t\u3000]*$", re.M | re.I)
 _SELF_INTRO = re.compile(r"(?:编制|制定|起草|修订|编写)了?《([^《》\n]{2,120})》[（(]以下简称")
+_SELF_INTRO_LONGEST = 2 + 1 + 1 + 120 + 1 + 1 + 4
 _INTRO_ORGAN = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|会|府|署|行|室))(?:组织)?$")
 _ALIAS = re.compile(r"《([^《》\n]{2,150})》[（(]以下简称[“\"《]?([^）)”\"》\n]{1,30})[”\"》]?[）)]")
 _CARRY_IN_TITLE = re.compile(r"(?:关于)?(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定|函|复函)$")
@@ -528,7 +529,9 @@ def extract_metadata(text: str, numbers) -> dict:
     """
     title, t_start, t_end, prefix = own_title(text, numbers)
     alias_at = text.find("以下简称")  # one scan for the self-introduction and the abbreviations
-    intro = _SELF_INTRO.search(text, 0, 5000) if 0 <= alias_at <= 5000 - 4 else None
+    # a self-introduction ends with 以下简称 and is at most _SELF_INTRO_LONGEST long
+    intro = (_SELF_INTRO.search(text, max(0, alias_at + 4 - _SELF_INTRO_LONGEST), 5000)
+             if 0 <= alias_at <= 5000 - 4 else None)
     intro_issuer = None
     if intro:
         if title is None:
