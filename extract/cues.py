@@ -83,6 +83,16 @@ def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
     enumeration of the clause before it, so the search goes on past that comma.
     """
     stop = max(0, start - 4 * limit)
+    # the common case: plain characters back to a clause end (or a paragraph start), nothing to skip
+    m = _LAST_CLAUSE_STOP.match(text, stop, start)
+    if m is not None and start - m.end() < limit:
+        k = m.end() - 1
+        ch = text[k]
+        if ch in CLAUSE_END:
+            if ch not in "，," or not text[k + 1:start].lstrip().startswith(_CONTINUES_LIST):
+                return text[k + 1:start]
+        elif ch == "\n" and _hard_break(text, k):
+            return text[k + 1:start]
     out = []  # pieces in backward order
     i = start - 1
     kept = 0
