@@ -135,10 +135,12 @@ IN_FLIGHT = 2
 
 
 def _run_parallel(func, batches: list[list], jobs: int, start_method: str | None) -> Iterator[list]:
-    """func(batch) for each batch in `jobs` worker processes, yielded in order.
+    """func(batch) for each batch in `jobs` processes -- this one and jobs - 1 workers -- yielded in order.
 
     A lean pool: one duplex pipe per worker and no helper threads, because multiprocessing.Pool's result
-    thread cost the parent ~20% of the workers' CPU time here -- too much on a 2-core machine.
+    thread cost the parent ~20% of the workers' CPU time here -- too much on a 2-core machine. The parent
+    runs batches itself whenever no worker result is waiting: its records need no pickling, and it would
+    otherwise sit idle.
     """
     _extract_text()  # forked workers inherit the loaded extractor and its data tables
     if (start_method is None and threading.active_count() > 1 and multiprocessing.get_start_method() == "fork"
@@ -149,7 +151,7 @@ def _run_parallel(func, batches: list[list], jobs: int, start_method: str | None
     # Forked workers would otherwise copy every page of the parent's heap as their GC touches the objects.
     gc.freeze()
     try:
-        for _ in range(jobs):
+        for _ in range(jobs - 1):
             parent_end, child_end = ctx.Pipe(duplex=True)
             proc = ctx.Process(target=_worker_main, args=(child_end, func), daemon=True)
             proc.start()
@@ -178,7 +180,14 @@ def _run_parallel(func, batches: list[list], jobs: int, start_method: str | None
         finished: dict[int, list] = {}
         emitted = 0
         while emitted < len(batches):
-            for conn in multiprocessing.connection.wait([c for c in conns if in_flight[c]]):
+            busy = [c for c in conns if in_flight[c]]
+            ready = multiprocessing.connection.wait(busy, timeout=0 if next_task < len(batches) else None) \
+                if busy else []
+            if not ready and next_task < len(batches):
+                index = next_task
+                next_task += 1
+                finished[index] = func(batches[index])
+            for conn in ready:
                 try:
                     message = conn.recv()
                 except (EOFError, OSError):

@@ -204,19 +204,25 @@ def _fail_on_three(batch):
     return batch
 
 
-def _die_on_three(batch):
-    if 3 in batch:
+def _die_in_a_worker(batch):
+    if multiprocessing.parent_process() is not None:
         os._exit(7)
     return batch
+
+
+def _record_process(batch):
+    return [(x, os.getpid()) for x in batch]
 
 
 def test_worker_processes_keep_order_and_surface_failures():
     batches = [[i] for i in range(40)]
     assert list(_run_parallel(_double, batches, 2, None)) == [[2 * i] for i in range(40)]
-    with pytest.raises(RuntimeError, match="ValueError: bad batch"):
+    pids = {pid for [(_, pid)] in _run_parallel(_record_process, batches, 3, None)}
+    assert os.getpid() in pids and len(pids) >= 2, "this process and its workers share the batches"
+    with pytest.raises((RuntimeError, ValueError), match="bad batch"):
         list(_run_parallel(_fail_on_three, batches, 2, None))
     with pytest.raises(RuntimeError, match="worker process died"):
-        list(_run_parallel(_die_on_three, batches, 2, None))
+        list(_run_parallel(_die_in_a_worker, batches, 2, None))
     results = _run_parallel(_double, batches, 2, None)
     assert next(results) == [0]
     results.close()  # a consumer that stops early
