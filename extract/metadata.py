@@ -110,6 +110,8 @@ _ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部
               "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
               "中心", "小组", "课题组", "协会", "联合会")
 _DATE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# _DATE_RE within one line (the match at a position is unique, so this finds the _DATE_RE matches without \n)
+_DATE_IN_LINE = re.compile(_DATE_RE.pattern.replace(r"\s", r"[^\S\n]"))
 _CN_DATE_RE = re.compile(r"([一二][〇○零OＯ0０一二三四五六七八九]{3})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
@@ -401,22 +403,20 @@ def _history_date(text: str) -> str | None:
     pos = text.find("\n", 0, end) + 1  # the first line is the title
     if pos == 0:
         return None
+    # lines that only say when the law took effect are not read
+    skipped = []
+    i = text.find("施行", pos, end)
+    while i >= 0:
+        line_end = text.find("\n", i, end)
+        line_end = end if line_end < 0 else line_end
+        line = text[text.rfind("\n", 0, i) + 1:line_end]
+        if "通过" not in line and "修正" not in line and "修订" not in line:
+            skipped.append((line_end - len(line), line_end))
+        i = text.find("施行", line_end, end)
     latest = None  # (year, month, day): ordered as the ISO strings are
-    while True:
-        # the dates of the lines: a date never spans lines (the match at a position is unique, so one that
-        # would cross a line break means none starts there)
-        m = _DATE_RE.search(text, pos, end)
-        if m is None:
-            break
-        s, e = m.span()
-        if text.find("\n", s, e) >= 0:
-            pos = s + 1
+    for m in _DATE_IN_LINE.finditer(text, pos, end):
+        if skipped and any(a <= m.start() < b for a, b in skipped):
             continue
-        pos = e
-        line_end = text.find("\n", e, end)
-        line = text[text.rfind("\n", 0, s) + 1:line_end if line_end >= 0 else end]
-        if "施行" in line and "通过" not in line and "修正" not in line and "修订" not in line:
-            continue  # a line that only says when the law took effect
         y, mo, d = m.groups()
         date = (int(y), int(mo), int(d))
         if (latest is None or date > latest) and _iso_date(*date):
