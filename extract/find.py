@@ -18,7 +18,9 @@ Mentions become citations by these rules (GUIDELINES "citations"):
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import operator
 import re
 
 from polgraph.extract.cues import (RELATIONS, clause_before, describes_history, find_list_cue, find_post_cue, find_pre_cue, load_cues,
@@ -119,6 +121,9 @@ def _cited_issuer(text: str, start: int) -> str | None:
     return None
 
 
+_BY_SPAN = operator.attrgetter("start", "end")
+
+
 class _Mention:
     __slots__ = ("start", "end", "cue_at", "post_at", "title", "number", "skip", "listed")
 
@@ -134,8 +139,6 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
     """Number and title anchors paired into mentions, in text order."""
     used = set()
     out = []
-    by_start = {n.start: i for i, n in enumerate(numbers)}
-    starts = [n.start for n in numbers]
     ni = 0
     for t in titles:
         # the number written right after the title: 《X》（国办发〔2015〕33号） or 《X》国发〔2012〕11号
@@ -153,13 +156,17 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
             if end < len(text) and text[end] in "）)":
                 end += 1
         out.append(_Mention(t.start, end, t.start, t.end, t.title, number))
-    titles_by_start = [m for m in out]
+    titles_by_start = list(out)
+    # A title mention whose start moves to a number's also gets that number: the ones still without a number
+    # are at their title's start, so they can be looked up by it.
+    title_starts = [m.start for m in titles_by_start]
+    title_at = dict(zip(title_starts, titles_by_start))
     # a number that issued a title later in its clause: 法〔1998〕86号通知印发了《X》
     for i, n in enumerate(numbers):
         if i in used:
             continue
         if _VEHICLE_AFTER.match(text, n.end):
-            for m in titles_by_start:
+            for m in titles_by_start[bisect.bisect_right(title_starts, n.end):]:
                 if m.start <= n.end or m.number is not None:
                     continue
                 between = text[n.end:m.start]
@@ -174,6 +181,11 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
     for i, n in enumerate(numbers):
         if i in used:
             continue
+        j = n.start - 1
+        while j >= 0 and text[j] in " \t\u3000":
+            j -= 1
+        if j < 0 or text[j] not in "：:":
+            continue  # no 文号： label right before the number
         line_start = text.rfind("\n", 0, n.start) + 1
         before = text[line_start:n.start]
         lm = _LIST_LABEL.search(before)
@@ -205,16 +217,16 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
     for i, n in enumerate(numbers):
         if i in used:
             continue
-        for m in titles_by_start:
-            if m.number is None and 0 <= m.start - n.end <= 1 and not text[n.end:m.start].strip(" \u3000"):
+        for at in (n.end, n.end + 1):
+            m = title_at.get(at)
+            if m is not None and m.number is None and not text[n.end:m.start].strip(" \u3000"):
                 m.number, m.start = n, n.start
                 used.add(i)
                 break
     for i, n in enumerate(numbers):
         if i not in used:
             out.append(_Mention(n.start, n.end, n.start, n.end, None, n))
-    del by_start, starts
-    out.sort(key=lambda m: (m.start, m.end))
+    out.sort(key=_BY_SPAN)
     return out
 
 
