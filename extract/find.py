@@ -53,10 +53,10 @@ def _numbers(text: str) -> list:
     line is not part of it: `…的答复\n\n民函〔2021〕742号`)."""
     out = []
     for n in find_docnumbers(text):
-        raw = text[n.start:n.end]
         last = None
-        for last in _BLANK_LINE.finditer(raw):
-            pass
+        if text.find("\n", n.start, n.end) >= 0:  # a blank line needs a line break
+            for last in _BLANK_LINE.finditer(text[n.start:n.end]):
+                pass
         if last is not None:
             start = n.start + last.end()
             number = parse_docnumber(text[start:n.end])
@@ -304,8 +304,8 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
                 continue
         if t_start >= 0 and t_start <= m.start and m.end <= t_end:
             continue  # inside the document's own heading
-        before = text[max(0, m.start - 12):m.start]
         if tkey is not None:
+            before = text[max(0, m.start - 12):m.start]
             if "以下简称" in before and _ALIAS_BEFORE.search(before):
                 # （以下简称《Y》）: Y abbreviates the title just before it
                 prev = text.rfind("》", 0, m.start)
@@ -340,7 +340,7 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             issuer = _cited_issuer(text, m.start) if m.title is not None else None
         if group is None:
             group = {"doc_number": norm, "doc_number_raw": m.number.number.raw if m.number else None,
-                     "title": m.title if tkey is None or tkey not in aliases.values() else m.title,
+                     "title": m.title,
                      "cited_issuer": issuer, "cited_level": "unknown", "relation": relation, "cue": cue,
                      "start": m.start, "end": m.end, "sentence": mention["sentence"],
                      "anonymised": bool(m.number and m.number.number.anonymised), "mentions": []}
