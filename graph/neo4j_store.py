@@ -190,8 +190,8 @@ def _service_errors(uri: str, database: str):
         raise ServiceError(f"lost Neo4j at {uri}: {_reason(e)}") from None
     except Neo4jError as e:
         code = getattr(e, "code", None) or type(e).__name__
-        raise ServiceError(f"Neo4j at {uri} (database {database!r}) refused the request: {code}: "
-                           f"{_reason(e)}") from None
+        message = " ".join((getattr(e, "message", None) or _reason(e)).split())
+        raise ServiceError(f"Neo4j at {uri} (database {database!r}) refused the request: {code}: {message}") from None
     except DriverError as e:
         raise ServiceError(f"Neo4j at {uri}: {_reason(e)}") from None
 

@@ -217,3 +217,11 @@ def test_cli_bad_uri_scheme_is_one_line():
     r = polgraph_cli("trace", str(SAMPLE), "x", "--backend", "neo4j", "--uri", "http://127.0.0.1:7474", timeout=60)
     assert r.returncode == 2
     assert len(r.stderr.strip().splitlines()) == 1 and "bad Neo4j URI" in r.stderr
+
+
+def test_cli_missing_database_is_one_line_exit_4(neo4j_conn):
+    r = polgraph_cli("load", str(SAMPLE), "--quiet", "--uri", neo4j_conn["uri"], "--database", "nosuchdb")
+    assert r.returncode == 4, r.stderr
+    assert r.stderr.strip().splitlines() == [
+        f"polgraph: Neo4j at {neo4j_conn['uri']} (database 'nosuchdb') refused the request: "
+        "Neo.ClientError.Database.DatabaseNotFound: Graph not found: nosuchdb"]
