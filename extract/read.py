@@ -108,8 +108,16 @@ def _gb2312_level1(ch: str) -> bool:
     return len(b) == 2 and 0xB0 <= b[0] <= 0xD7 and b[1] >= 0xA1
 
 
-def _check_controls(text: str) -> None:
-    n = len(_CONTROL.findall(text))
+# In UTF-8 and GB18030 a control character is always one byte of its own (never part of a multi-byte
+# sequence), so the bytes can be counted: a C-speed translate instead of a regex over the text.
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
+
+
+def _check_controls(text: str, payload: bytes | None = None) -> None:
+    if payload is not None:
+        n = len(payload.translate(None, _NOT_CONTROL_BYTES))
+    else:
+        n = len(_CONTROL.findall(text))
     if n and n > MAX_CONTROL_RATIO * len(text):
         raise UndecodableError(f"binary file ({n} control characters in {len(text)})")
 
@@ -136,7 +144,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             continue
         if name in ("gb18030", "utf-16") and not _looks_like_cjk_text(text, gb_frequency=name == "gb18030"):
             continue
-        _check_controls(text)
+        _check_controls(text, None if name == "utf-16" else payload)
         if "\r" in text:
             text = _NEWLINES.sub("\n", text)
         return text, name

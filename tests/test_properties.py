@@ -236,6 +236,19 @@ def test_decoding_round_trips_chinese_text(text, encoding):
 
 
 @SETTINGS
+@given(st.text(max_size=200), st.sampled_from(["utf-8", "gb18030"]))
+def test_control_characters_are_counted_alike_in_bytes_and_text(text, encoding):
+    """decode_bytes counts control characters on the bytes; that must equal the count on the text."""
+    from polgraph.extract.read import _CONTROL, _NOT_CONTROL_BYTES
+
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    assert len(data.translate(None, _NOT_CONTROL_BYTES)) == len(_CONTROL.findall(text))
+
+
+@SETTINGS
 @given(st.text(max_size=300))
 def test_html_to_text_never_fails(markup):
     text = html_to_text(markup)
