@@ -521,6 +521,18 @@ def _levels_api():
     return cached(level_of_agency), cached(level_of_issuer), cached(find_place)
 
 
+def _self_intro(text: str, alias_at: int):
+    """_SELF_INTRO.search(text, 0, 5000), given the first 以下简称 at `alias_at`: a match ends with a
+    以下简称 and is at most _SELF_INTRO_LONGEST long, and one that ends at an earlier 以下简称 starts earlier,
+    so the windows before each 以下简称 are searched in turn."""
+    while 0 <= alias_at <= 5000 - 4:
+        m = _SELF_INTRO.search(text, max(0, alias_at + 4 - _SELF_INTRO_LONGEST), alias_at + 4)
+        if m is not None:
+            return m
+        alias_at = text.find("以下简称", alias_at + 1)
+    return None
+
+
 def extract_metadata(text: str, numbers) -> dict:
     """Own metadata of `text`; `numbers` are its NumberMatch list in text order.
 
@@ -529,9 +541,7 @@ def extract_metadata(text: str, numbers) -> dict:
     """
     title, t_start, t_end, prefix = own_title(text, numbers)
     alias_at = text.find("以下简称")  # one scan for the self-introduction and the abbreviations
-    # a self-introduction ends with 以下简称 and is at most _SELF_INTRO_LONGEST long
-    intro = (_SELF_INTRO.search(text, max(0, alias_at + 4 - _SELF_INTRO_LONGEST), 5000)
-             if 0 <= alias_at <= 5000 - 4 else None)
+    intro = _self_intro(text, alias_at)
     intro_issuer = None
     if intro:
         if title is None:
