@@ -62,9 +62,12 @@ build() {
   local versions="${NEO4J_VERSION:-$NEO4J_VERSIONS}" v t0=$SECONDS
   for v in $versions; do
     if mvn -B -q -Dstyle.color=never dependency:get -Dartifact="org.neo4j:neo4j:$v:pom" -Dtransitive=false >/dev/null 2>&1; then
-      rm -rf "$LIB.tmp" && mkdir -p "$HOME_DIR"
-      mvn -B -q -Dstyle.color=never -f "$ROOT/scripts/neo4j/pom.xml" -Dneo4j.version="$v" -Dneo4j.lib="$LIB.tmp" \
-        dependency:copy-dependencies || die "mvn copy-dependencies of org.neo4j:neo4j:$v failed"
+      rm -rf "$LIB.tmp" && mkdir -p "$HOME_DIR" "$BASE"
+      if ! mvn -B -q -Dstyle.color=never -f "$ROOT/scripts/neo4j/pom.xml" -Dneo4j.version="$v" \
+          -Dneo4j.lib="$LIB.tmp" dependency:copy-dependencies > "$BASE/maven.log" 2>&1; then
+        tail -n 40 "$BASE/maven.log" >&2
+        die "mvn copy-dependencies of org.neo4j:neo4j:$v failed (log: $BASE/maven.log)"
+      fi
       rm -rf "$LIB" && mv "$LIB.tmp" "$LIB"
       echo "$v" > "$HOME_DIR/VERSION"
       echo "neo4j-server: built Neo4j $v in $((SECONDS - t0))s: $LIB ($(du -sh "$LIB" | cut -f1), $(ls "$LIB" | wc -l) jars)"
