@@ -529,7 +529,7 @@ def _self_intro(text: str, alias_at: int):
         m = _SELF_INTRO.search(text, max(0, alias_at + 4 - _SELF_INTRO_LONGEST), alias_at + 4)
         if m is not None:
             return m
-        alias_at = text.find("以下简称", alias_at + 1)
+        alias_at = text.find("以下简称", alias_at + 1, 5000)
     return None
 
 
