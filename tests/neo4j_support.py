@@ -61,6 +61,27 @@ def neo4j_driver(neo4j_conn):
     driver.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def wipe_after_module():
+    """Leave no Document behind for the next module (the notebook loads the sample into the same database)."""
+    yield
+    from polgraph.errors import ServiceError
+    from polgraph.graph.neo4j_store import connect, wipe_documents
+
+    uri = os.environ.get("NEO4J_URI") or _local_instance_uri()
+    if not uri:
+        return
+    try:
+        driver = connect(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""),
+                         os.environ.get("NEO4J_DATABASE", "neo4j"))
+    except ServiceError:
+        return
+    try:
+        wipe_documents(driver, os.environ.get("NEO4J_DATABASE", "neo4j"))
+    finally:
+        driver.close()
+
+
 @pytest.fixture
 def empty_db(neo4j_driver, neo4j_conn):
     """The test database with no Document nodes (the schema stays)."""

@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from conftest import REPO
-from neo4j_support import SERVER_SCRIPT, neo4j_conn, neo4j_driver, polgraph_cli, run_query  # noqa: F401
+from neo4j_support import (SERVER_SCRIPT, neo4j_conn, neo4j_driver, polgraph_cli, run_query,  # noqa: F401
+                           wipe_after_module)
 from polgraph.graph.neo4j_store import connect, database_counts, load_graph_into_neo4j, trace_neo4j, wipe_documents
 from polgraph.graph.trace import trace
 

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 
 from conftest import REPO, SAMPLE
-from neo4j_support import neo4j_conn, neo4j_driver, run_query  # noqa: F401
+from neo4j_support import neo4j_conn, neo4j_driver, run_query, wipe_after_module  # noqa: F401
 from polgraph.graph.neo4j_store import LEVEL_LABELS, load_graph_into_neo4j, wipe_documents
 from polgraph.graph.trace import trace
 

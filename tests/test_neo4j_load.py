@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REPO, SAMPLE
 from neo4j_support import (chain_graph, closed_port, empty_db, neo4j_conn, neo4j_driver,  # noqa: F401
-                           polgraph_cli, run_query)
+                           polgraph_cli, run_query, wipe_after_module)
 from polgraph.graph.neo4j_store import (LEVEL_LABELS, load_graph_into_neo4j, node_properties,
                                         relationship_properties, schema_statements)
 

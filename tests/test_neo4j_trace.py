@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SAMPLE
-from neo4j_support import closed_port, neo4j_conn, neo4j_driver, polgraph_cli, run_query  # noqa: F401
+from neo4j_support import (neo4j_conn, neo4j_driver, polgraph_cli, run_query,  # noqa: F401
+                           wipe_after_module)
 from polgraph.errors import NotFoundError, PolgraphError
 from polgraph.graph.neo4j_store import load_graph_into_neo4j, reachable_query, trace_neo4j, wipe_documents
 from polgraph.graph.trace import trace
