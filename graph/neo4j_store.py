@@ -311,7 +311,6 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
 
 
 _FIND_BY_ID = "MATCH (d:Document {id: $id}) RETURN d.id AS id"
-_FIND_BY_NUMBER = "MATCH (d:Document {doc_number: $number}) RETURN d.id AS id ORDER BY id LIMIT 2"
 _ALL_NODES = "MATCH (d:Document) RETURN d.id AS id, properties(d) AS props ORDER BY id"
 _NODES_BY_ID = "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id, properties(d) AS props"
 _EDGES_AMONG = ("UNWIND $ids AS id MATCH (s:Document {id: id})-[r]->(t:Document) "
@@ -344,8 +343,9 @@ def _attrs(props: dict) -> dict:
 def resolve_ref_neo4j(driver, ref: str, database: str = "neo4j") -> str:
     """The document id `ref` names, decided exactly as `polgraph.graph.trace.find_node` decides it.
 
-    An id or a normalised 文号 is looked up through the indexes; anything else (a file name, a title, title
-    words) is matched by find_node itself over the documents' attributes read from the database.
+    A node id, or a 文号 whose normalised form is a node id, is looked up through the constraint index
+    (find_node returns those first too); anything else (other number forms, a file name, a title, title
+    words) goes to find_node itself, over the documents' attributes read from the database.
     """
     import networkx as nx
 
@@ -353,15 +353,10 @@ def resolve_ref_neo4j(driver, ref: str, database: str = "neo4j") -> str:
 
     ref_s = (ref or "").strip()
     if ref_s:
-        if driver.execute_query(_FIND_BY_ID, parameters_={"id": ref_s}, database_=database).records:
-            return ref_s
-        number = normalize_ref_number(ref_s)
-        if number:
-            if driver.execute_query(_FIND_BY_ID, parameters_={"id": number}, database_=database).records:
-                return number
-            hits = driver.execute_query(_FIND_BY_NUMBER, parameters_={"number": number}, database_=database).records
-            if len(hits) == 1:
-                return hits[0]["id"]
+        for candidate in (ref_s, normalize_ref_number(ref_s)):
+            if candidate and driver.execute_query(_FIND_BY_ID, parameters_={"id": candidate},
+                                                  database_=database).records:
+                return candidate
     H = nx.MultiDiGraph()
     for rec in driver.execute_query(_ALL_NODES, database_=database).records:
         H.add_node(rec["id"], **_attrs(rec["props"]))
