@@ -189,6 +189,13 @@ def _post_regex():
     return re.compile("|".join(re.escape(c.phrase) for c in post)), first_cue
 
 
+@functools.lru_cache(maxsize=1)
+def _post_openers() -> frozenset[str]:
+    """Characters a post cue or a list joiner starts with, and those _AFTER_MENTION may skip first."""
+    _, post = load_cues()
+    return frozenset(c.phrase[0] for c in post) | frozenset(j[0] for j in _LIST_JOINERS) | frozenset("（(")
+
+
 _AFTER_MENTION = re.compile(r"^\s*(?:[（(][^（()）]{0,60}[)）])?\s*")
 _LIST_JOINERS = ("，", ",", "、", "和", "及", "以及", "与", "等")
 
@@ -197,6 +204,8 @@ def find_post_cue(text: str, end: int, stop: int | None = None) -> tuple[Cue | N
     """(cue, adjacent) after the mention ending at `end`: 《X》（…）同时废止 / 《X》精神 (adjacent), or a
     repeal at the end of the sentence when the mention heads a list item (《A》，《B》同时废止).
     `stop` is sentence_end(text, end) when the caller has it already."""
+    if end < len(text) and not text[end].isspace() and text[end] not in _post_openers():
+        return None, False  # nothing after the mention can start a cue: most mentions stop here
     rx, first_cue = _post_regex()
     tail = text[end:sentence_end(text, end) if stop is None else stop].replace("\n", "")
     m = _AFTER_MENTION.match(tail)
