@@ -120,7 +120,7 @@ def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
             continue
         opener = _CLOSERS[ch]
         j = text.rfind(opener, stop, i)
-        if j >= 0 and "\n\n" not in text[j:i] and "。" not in text[j:i]:
+        if j >= 0 and text.find("\n\n", j, i) < 0 and text.find("。", j, i) < 0:
             out.append(" ")
             i = j - 1
             continue
