@@ -95,8 +95,11 @@ def is_graph_file(path) -> bool:
     head = _head(p).lstrip()
     if not head.startswith(b"{"):
         return False
-    # keys are written sorted, so a graph file opens with "directed"; the format marker is checked on load
-    return head.startswith(b'{\n "directed"') or head.startswith(b'{"directed"')
+    # keys are written sorted, so a graph file opens with "directed"; the format marker is checked on load.
+    # Any other JSON object in a .json file is meant as a graph too: better a clear "not a graph file" than
+    # reading it as the text of a policy document.
+    return (head.startswith(b'{\n "directed"') or head.startswith(b'{"directed"')
+            or p.lower().endswith(".json"))
 
 
 def is_records_file(path) -> bool:
@@ -157,7 +160,7 @@ def records_from_paths(paths: list[str], jobs: int = 1, quiet: bool = False) -> 
 def open_graph(paths, jobs: int = 1, quiet: bool = False) -> nx.MultiDiGraph:
     """A graph file written by `polgraph build`, or a corpus (files, folders, extract JSON Lines) built now."""
     paths = [str(p) for p in paths]
-    if len(paths) == 1 and is_graph_file(paths[0]):
+    if len(paths) == 1 and is_graph_file(paths[0]) and not is_records_file(paths[0]):
         return load_graph(paths[0])
     from polgraph.graph.build import build_graph
 

@@ -91,3 +91,15 @@ def test_sample_corpus_end_to_end(sample_dir, tmp_path):
     assert any((d["path"] or "").endswith("00002.txt") and d["hops"] == 2 for d in docs)
     up = run("trace", str(sample_dir), "00003", "--direction", "up", "-q")
     assert "晋人社厅〔2012〕106号" in up.stdout and "安政办发〔2012〕26号" in up.stdout
+
+
+def test_a_broken_graph_file_is_one_clear_error(tmp_path):
+    from click.testing import CliRunner
+
+    from polgraph.cli import cli
+
+    bad = tmp_path / "graph.json"
+    bad.write_text('{"nodes": [', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["stats", str(bad)])
+    assert r.exit_code == 2
+    assert "graph.json" in r.output and "not valid JSON" in r.output and "Traceback" not in r.output
