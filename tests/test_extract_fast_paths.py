@@ -232,10 +232,14 @@ self_intros = st.builds("{}{}《{}》{}以下简称".format, st.sampled_from(["�
 
 
 @SETTINGS
-@given(st.lists(st.one_of(st.sampled_from(PIECES + ["乙" * 2000]), self_intros), max_size=12).map("".join))
-def test_self_introduction_windows_find_the_leftmost_match(text):
+@given(st.lists(st.one_of(st.sampled_from(PIECES + ["乙" * 2000, "（以下简称", "以下简称“", "）", "”", "《X》（以下简称《Y》）"]),
+                          self_intros, st.integers(140, 155).map(lambda n: "《" + "甲" * n + "》（以下简称乙）")), max_size=12).map("".join))
+def test_self_introduction_and_abbreviations_are_read_at_each_yixiajiancheng(text):
+    positions = metadata._word_positions(text, "以下简称", 3)
+    assert positions == [m.start() for m in re.finditer("(?=以下简称)", text)]
     expected = metadata._SELF_INTRO.search(text, 0, 5000) if "以下简称" in text[:5000] else None
-    assert _span(metadata._self_intro(text, text.find("以下简称"))) == _span(expected)
+    assert _span(metadata._self_intro(text, positions)) == _span(expected)
+    assert list(map(_span, metadata._aliases(text, positions))) == list(map(_span, metadata._ALIAS.finditer(text)))
 
 
 def test_a_long_repeal_list_is_extracted_in_one_pass():
