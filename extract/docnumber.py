@@ -382,12 +382,16 @@ def find_docnumbers(text: str) -> list[NumberMatch]:
 def _hao_positions(text: str) -> list[int]:
     """Positions of 号 (and 號): every shape we accept has one, and they are rare in prose."""
     out: list[int] = []
-    for ch in "号號":
-        i = text.find(ch)
+    find = text.find
+    i = find("号")
+    while i >= 0:
+        out.append(i)
+        i = find("号", i + 1)
+    i = find("號")
+    if i >= 0:  # traditional 號 is rare: a second pass only finds it, a sort only when it is there
         while i >= 0:
             out.append(i)
-            i = text.find(ch, i + 1)
-    if "號" in text:
+            i = find("號", i + 1)
         out.sort()
     return out
 

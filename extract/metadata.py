@@ -110,6 +110,11 @@ _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印�
 _ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部", "厅", "局", "委", "院", "署", "会", "办",
               "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
               "中心", "小组", "课题组", "协会", "联合会")
+_DOTTED_DATE = re.compile(r"((?:19|20)\d\d)[.\-/](\d{1,2})[.\-/](\d{1,2})")
+_NOT_IN_ORGAN = re.compile(r"[，。；：“”\d]")
+_ISSUER_SEPARATOR = re.compile(r"[、，,\s\u3000]+|(?<=[院部委局厅府])和")
+_CLAUSE_MARK = re.compile(r"[，,。；;：:]")
+_SENTENCE_MARK = re.compile(r"[，。；]")
 _DATE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # _DATE_RE within one line (the match at a position is unique, so this finds the _DATE_RE matches without \n)
 _DATE_IN_LINE = re.compile(_DATE_RE.pattern.replace(r"\s", r"[^\S\n]"))
@@ -144,7 +149,7 @@ def parse_date(s: str) -> str | None:
         if m:
             y, mo, d = _cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3))
         else:
-            m = re.search(r"((?:19|20)\d\d)[.\-/](\d{1,2})[.\-/](\d{1,2})", s)
+            m = _DOTTED_DATE.search(s)
             if not m:
                 return None
             y, mo, d = (int(g) for g in m.groups())
@@ -159,12 +164,12 @@ def _iso_date(y: int, mo: int, d: int) -> str | None:
 
 def looks_like_organ(name: str) -> bool:
     name = name.strip()
-    return 2 <= len(name) <= 40 and name.endswith(_ORGAN_END) and not re.search(r"[，。；：“”\d]", name)
+    return 2 <= len(name) <= 40 and name.endswith(_ORGAN_END) and not _NOT_IN_ORGAN.search(name)
 
 
 def split_issuers(head: str) -> list[str]:
     """`最高人民法院、最高人民检察院` / `中共中央 国务院` -> the organs."""
-    parts = [p.strip() for p in re.split(r"[、，,\s\u3000]+|(?<=[院部委局厅府])和", head) if p.strip()]
+    parts = [p.strip() for p in _ISSUER_SEPARATOR.split(head) if p.strip()]
     return [p for p in parts if looks_like_organ(p)]
 
 
@@ -278,7 +283,7 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         nstart, nline = lines[j]
         ns = nline.strip()
         if (_blank_between(text, jend, nstart) or len(ns) > 40 or not _plausible_title(ns)
-                or re.search(r"[，,。；;：:]", ns)
+                or _CLAUSE_MARK.search(ns)
                 or _is_number_line(text, nstart, nline, number_spans) or _LABEL_LINE.match(ns)):
             break
         joined += ns
@@ -359,7 +364,7 @@ def _signature_dates(text: str):
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
         organ = text[line_start:m.start()]
-        if len(organ) > 60 or re.search(r"[。，,；;：:]", organ):
+        if len(organ) > 60 or _CLAUSE_MARK.search(organ):
             continue
         date = parse_date(m.group(0))
         if date:
@@ -425,6 +430,9 @@ def _history_date(text: str) -> str | None:
     return _iso_date(*latest) if latest else None
 
 
+_HISTORY_ORGAN_LINE = re.compile(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次"
+                                 r"(?:常务)?(?:会议|全体会议)([^\n]*)")
+_TERM = re.compile(r"第[一二三四五六七八九十]{1,4}届")
 _HISTORY_ORGAN = re.compile(r"^\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)")
 
 
@@ -437,12 +445,11 @@ def _history_issuer(text: str) -> list[str]:
     m = _HISTORY_ORGAN.search(text, 0, end)
     if not m or "批准" in text[m.end():text.find("\n", m.end())]:
         # a higher body approving a city's regulation (山东省…常务委员会第一次会议批准) is not its author
-        m = next((x for x in re.finditer(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次"
-                                        r"(?:常务)?(?:会议|全体会议)([^\n]*)", text[:end])
+        m = next((x for x in _HISTORY_ORGAN_LINE.finditer(text, 0, end)
                   if "批准" not in x.group(2)), None)
     if not m:
         return []
-    organ = re.sub(r"第[一二三四五六七八九十]{1,4}届", "", m.group(1))
+    organ = _TERM.sub("", m.group(1))
     return [organ] if looks_like_organ(organ) else []
 
 
@@ -454,7 +461,7 @@ def _filename_title(text: str) -> str | None:
     tail_start = max(0, len(text) - 3000)
     for m in _FILE_EXTENSION.finditer(text, tail_start):
         line = text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()
-        if 6 <= len(line) <= 120 and ("关于" in line or _title_finished(line)) and not re.search(r"[，。；]", line):
+        if 6 <= len(line) <= 120 and ("关于" in line or _title_finished(line)) and not _SENTENCE_MARK.search(line):
             return clean_title(line)
     return None
 
