@@ -214,12 +214,21 @@ def find_post_cue(text: str, end: int, stop: int | None = None) -> tuple[Cue | N
     if c is not None:
         return first_cue[c.group()], True
     if tail.startswith(_LIST_JOINERS, rest):
-        _, post = load_cues()
+        repeals, ends = _repeal_cues()
         stripped = tail.rstrip()
-        for cue in post:
-            if cue.relation == "REPEALS" and stripped.endswith(cue.phrase):
-                return cue, False
+        if stripped.endswith(ends):
+            for cue in repeals:
+                if stripped.endswith(cue.phrase):
+                    return cue, False
     return None, False
+
+
+@functools.lru_cache(maxsize=1)
+def _repeal_cues() -> tuple[tuple[Cue, ...], tuple[str, ...]]:
+    """The REPEALS post cues in table order, and their phrases (one endswith test rules them all out)."""
+    _, post = load_cues()
+    repeals = tuple(c for c in post if c.relation == "REPEALS")
+    return repeals, tuple(c.phrase for c in repeals)
 
 
 def describes_history(text: str, end: int) -> bool:

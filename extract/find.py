@@ -137,6 +137,8 @@ class _Mention:
 
 def _mentions(text: str, numbers, titles) -> list[_Mention]:
     """Number and title anchors paired into mentions, in text order."""
+    if not numbers:  # most documents: the titles, already in text order and apart
+        return [_Mention(t.start, t.end, t.start, t.end, t.title) for t in titles]
     used = set()
     out = []
     ni = 0

@@ -421,11 +421,14 @@ def _history_date(text: str) -> str | None:
         i = text.find("施行", line_end, end)
     latest = None  # (year, month, day): ordered as the ISO strings are
     for m in _DATE_IN_LINE.finditer(text, pos, end):
-        if skipped and any(a <= m.start() < b for a, b in skipped):
-            continue
+        if skipped:
+            at = m.start()
+            if any(a <= at < b for a, b in skipped):
+                continue
         y, mo, d = m.groups()
         date = (int(y), int(mo), int(d))
-        if (latest is None or date > latest) and _iso_date(*date):
+        if (latest is None or date > latest) and 1 <= date[1] <= 12 and 1 <= date[2] <= 31 \
+                and 1900 <= date[0] <= 2100:  # what _iso_date accepts
             latest = date
     return _iso_date(*latest) if latest else None
 
