@@ -137,6 +137,7 @@ _ADJACENT_GAP = re.compile(r"^[\s了、和及与]*$")
 _HISTORY_VERBS = re.compile("修正|修改|修订")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # clauses repeat (根据, 依照): two in three in the law corpus
 def find_pre_cue(clause: str, history: bool = False) -> Cue | None:
     """The cue nearest to the end of `clause` (the longest one where several end at the same place).
 

@@ -24,6 +24,7 @@ import operator
 import re
 
 from polgraph.extract.cues import (RELATIONS, clause_before, describes_history, find_list_cue, find_post_cue, find_pre_cue, load_cues,
+                                   _post_openers,
                                    sentence_end, _hard_break, _pre_regex, SENTENCE_END)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
@@ -99,7 +100,7 @@ def _cited_issuer(text: str, start: int) -> str | None:
     e = start - 1 if text[start - 1:start] == "\n" else start
     while e > 0 and text[e - 1] in "、 \u3000":
         e -= 1
-    if not text.endswith(_ORGAN_END, 0, e):
+    if e == 0 or text[e - 1] not in _ORGAN_END_LAST or not text.endswith(_ORGAN_END, 0, e):
         return None
     m = _ISSUER_CHARS.search(text, max(0, start - 40), start)
     if not m:
@@ -121,6 +122,7 @@ def _cited_issuer(text: str, start: int) -> str | None:
     return None
 
 
+_ORGAN_END_LAST = frozenset(e[-1] for e in _ORGAN_END)  # one lookup rules out most texts before a title
 _BY_SPAN = operator.attrgetter("start", "end")
 
 
@@ -237,8 +239,12 @@ def _relation(text: str, m: _Mention, post_stop: int | None = None):
     `post_stop` is sentence_end(text, m.post_at) when the caller has it."""
     clause = clause_before(text, m.cue_at)
     # a history clause matters only to a dated cue (根据2021年…), and a date needs 年
-    pre = find_pre_cue(clause, history="年" in clause and describes_history(text, m.post_at))
-    post, adjacent = find_post_cue(text, m.post_at, post_stop)
+    pre = find_pre_cue(clause, "年" in clause and describes_history(text, m.post_at))
+    e = m.post_at
+    if e < len(text) and not text[e].isspace() and text[e] not in _post_openers():
+        post, adjacent = None, False  # find_post_cue's first test, without the call
+    else:
+        post, adjacent = find_post_cue(text, e, post_stop)
     if post is not None and adjacent and post.relation in ("REPEALS", "AMENDS", "FORWARDS"):
         return post.relation, post.phrase
     if pre is not None:
@@ -295,42 +301,49 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     by_title: dict[str, dict] = {}
     levels = _levels()
 
+    # the mention loop runs ~10 µs per mention: names it calls are bound locally
+    _title_key, _is_document_title, _sentence_end, _rel, _sent = (title_key, is_document_title, sentence_end,
+                                                                  _relation, _sentence)
     for m in _mentions(text, numbers, titles):
-        tkey = title_key(m.title) if m.title else None
-        norm = m.number.number.normalized if m.number is not None else None
-        nkey = m.number.number.key if m.number is not None else None  # one document, however written
-        if own_match is not None and m.number is own_match:
-            continue
-        if norm is not None and own_number is not None and nkey == own_key:
-            if tkey is None or tkey in own_keys:
+        title, number, start, end = m.title, m.number, m.start, m.end
+        tkey = _title_key(title) if title else None
+        if number is not None:
+            norm = number.number.normalized
+            nkey = number.number.key  # one document, however written
+            if number is own_match:
                 continue
-        if t_start >= 0 and t_start <= m.start and m.end <= t_end:
+            if own_number is not None and nkey == own_key and (tkey is None or tkey in own_keys):
+                continue
+        else:
+            norm = nkey = None
+        if t_start >= 0 and t_start <= start and end <= t_end:
             continue  # inside the document's own heading
         if tkey is not None:
-            before = text[max(0, m.start - 12):m.start]
+            before = text[max(0, start - 12):start]
             if "以下简称" in before and _ALIAS_BEFORE.search(before):
                 # （以下简称《Y》）: Y abbreviates the title just before it
-                prev = text.rfind("》", 0, m.start)
+                prev = text.rfind("》", 0, start)
                 if prev >= 0:
                     full = next((x for x in reversed(titles) if x.end == prev + 1), None)
                     if full is not None:
-                        aliases[tkey] = title_key(full.title)
+                        aliases[tkey] = _title_key(full.title)
                 continue
-            tkey = aliases.get(tkey, tkey)
+            if aliases:
+                tkey = aliases.get(tkey, tkey)
             if tkey in own_keys and (norm is None or nkey == own_key):
                 continue
-            if m.number is None:
+            if number is None:
                 if "附" in before and _ATTACHMENT.search(before):
                     continue
-                if not is_document_title(m.title) and tkey not in by_title:
+                if not _is_document_title(title) and tkey not in by_title:
                     continue
-        post_stop = sentence_end(text, m.post_at)
-        relation, cue = _relation(text, m, post_stop)
+        post_at = m.post_at
+        post_stop = _sentence_end(text, post_at)
+        relation, cue = _rel(text, m, post_stop)
         if relation is None:
             continue  # to be drafted
-        mention = {"start": m.start, "end": m.end,
-                   "sentence": _sentence(text, m.start, m.end, post_stop if m.post_at == m.end else None),
-                   "cue": cue, "relation": relation}
+        sentence = _sent(text, start, end, post_stop if post_at == end else None)
+        mention = {"start": start, "end": end, "sentence": sentence, "cue": cue, "relation": relation}
         group = None
         if norm is not None:
             group = by_number.get(nkey)
@@ -339,23 +352,23 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             if g is not None and (norm is None or g["doc_number"] is None or docnumber_key(g["doc_number"]) == nkey):
                 group = g
         if group is None or group["cited_issuer"] is None:
-            issuer = _cited_issuer(text, m.start) if m.title is not None else None
+            issuer = _cited_issuer(text, start) if title is not None else None
         if group is None:
-            group = {"doc_number": norm, "doc_number_raw": m.number.number.raw if m.number else None,
-                     "title": m.title,
+            group = {"doc_number": norm, "doc_number_raw": number.number.raw if number else None,
+                     "title": title,
                      "cited_issuer": issuer, "cited_level": "unknown", "relation": relation, "cue": cue,
-                     "start": m.start, "end": m.end, "sentence": mention["sentence"],
-                     "anonymised": bool(m.number and m.number.number.anonymised), "mentions": []}
+                     "start": start, "end": end, "sentence": sentence,
+                     "anonymised": bool(number and number.number.anonymised), "mentions": [mention]}
             groups.append(group)
         else:
             if group["doc_number"] is None and norm is not None:
-                group["doc_number"], group["doc_number_raw"] = norm, m.number.number.raw
-                group["anonymised"] = bool(m.number.number.anonymised)
-            if group["title"] is None and m.title is not None:
-                group["title"] = m.title
+                group["doc_number"], group["doc_number_raw"] = norm, number.number.raw
+                group["anonymised"] = bool(number.number.anonymised)
+            if group["title"] is None and title is not None:
+                group["title"] = title
             if group["cited_issuer"] is None and issuer:
                 group["cited_issuer"] = issuer
-        group["mentions"].append(mention)
+            group["mentions"].append(mention)
         if norm is not None:
             by_number.setdefault(nkey, group)
         if tkey is not None:
