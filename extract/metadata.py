@@ -105,6 +105,7 @@ _CARRY_IN_BODY = re.compile(
     r"(?:等[^，。\n]{0,10})?(?:印发|批转|转发|发布|颁布)给")
 _CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?(?:已经[^。\n]{0,60})?[，,]\s*现(?:予)?(?:以)?"
                              r"(?:印发|发布|颁布|转发|批转)")
+_CARRY_TITLE_ENDS = ("通知", "决定", "函")  # what a title that _CARRY_IN_TITLE matches ends with (titles are stripped)
 _RELAYED_ORGAN = re.compile(r"(?:转发|批转)(.{2,40}?)(?:关于|《|<)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
 _ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部", "厅", "局", "委", "院", "署", "会", "办",
@@ -311,6 +312,8 @@ _PUBLISHED = re.compile(r"[ \t\u3000]*(?:、[^\n，。；]{2,30}?第[0-9０-９]
 
 def own_number(text: str, numbers, title: str | None, title_start: int, title_end: int, prefix: str | None):
     """The NumberMatch that is the document's own 发文字号, or None."""
+    if not numbers:
+        return None  # every way below picks one of the numbers
     labelled = None
     m = _field("number", text)
     if m:
@@ -452,7 +455,9 @@ def _history_issuer(text: str) -> list[str]:
                   if "批准" not in x.group(2)), None)
     if not m:
         return []
-    organ = _TERM.sub("", m.group(1))
+    organ = m.group(1)
+    if "届" in organ:
+        organ = _TERM.sub("", organ)
     return [organ] if looks_like_organ(organ) else []
 
 
@@ -481,7 +486,7 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
                     continue  # a numbered document relayed: a FORWARDS citation, not carried
                 if title_key(x) not in {title_key(c) for c in out}:
                     out.append(x)
-    if title:
+    if title and title.endswith(_CARRY_TITLE_ENDS):
         m = _CARRY_IN_TITLE.search(title)
         if m:
             x = clean_title(m.group(1).strip())
