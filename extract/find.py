@@ -137,10 +137,11 @@ class _Mention:
         self.listed = False  # an item of a list introduced by a line such as 现对以下规范性文件宣布失效：
 
 
-def _mentions(text: str, numbers, titles) -> list[_Mention]:
-    """Number and title anchors paired into mentions, in text order."""
+def _mentions(text: str, numbers, titles) -> list[tuple]:
+    """Number and title anchors paired into mentions, in text order, each as a tuple
+    (start, end, cue_at, post_at, title, number, listed) -- the fields of _Mention."""
     if not numbers:  # most documents: the titles, already in text order and apart
-        return [_Mention(t.start, t.end, t.start, t.end, t.title) for t in titles]
+        return [(t.start, t.end, t.start, t.end, t.title, None, False) for t in titles]
     used = set()
     out = []
     ni = 0
@@ -231,16 +232,16 @@ def _mentions(text: str, numbers, titles) -> list[_Mention]:
         if i not in used:
             out.append(_Mention(n.start, n.end, n.start, n.end, None, n))
     out.sort(key=_BY_SPAN)
-    return out
+    return [(m.start, m.end, m.cue_at, m.post_at, m.title, m.number, m.listed) for m in out]
 
 
-def _relation(text: str, m: _Mention, post_stop: int | None = None):
-    """(relation, cue text) of a mention, or (None, cue) when the title is still to be drafted.
-    `post_stop` is sentence_end(text, m.post_at) when the caller has it."""
-    clause = clause_before(text, m.cue_at)
+def _relation(text: str, cue_at: int, post_at: int, start: int, listed: bool, post_stop: int | None = None):
+    """(relation, cue text) of a mention (its _Mention fields), or (None, cue) when the title is still to be
+    drafted. `post_stop` is sentence_end(text, post_at) when the caller has it."""
+    clause = clause_before(text, cue_at)
     # a history clause matters only to a dated cue (根据2021年…), and a date needs 年
-    pre = find_pre_cue(clause, "年" in clause and describes_history(text, m.post_at))
-    e = m.post_at
+    pre = find_pre_cue(clause, "年" in clause and describes_history(text, post_at))
+    e = post_at
     if e < len(text) and not text[e].isspace() and text[e] not in _post_openers():
         post, adjacent = None, False  # find_post_cue's first test, without the call
     else:
@@ -255,8 +256,8 @@ def _relation(text: str, m: _Mention, post_stop: int | None = None):
         return "CITES", pre.phrase
     if post is not None and post.relation in RELATIONS:
         return post.relation, post.phrase
-    if m.listed:
-        cue = find_list_cue(text, m.start)
+    if listed:
+        cue = find_list_cue(text, start)
         if cue is not None and cue.relation in RELATIONS:
             return cue.relation, cue.phrase
     return "CITES", None
@@ -304,8 +305,7 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     # the mention loop runs ~10 µs per mention: names it calls are bound locally
     _title_key, _is_document_title, _sentence_end, _rel, _sent = (title_key, is_document_title, sentence_end,
                                                                   _relation, _sentence)
-    for m in _mentions(text, numbers, titles):
-        title, number, start, end = m.title, m.number, m.start, m.end
+    for start, end, cue_at, post_at, title, number, listed in _mentions(text, numbers, titles):
         tkey = _title_key(title) if title else None
         if number is not None:
             norm = number.number.normalized
@@ -337,9 +337,8 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
                     continue
                 if not _is_document_title(title) and tkey not in by_title:
                     continue
-        post_at = m.post_at
         post_stop = _sentence_end(text, post_at)
-        relation, cue = _rel(text, m, post_stop)
+        relation, cue = _rel(text, cue_at, post_at, start, listed, post_stop)
         if relation is None:
             continue  # to be drafted
         sentence = _sent(text, start, end, post_stop if post_at == end else None)
@@ -375,6 +374,8 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             by_title.setdefault(tkey, group)
     first_number = None  # normalised number -> its first NumberMatch, built when a group needs it
     for g in groups:
+        if g["doc_number"] is None and g["cited_issuer"] is None and "关于" not in (g["title"] or ""):
+            continue  # nothing to read a level from: it stays unknown
         number = None
         if g["doc_number"] is not None:
             if first_number is None:

@@ -16,9 +16,10 @@ from typing import NamedTuple
 # class, so the regex cannot backtrack badly. 。 and a blank line end prose, never a title.
 _TITLE_RE = re.compile(
     r"《((?:[^《》〈〉<>。！？\n]|\n(?![ \t\u3000]*\n)|[《〈<][^《》〈〉<>。\n]{1,150}[》〉>]){1,200})》")
-# A title without brackets or line breaks inside: _TITLE_RE's greedy loop takes each character as one unit and
-# stops at the 》, so where this matches, _TITLE_RE matches the same span.
-_FLAT_TITLE = re.compile(r"《([^《》〈〉<>。！？\n]{1,200})》")
+# _TITLE_RE, fast: a title without brackets or line breaks inside (most titles) is tried first as one run of
+# characters (group 1) -- _TITLE_RE's greedy loop would take each of them as one unit and stop at the same 》 --
+# and only otherwise by _TITLE_RE's loop (group 2). Same matches, same spans.
+_TITLE_SCAN = re.compile(r"《(?:([^《》〈〉<>。！？\n]{1,200})》|(" + _TITLE_RE.pattern[2:-2] + r")》)")
 _INNER_OPEN = str.maketrans({"<": "《", "〈": "《", ">": "》", "〉": "》"})
 _LINE_BREAKS = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 # Trailing parts that do not change what kind of document a title names.
@@ -45,20 +46,12 @@ def clean_title(raw: str) -> str:
 def find_titles(text: str) -> list[TitleMatch]:
     """Every balanced 《…》 span of `text`, in text order (prose captures and unclosed 《 skipped)."""
     out = []
-    find = text.find
-    i = find("《")
-    # _TITLE_RE.finditer(text), from each 《 found by str.find (far faster than the regex's own scan); most
-    # titles hold no bracket and no line break, and _FLAT_TITLE matches them exactly as _TITLE_RE does
-    while i >= 0:
-        m = _FLAT_TITLE.match(text, i) or _TITLE_RE.match(text, i)
-        if m is None:
-            i = find("《", i + 1)
-            continue
-        end = m.end()
-        title = clean_title(m.group(1))
+    for m in _TITLE_SCAN.finditer(text):
+        raw = m.group(1)
+        title = clean_title(raw if raw is not None else m.group(2))
         if title:
-            out.append(TitleMatch(title, i, end))
-        i = find("《", end)
+            start, end = m.span()
+            out.append(TitleMatch(title, start, end))
     return out
 
 
