@@ -248,19 +248,28 @@ def _collect_back(text: str, pos: int, window: int) -> tuple[list[int], list[tup
 def _trim_agency(text: str, idx: list[int], gaps: list[int], kind: str) -> tuple[int, int]:
     """(span_start, code_start) offsets into ``idx``: where the number's span starts and where the 机关代字
     starts (they differ only by a dropped state prefix such as 中华人民共和国). len(idx) when nothing is left."""
-    s = "".join(text[i] for i in idx)
-    n = len(s)
-    w = _words()
-    cut = 0
-    # a unit word right after a digit or a closing bracket (2012年, 17日, 33号文, 〔2023〕号) is not a code
+    s = "".join([text[i] for i in idx])
+    after_digit = False
     if idx:
         j = idx[0] - 1
         while j >= 0 and text[j] in _WS:
             j -= 1
-        if j >= 0 and (text[j].translate(_CHAR_MAP).isdigit() or text[j] in _CLOSE):
-            m = _afterdigit_re().match(s)
-            if m:
-                cut = m.end()
+        after_digit = j >= 0 and (text[j].translate(_CHAR_MAP).isdigit() or text[j] in _CLOSE)
+    return _trim_code(s, tuple(gaps), kind, after_digit)
+
+
+@lru_cache(maxsize=1 << 12)  # a pure function of a short run of characters, which documents repeat (国务院令)
+def _trim_code(s: str, gaps: tuple, kind: str, after_digit: bool) -> tuple[int, int]:
+    """_trim_agency on the run `s` of agency characters; `after_digit`: a digit or a closing bracket is
+    written right before the run."""
+    n = len(s)
+    w = _words()
+    cut = 0
+    # a unit word right after a digit or a closing bracket (2012年, 17日, 33号文, 〔2023〕号) is not a code
+    if after_digit:
+        m = _afterdigit_re().match(s)
+        if m:
+            cut = m.end()
     # 中华人民共和国 is an organ-name prefix; cue words inside it (和) are not cues
     protected = [(k, k + len(p)) for p in w.get("dropprefix", ()) for k in _all_find(s, p)]
     tails = set(w.get("titletail", ()))
@@ -379,6 +388,11 @@ def find_docnumbers(text: str) -> list[NumberMatch]:
     return out
 
 
+# str.find looks for a character's low byte with memchr: 號's (0x5F) is common in CJK text, and the regex
+# engine's plain loop is faster there
+_TRADITIONAL_HAO = re.compile("號")
+
+
 def _hao_positions(text: str) -> list[int]:
     """Positions of 号 (and 號): every shape we accept has one, and they are rare in prose."""
     out: list[int] = []
@@ -387,8 +401,8 @@ def _hao_positions(text: str) -> list[int]:
     while i >= 0:
         out.append(i)
         i = find("号", i + 1)
-    i = find("號")
-    if i >= 0:  # traditional 號 is rare: a second pass only finds it, a sort only when it is there
+    if _TRADITIONAL_HAO.search(text) is not None:  # rare: a second pass only finds it, a sort only when there
+        i = find("號")
         while i >= 0:
             out.append(i)
             i = find("號", i + 1)
