@@ -82,17 +82,30 @@ def clause_before(text: str, start: int, limit: int = MAX_WINDOW) -> str:
     `limit` counts the characters kept; a clause that opens with 以及/和 (`参照…，以及《X》`) continues the
     enumeration of the clause before it, so the search goes on past that comma.
     """
+    return clause_and_stop(text, start, limit)[0]
+
+
+def clause_and_stop(text: str, start: int, limit: int = MAX_WINDOW) -> tuple[str, int]:
+    """(clause_before(text, start, limit), k): no clause stop (CLAUSE_END, a closing bracket, a line break)
+    stands in text[k + 1:start] -- so no sentence end either, and a search for the sentence's start may
+    begin at k (k < 0 or below the window: none in the whole window)."""
     stop = max(0, start - 4 * limit)
     # the common case: plain characters back to a clause end (or a paragraph start), nothing to skip
     m = _LAST_CLAUSE_STOP.match(text, stop, start)
+    k = m.end() - 1 if m is not None else stop - 1
     if m is not None and start - m.end() < limit:
-        k = m.end() - 1
         ch = text[k]
         if ch in CLAUSE_END:
             if ch not in "，," or not text[k + 1:start].lstrip().startswith(_CONTINUES_LIST):
-                return text[k + 1:start]
+                return text[k + 1:start], k
         elif ch == "\n" and _hard_break(text, k):
-            return text[k + 1:start]
+            return text[k + 1:start], k
+    return _clause_walk(text, start, limit, stop), k
+
+
+def _clause_walk(text: str, start: int, limit: int, stop: int) -> str:
+    """clause_before by a walk back over stops: brackets skipped, a long clause cut at `limit`, a clause
+    opening with 以及/和 continued past its comma."""
     out = []  # pieces in backward order
     i = start - 1
     kept = 0

@@ -23,9 +23,8 @@ import functools
 import operator
 import re
 
-from polgraph.extract.cues import (RELATIONS, clause_before, describes_history, find_list_cue, find_post_cue, find_pre_cue, load_cues,
-                                   _post_openers,
-                                   sentence_end, _hard_break, _pre_regex, SENTENCE_END)
+from polgraph.extract.cues import (RELATIONS, SENTENCE_END, _hard_break, _post_openers, _pre_regex, clause_and_stop,
+                                   describes_history, find_list_cue, find_post_cue, find_pre_cue, sentence_end)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
@@ -69,19 +68,25 @@ def _numbers(text: str) -> list:
 
 # The last sentence stop of a window: `.*` runs to the window's end and backs off to it (a backward scan in C).
 _LAST_SENTENCE_STOP = re.compile("(?s).*[" + re.escape("".join(sorted(SENTENCE_END))) + "\n]")
+_SENTENCE_STOPS = frozenset(SENTENCE_END | {"\n"})  # the characters _LAST_SENTENCE_STOP stops at
 
 
-def _sentence(text: str, start: int, end: int, after: int | None = None) -> str:
+def _sentence(text: str, start: int, end: int, after: int | None = None, back: int | None = None) -> str:
     """The sentence around text[start:end], line breaks removed; `after` is sentence_end(text, end) (with
-    its longer default limit) when the caller has it."""
+    its longer default limit) when the caller has it; `back` is where the search for its start may begin
+    (clause_and_stop(text, start)[1]: nothing after it up to `start` ends a sentence)."""
     lo = max(0, start - MAX_SENTENCE)
-    i = start - 1
+    i = start - 1 if back is None else back
     while True:
-        m = _LAST_SENTENCE_STOP.match(text, lo, i + 1)
-        if m is None:
+        if i < lo:
             i = lo - 1
             break
-        i = m.end() - 1
+        if text[i] not in _SENTENCE_STOPS:  # else the regex would stop right here
+            m = _LAST_SENTENCE_STOP.match(text, lo, i + 1)
+            if m is None:
+                i = lo - 1
+                break
+            i = m.end() - 1
         if text[i] != "\n" or _hard_break(text, i):
             break
         i -= 1
@@ -235,10 +240,10 @@ def _mentions(text: str, numbers, titles) -> list[tuple]:
     return [(m.start, m.end, m.cue_at, m.post_at, m.title, m.number, m.listed) for m in out]
 
 
-def _relation(text: str, cue_at: int, post_at: int, start: int, listed: bool, post_stop: int | None = None):
-    """(relation, cue text) of a mention (its _Mention fields), or (None, cue) when the title is still to be
-    drafted. `post_stop` is sentence_end(text, post_at) when the caller has it."""
-    clause = clause_before(text, cue_at)
+def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, post_stop: int | None = None):
+    """(relation, cue text) of a mention (its _Mention fields; `clause` is clause_before(text, cue_at)), or
+    (None, cue) when the title is still to be drafted. `post_stop` is sentence_end(text, post_at) when the
+    caller has it."""
     # a history clause matters only to a dated cue (根据2021年…), and a date needs 年
     pre = find_pre_cue(clause, "年" in clause and describes_history(text, post_at))
     e = post_at
@@ -303,8 +308,8 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     levels = _levels()
 
     # the mention loop runs ~10 µs per mention: names it calls are bound locally
-    _title_key, _is_document_title, _sentence_end, _rel, _sent = (title_key, is_document_title, sentence_end,
-                                                                  _relation, _sentence)
+    _title_key, _is_document_title, _sentence_end, _rel, _sent, _clause_and_stop = (
+        title_key, is_document_title, sentence_end, _relation, _sentence, clause_and_stop)
     for start, end, cue_at, post_at, title, number, listed in _mentions(text, numbers, titles):
         tkey = _title_key(title) if title else None
         if number is not None:
@@ -338,10 +343,11 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
                 if not _is_document_title(title) and tkey not in by_title:
                     continue
         post_stop = _sentence_end(text, post_at)
-        relation, cue = _rel(text, cue_at, post_at, start, listed, post_stop)
+        clause, back = _clause_and_stop(text, cue_at)
+        relation, cue = _rel(text, clause, post_at, start, listed, post_stop)
         if relation is None:
             continue  # to be drafted
-        sentence = _sent(text, start, end, post_stop if post_at == end else None)
+        sentence = _sent(text, start, end, post_stop if post_at == end else None, back if cue_at == start else None)
         mention = {"start": start, "end": end, "sentence": sentence, "cue": cue, "relation": relation}
         group = None
         if norm is not None:
