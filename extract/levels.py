@@ -314,12 +314,17 @@ def level_of_issuer(name: str) -> tuple[str, str | None]:
     return _UNKNOWN
 
 
-@lru_cache(maxsize=None)
-def _place_re() -> re.Pattern:
+def _place_names() -> set[str]:
+    """Full division names (provinces, cities, counties but the generic ones) that find_place looks for."""
     d = _divisions()
     generic = {x for x, _ in _words().get("genericarea", [])}
-    names = set(d.province_full) | set(d.cities) | {a for a in d.areas if a not in generic}
-    return re.compile("|".join(re.escape(x) for x in sorted(names, key=lambda x: (-len(x), x))))
+    return set(d.province_full) | set(d.cities) | {a for a in d.areas if a not in generic}
+
+
+@lru_cache(maxsize=None)
+def _place_re() -> re.Pattern:
+    """_place_names as one alternation, longest first (the definition _place_matches implements)."""
+    return re.compile("|".join(re.escape(x) for x in sorted(_place_names(), key=lambda x: (-len(x), x))))
 
 
 def find_place(text: str) -> tuple[str, str | None] | None:
@@ -328,13 +333,40 @@ def find_place(text: str) -> tuple[str, str | None] | None:
     if not text:
         return None
     notafter = {x for x, _ in _words().get("notafter", [])}
-    for m in _place_re().finditer(text):
-        if m.end() < len(text) and text[m.end()] in notafter and m.group() not in _divisions().province_full:
+    for start, end in _place_matches(text):
+        if end < len(text) and text[end] in notafter and text[start:end] not in _divisions().province_full:
             continue
-        r = _match_divisions(text, m.start(), allow_short_province=False)
+        r = _match_divisions(text, start, allow_short_province=False)
         if r is not None:
             return r[0], r[1]
     return None
+
+
+@lru_cache(maxsize=None)
+def _place_index() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """The names _place_re alternates, and for each first character the lengths of its names, longest first."""
+    names = frozenset(_place_names())
+    lengths: dict[str, set[int]] = {}
+    for name in names:
+        lengths.setdefault(name[0], set()).add(len(name))
+    return names, {c: tuple(sorted(ks, reverse=True)) for c, ks in lengths.items()}
+
+
+def _place_matches(text: str):
+    """(start, end) of _place_re.finditer(text): at each position the longest name written there (the
+    alternation is ordered longest first), the search going on after it. Set lookups by first character
+    instead of the regex's thousands of alternatives tried at every position."""
+    names, lengths = _place_index()
+    n = len(text)
+    p = 0
+    while p < n:
+        for k in lengths.get(text[p], ()):
+            if p + k <= n and text[p:p + k] in names:
+                yield p, p + k
+                p += k
+                break
+        else:
+            p += 1
 
 
 # --- the body of a document ----------------------------------------------------------------------------------
@@ -477,16 +509,24 @@ def _self_level(text: str) -> str:
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
     n = min(len(text), SELF_CHARS)
+    municipality = autonomous = None  # does the head name a 直辖市 / the text an autonomous region: asked once
     for m in r.self_re.finditer(text, 0, n):
         if m.start() > 0 and text[m.start() - 1] in r.notbefore:
             continue
         if m.end() < len(text) and text[m.end()] in r.notafter:
             continue
         level = r.level_of[m.group()]
-        if m.group()[-1] == "市" and any(x in text[:ADDRESSEE_CHARS] for x in r.municipalities):
-            level = "provincial"
-        elif m.group()[-1] == "区" and any(x in text[:n] for x in r.autonomous):
-            level = "provincial"
+        last = m.group()[-1]
+        if last == "市":
+            if municipality is None:
+                municipality = any(text.find(x, 0, ADDRESSEE_CHARS) >= 0 for x in r.municipalities)
+            if municipality:
+                level = "provincial"
+        elif last == "区":
+            if autonomous is None:
+                autonomous = any(text.find(x, 0, n) >= 0 for x in r.autonomous)
+            if autonomous:
+                level = "provincial"
         counts[level] = counts.get(level, 0) + 1
         first.setdefault(level, m.start())
     if r.duty_re is not None and ("负责" in text or "牵头" in text):

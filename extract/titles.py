@@ -24,6 +24,7 @@ _INNER_OPEN = str.maketrans({"<": "《", "〈": "《", ">": "》", "〉": "》"}
 _LINE_BREAKS = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 # Trailing parts that do not change what kind of document a title names.
 _TRAILING = re.compile(r"(?:[（(][^（()）]{0,30}[)）]|[\s“”\"'’‘]+)+$")
+_TRAILING_LAST = frozenset("）)“”\"'’‘") | frozenset(chr(c) for c in range(0x110000) if chr(c).isspace())
 
 
 class TitleMatch(NamedTuple):
@@ -40,7 +41,11 @@ class TitleMatch(NamedTuple):
 @functools.lru_cache(maxsize=1 << 14)  # the same titles recur across a corpus (《中华人民共和国宪法》)
 def clean_title(raw: str) -> str:
     """Title text as the gold writes it: inner brackets as 《》, hard line breaks removed."""
-    return _LINE_BREAKS.sub("", raw.translate(_INNER_OPEN)).strip()
+    if "<" in raw or ">" in raw or "〈" in raw or "〉" in raw:  # translate looks every character up in a dict
+        raw = raw.translate(_INNER_OPEN)
+    if "\n" in raw:
+        raw = _LINE_BREAKS.sub("", raw)
+    return raw.strip()
 
 
 def find_titles(text: str) -> list[TitleMatch]:
@@ -84,7 +89,8 @@ def title_verdict(title: str) -> str:
     """'cite' when the title names a document (law, notice, plan, list, standard, treaty …),
     'exclude' for forms, tables, periodicals and speeches, 'unknown' otherwise."""
     table, longest = _kinds()
-    core = _TRAILING.sub("", title) or title
+    # _TRAILING can only match a title that ends with a bracket, a quote or white space
+    core = _TRAILING.sub("", title) or title if title and title[-1] in _TRAILING_LAST else title
     for n in range(min(longest, len(core)), 0, -1):
         v = table.get(core[-n:])
         if v is not None:
