@@ -220,8 +220,14 @@ def find_post_cue(text: str, end: int, stop: int | None = None) -> tuple[Cue | N
     `stop` is sentence_end(text, end) when the caller has it already."""
     if end < len(text) and not text[end].isspace() and text[end] not in _post_openers():
         return None, False  # nothing after the mention can start a cue: most mentions stop here
-    rx, first_cue = _post_regex()
     tail = text[end:sentence_end(text, end) if stop is None else stop].replace("\n", "")
+    # the rest of a sentence repeats (，制定本条例; 同时废止: 4 in 9 in the law corpus); long ones are not kept
+    return _post_cue_in_short(tail) if len(tail) <= 120 else _post_cue_in(tail)
+
+
+def _post_cue_in(tail: str) -> tuple[Cue | None, bool]:
+    """find_post_cue on the rest of the sentence after the mention, line breaks removed."""
+    rx, first_cue = _post_regex()
     m = _AFTER_MENTION.match(tail)
     rest = m.end() if m else 0
     c = rx.match(tail, rest)
@@ -235,6 +241,9 @@ def find_post_cue(text: str, end: int, stop: int | None = None) -> tuple[Cue | N
                 if stripped.endswith(cue.phrase):
                     return cue, False
     return None, False
+
+
+_post_cue_in_short = functools.lru_cache(maxsize=1 << 12)(_post_cue_in)
 
 
 @functools.lru_cache(maxsize=1)
