@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import synthetic_graph  # noqa: E402
 
-from polgraph.graph.neo4j_store import (LEVEL_LABELS, apply_schema, connect, database_counts,  # noqa: E402
-                                        load_graph_into_neo4j, node_properties, relationship_properties,
+from polgraph.graph.neo4j_store import (DEFAULT_WRITERS, LEVEL_LABELS, apply_schema, connect,  # noqa: E402
+                                        database_counts, load_graph_into_neo4j, node_properties, relationship_properties,
                                         wipe_documents)
 
 
@@ -69,6 +69,7 @@ def main(argv=None) -> int:
     ap.add_argument("--rels", type=int, default=100_000, help="minimum relationships in the synthetic graph")
     ap.add_argument("--baseline-rels", type=int, default=2000, help="relationships loaded by the naive loader")
     ap.add_argument("--batch-size", type=int, default=5000)
+    ap.add_argument("--writers", type=int, default=DEFAULT_WRITERS, help="transactions in flight at once")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
     ap.add_argument("--user", default=os.environ.get("NEO4J_USER", "neo4j"))
@@ -91,21 +92,24 @@ def main(argv=None) -> int:
 
         t0 = time.perf_counter()
         fast: dict = {}
-        counts = load_graph_into_neo4j(G, batch_size=args.batch_size, quiet=True, timings=fast, **conn)
+        counts = load_graph_into_neo4j(G, batch_size=args.batch_size, writers=args.writers, quiet=True, timings=fast,
+                                       **conn)
         fast_s = time.perf_counter() - t0
         assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges()), counts
         n_rels = G.number_of_edges()
         fast_rate, fast_rel_rate = n_rels / fast_s, n_rels / fast["relationships"]
-        print(f"batched UNWIND loader (batch size {args.batch_size}): {n_rels} relationships + "
-              f"{G.number_of_nodes()} nodes in {fast_s:.2f}s (nodes {fast['nodes']:.2f}s, relationships "
-              f"{fast['relationships']:.2f}s) = {fast_rate:,.0f} rel/s end to end, "
-              f"{fast_rel_rate:,.0f} rel/s in the relationship phase")
+        print(f"batched UNWIND loader (batch size {args.batch_size}, {args.writers} writers, {fast['mode']} into an "
+              f"empty database): {n_rels} relationships + {G.number_of_nodes()} nodes in {fast_s:.2f}s (nodes "
+              f"{fast['nodes']:.2f}s, relationships {fast['relationships']:.2f}s, {fast['retries']} batches retried) "
+              f"= {fast_rate:,.0f} rel/s end to end, {fast_rel_rate:,.0f} rel/s in the relationship phase "
+              f"(load average {os.getloadavg()[0]:.2f})")
 
         t0 = time.perf_counter()
-        again = load_graph_into_neo4j(G, batch_size=args.batch_size, quiet=True, **conn)
+        again = load_graph_into_neo4j(G, batch_size=args.batch_size, writers=args.writers, quiet=True, **conn)
         reload_s = time.perf_counter() - t0
         assert again == counts, again
-        print(f"same load again (idempotent MERGE, nothing changes): {reload_s:.2f}s = {n_rels / reload_s:,.0f} rel/s")
+        print(f"same load again (idempotent MERGE, nothing changes): {reload_s:.2f}s = {n_rels / reload_s:,.0f} rel/s "
+              f"(load average {os.getloadavg()[0]:.2f})")
 
         H = subset(G, args.baseline_rels)
         wipe_documents(driver, args.database)
@@ -117,7 +121,7 @@ def main(argv=None) -> int:
         naive_rate, naive_rel_rate = H.number_of_edges() / naive_s, H.number_of_edges() / naive["relationships"]
         print(f"baseline, one transaction per row: {H.number_of_edges()} relationships + {H.number_of_nodes()} "
               f"nodes in {naive_s:.2f}s = {naive_rate:,.0f} rel/s end to end, {naive_rel_rate:,.0f} rel/s in the "
-              f"relationship phase")
+              f"relationship phase (load average {os.getloadavg()[0]:.2f})")
         ratio, rel_ratio = fast_rate / naive_rate, fast_rel_rate / naive_rel_rate
 
         def verdict(ok: bool) -> str:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import re
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from importlib import resources
 from typing import Iterator
 
@@ -31,6 +33,12 @@ NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "ye
                    "in_corpus", "path", "carries", "label")
 RELATIONSHIP_PROPERTIES = ("method", "score", "flags", "cues", "mention_count", "mentions_json")
 DEFAULT_BATCH_SIZE = 5000
+# Transactions in flight at once: the server commits one batch while the next is executed and the client
+# packs a third; more than two only adds lock waits on two cores (bench/README.md).
+DEFAULT_WRITERS = 2
+# A batch that meets a deadlock (two relationship batches touching the same nodes) is rolled back by the
+# server and sent again, for up to this long.
+RETRY_SECONDS = 30.0
 # the driver also speaks http(s):// (the preview Query API), which polgraph does not use
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -61,6 +69,23 @@ RELATIONSHIP_QUERIES = {
           "MATCH (s:Document {id: row.source})\n"
           "MATCH (t:Document {id: row.target})\n"
           f"MERGE (s)-[r:{rel}]->(t)\n"
+          f"SET {_REL_SETS}")
+    for rel in RELATIONS
+}
+# A first load into a database without any Document: nothing to merge with, so CREATE, with the final labels
+# at once (no unique-index seek with its lock per row, no label removal). A load killed midway leaves
+# Documents behind, so running it again takes the MERGE queries above.
+NODE_CREATE_QUERIES = {
+    (lvl, ph): ("UNWIND $rows AS row\n"
+                f"CREATE (d:Document:{LEVEL_LABELS[lvl]}{':' + PLACEHOLDER_LABEL if ph else ''})\n"
+                f"SET d.id = row.id, {_NODE_SETS}")
+    for lvl in LEVELS for ph in (False, True)
+}
+RELATIONSHIP_CREATE_QUERIES = {
+    rel: ("UNWIND $rows AS row\n"
+          "MATCH (s:Document {id: row.source})\n"
+          "MATCH (t:Document {id: row.target})\n"
+          f"CREATE (s)-[r:{rel}]->(t)\n"
           f"SET {_REL_SETS}")
     for rel in RELATIONS
 }
@@ -246,8 +271,9 @@ def load_plan(G) -> tuple[dict, dict]:
             raise PolgraphError(f"node {n!r}: unknown level {level!r} (expected one of {', '.join(LEVELS)})")
         nodes.setdefault((level, not attrs.get("in_corpus", False)), []).append(n)
     # G.adj rather than G.edges(data=True): the edge view costs more than building the rows
-    edges = sorted(((str(u), str(v), str(k)), u, v, k) for u, nbrs in G.adj.items() for v, keyed in nbrs.items()
-                   for k in keyed)
+    # key= so that ids equal as strings (7 and "7") never get compared themselves
+    edges = sorted((((str(u), str(v), str(k)), u, v, k) for u, nbrs in G.adj.items() for v, keyed in nbrs.items()
+                    for k in keyed), key=lambda e: e[0])
     rels: dict[str, list] = {}
     for _, u, v, k in edges:
         rels.setdefault(_edge_relation(u, v, k, G.adj[u][v][k]), []).append((u, v, k))
@@ -263,26 +289,96 @@ def relationship_rows(G, edges: list) -> list[dict]:
             for u, v, k in edges]
 
 
+def _one_row_per_entity(node_plan: dict, rel_plan: dict) -> bool:
+    """True when no two nodes share an id string and no two edges the same (source, target, relation).
+
+    Only then can a first load CREATE: MERGE would fold such duplicates into one node or relationship.
+    """
+    ids = [str(n) for nodes in node_plan.values() for n in nodes]
+    if len(set(ids)) != len(ids):
+        return False
+    return all(len({(str(u), str(v)) for u, v, _ in edges}) == len(edges) for edges in rel_plan.values())
+
+
+def _write_batch(driver, database: str, query: str, rows: list) -> int:
+    """Run one batch in its own transaction; returns how many times it had to be sent again.
+
+    Deadlocks between concurrent batches (and other errors the driver calls retryable) roll the batch back
+    on the server, so it is simply sent again, with a jittered back-off, for up to RETRY_SECONDS. The
+    driver's own retry loop would do the same but log every retry to stderr.
+    """
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    deadline, delay, retries = time.monotonic() + RETRY_SECONDS, 0.05, 0
+    while True:
+        try:
+            with driver.session(database=database,
+                                bookmark_manager=driver.execute_query_bookmark_manager) as session:
+                with session.begin_transaction() as tx:
+                    tx.run(query, rows=rows).consume()
+                    tx.commit()
+            return retries
+        except (Neo4jError, DriverError) as e:
+            if not e.is_retryable() or time.monotonic() + delay > deadline:
+                raise
+        retries += 1
+        time.sleep(delay * random.uniform(0.5, 1.5))
+        delay = min(delay * 2, 1.0)
+
+
+def _run_batches(driver, database: str, G, work: list, writers: int, bar) -> int:
+    """Send every (query, make_rows, chunk) of `work`, `writers` transactions at a time; returns the retries.
+
+    Rows are built in the writer threads, so at most `writers` batches of rows exist at once. The first
+    error stops the phase: batches not yet started are cancelled, those in flight finish or fail.
+    """
+    retries = 0
+
+    def send(query, make_rows, chunk):
+        return _write_batch(driver, database, query, make_rows(G, chunk)), len(chunk)
+
+    if writers == 1:
+        for query, make_rows, chunk in work:
+            n_retries, n = send(query, make_rows, chunk)
+            retries += n_retries
+            bar.update(n)
+        return retries
+    pool = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="polgraph-load")
+    try:
+        pending = {pool.submit(send, *item) for item in work}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                n_retries, n = future.result()
+                retries += n_retries
+                bar.update(n)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return retries
+
+
 def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j", password: str = "",
                           database: str = "neo4j", batch_size: int = DEFAULT_BATCH_SIZE, wipe: bool = False,
-                          quiet: bool = False, timings: dict | None = None) -> dict:
+                          quiet: bool = False, timings: dict | None = None,
+                          writers: int = DEFAULT_WRITERS) -> dict:
     """Load a polgraph MultiDiGraph into Neo4j with batched `UNWIND ... MERGE`; safe to run again.
 
-    Nodes first (all of them), then relationships, each batch its own transaction, so a load killed midway
-    and run again ends with the same database as one clean run. Rows are built batch by batch, so memory
-    stays at one batch beyond the graph. Returns the numbers sent and the numbers the database then holds:
+    Nodes first (all of them), then relationships, each batch its own transaction, `writers` of them in
+    flight at once, so a load killed midway and run again ends with the same database as one clean run.
+    Into a database holding no Document (a first load, or after `wipe`) nodes and relationships are
+    CREATEd instead of merged. Rows are built batch by batch, so memory stays at `writers` batches beyond
+    the graph. Returns the numbers sent and the numbers the database then holds:
     {"nodes", "relationships", "db_nodes", "db_relationships"}. A `timings` dict, when given, receives the
-    seconds spent per phase (wipe, schema, nodes, relationships).
+    seconds spent per phase (wipe, schema, nodes, relationships), "mode" ("create" or "merge") and
+    "retries" (batches sent again after a deadlock).
     """
     if batch_size < 1:
         raise PolgraphError(f"batch size must be at least 1, not {batch_size}")
+    if writers < 1:
+        raise PolgraphError(f"writers must be at least 1, not {writers}")
     node_plan, rel_plan = load_plan(G)
     n_nodes = sum(len(v) for v in node_plan.values())
     n_rels = sum(len(v) for v in rel_plan.values())
-    work = [("nodes", NODE_QUERIES[key], node_rows, chunk) for key in sorted(node_plan)
-            for chunk in _batches(node_plan[key], batch_size)]
-    work += [("relationships", RELATIONSHIP_QUERIES[rel], relationship_rows, chunk) for rel in sorted(rel_plan)
-             for chunk in _batches(rel_plan[rel], batch_size)]
     timings = {} if timings is None else timings
     driver = connect(uri, user, password, database)
     try:
@@ -292,14 +388,23 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
                 wipe_documents(driver, database)
             timings["wipe"], t = time.perf_counter() - t, time.perf_counter()
             apply_schema(driver, database)
+            create = (driver.execute_query(COUNT_NODES_QUERY, database_=database).records[0]["n"] == 0
+                      and _one_row_per_entity(node_plan, rel_plan))
+            node_queries = NODE_CREATE_QUERIES if create else NODE_QUERIES
+            rel_queries = RELATIONSHIP_CREATE_QUERIES if create else RELATIONSHIP_QUERIES
+            timings["mode"] = "create" if create else "merge"
             timings["schema"], t = time.perf_counter() - t, time.perf_counter()
-            timings["nodes"] = timings["relationships"] = 0.0
+            timings["retries"] = 0
             with progress(length=n_nodes + n_rels, label="loading into Neo4j", quiet=quiet) as bar:
-                for phase, query, make_rows, chunk in work:
-                    driver.execute_query(query, parameters_={"rows": make_rows(G, chunk)}, database_=database)
-                    bar.update(len(chunk))
-                    timings[phase] += time.perf_counter() - t
-                    t = time.perf_counter()
+                # every node is committed before the first relationship batch looks for its ends
+                timings["retries"] += _run_batches(
+                    driver, database, G, [(node_queries[key], node_rows, chunk) for key in sorted(node_plan)
+                                          for chunk in _batches(node_plan[key], batch_size)], writers, bar)
+                timings["nodes"], t = time.perf_counter() - t, time.perf_counter()
+                timings["retries"] += _run_batches(
+                    driver, database, G, [(rel_queries[rel], relationship_rows, chunk) for rel in sorted(rel_plan)
+                                          for chunk in _batches(rel_plan[rel], batch_size)], writers, bar)
+                timings["relationships"] = time.perf_counter() - t
             db_nodes, db_rels = database_counts(driver, database)
     finally:
         driver.close()

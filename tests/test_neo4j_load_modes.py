@@ -1,0 +1,96 @@
+"""The loader's fast paths against the real Neo4j 5.26 server: CREATE into an empty database and MERGE
+otherwise give the same database, and so do one writer and several concurrent ones (deadlocks retried)."""
+from __future__ import annotations
+
+import json
+import sys
+
+import networkx as nx
+import pytest
+
+from conftest import REPO
+from neo4j_support import (chain_graph, empty_db, neo4j_conn, neo4j_driver, run_query,  # noqa: F401
+                           wipe_after_module)
+from polgraph.graph.neo4j_store import load_graph_into_neo4j, wipe_documents
+
+pytestmark = pytest.mark.neo4j
+
+
+def _synthetic_graph(n_docs: int, seed: int = 0) -> nx.MultiDiGraph:
+    # laws and central opinions cited from every level: hubs that concurrent relationship batches share
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from synth import synthetic_graph
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    return synthetic_graph(n_docs, seed)
+
+
+def _snapshot(driver, conn, skip_id: str | None = None):
+    """Every Document (id, labels, properties) and relationship, in a canonical order."""
+    nodes = sorted(json.dumps([r["id"], sorted(r["labels"]), r["p"]], sort_keys=True, ensure_ascii=False)
+                   for r in run_query(driver, conn, "MATCH (d:Document) RETURN d.id AS id, labels(d) AS labels, "
+                                                    "properties(d) AS p") if r["id"] != skip_id)
+    rels = sorted(json.dumps([r["s"], r["t"], r["type"], r["p"]], sort_keys=True, ensure_ascii=False)
+                  for r in run_query(driver, conn, "MATCH (s:Document)-[r]->(t:Document) RETURN s.id AS s, "
+                                                   "t.id AS t, type(r) AS type, properties(r) AS p"))
+    return nodes, rels
+
+
+def test_create_into_empty_database_equals_merge(empty_db, neo4j_conn):
+    G = _synthetic_graph(400)
+    created: dict = {}
+    counts = load_graph_into_neo4j(G, quiet=True, batch_size=50, timings=created, **neo4j_conn)
+    assert created["mode"] == "create"
+    assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges())
+    by_create = _snapshot(empty_db, neo4j_conn)
+    assert len(by_create[0]) == G.number_of_nodes() and len(by_create[1]) == G.number_of_edges()
+
+    # one unrelated Document makes the database non-empty: the same graph then goes through MERGE
+    wipe_documents(empty_db, neo4j_conn["database"])
+    run_query(empty_db, neo4j_conn, "CREATE (:Document:Unknown {id: 'zz:unrelated'})")
+    merged: dict = {}
+    load_graph_into_neo4j(G, quiet=True, batch_size=50, timings=merged, **neo4j_conn)
+    assert merged["mode"] == "merge"
+    assert _snapshot(empty_db, neo4j_conn, skip_id="zz:unrelated") == by_create
+
+    again: dict = {}
+    load_graph_into_neo4j(G, quiet=True, batch_size=50, timings=again, **neo4j_conn)
+    assert again["mode"] == "merge"
+    assert _snapshot(empty_db, neo4j_conn, skip_id="zz:unrelated") == by_create
+
+
+@pytest.mark.parametrize("wipe_first", [True, False], ids=["create", "merge"])
+def test_concurrent_writers_give_the_one_writer_database(empty_db, neo4j_conn, wipe_first):
+    G = _synthetic_graph(400, seed=3)
+    load_graph_into_neo4j(G, quiet=True, batch_size=40, writers=1, **neo4j_conn)
+    one_writer = _snapshot(empty_db, neo4j_conn)
+    if wipe_first:
+        wipe_documents(empty_db, neo4j_conn["database"])
+    # small batches, many writers: batches share hub documents, so lock waits and deadlocks do happen
+    timings: dict = {}
+    counts = load_graph_into_neo4j(G, quiet=True, batch_size=7, writers=6, timings=timings, **neo4j_conn)
+    assert timings["mode"] == ("create" if wipe_first else "merge")
+    assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges())
+    assert _snapshot(empty_db, neo4j_conn) == one_writer
+
+
+def test_ids_equal_as_strings_fall_back_to_merge(empty_db, neo4j_conn):
+    # two networkx nodes whose ids print the same are one Document, as MERGE has always made them
+    G = nx.MultiDiGraph()
+    for n in (7, "7"):
+        G.add_node(n, label="七", title="七号文件", level="county", in_corpus=True)
+    G.add_node("x", label="x", title="引用七号的文件", level="township", in_corpus=True)
+    for n in (7, "7"):
+        G.add_edge("x", n, key="IMPLEMENTS", relation="IMPLEMENTS", method="number", score=100.0, mentions=[])
+    timings: dict = {}
+    counts = load_graph_into_neo4j(G, quiet=True, timings=timings, **neo4j_conn)
+    assert timings["mode"] == "merge"
+    assert (counts["db_nodes"], counts["db_relationships"]) == (2, 1)
+
+
+def test_writers_must_be_positive(neo4j_conn):
+    from polgraph.errors import PolgraphError
+
+    with pytest.raises(PolgraphError, match="writers must be at least 1"):
+        load_graph_into_neo4j(chain_graph(1), quiet=True, writers=0, **neo4j_conn)
