@@ -412,23 +412,24 @@ def _history_date(text: str) -> str | None:
     pos = text.find("\n", 0, end) + 1  # the first line is the title
     if pos == 0:
         return None
-    # lines that only say when the law took effect are not read
-    skipped = []
+    # lines that only say when the law took effect are not read: dates are read (findall, no match objects)
+    # from the stretches between them -- a date never spans a line
+    findall = _DATE_IN_LINE.findall
+    dates = []
+    read_from = pos
     i = text.find("施行", pos, end)
     while i >= 0:
         line_end = text.find("\n", i, end)
         line_end = end if line_end < 0 else line_end
-        line = text[text.rfind("\n", 0, i) + 1:line_end]
+        line_start = text.rfind("\n", 0, i) + 1
+        line = text[line_start:line_end]
         if "通过" not in line and "修正" not in line and "修订" not in line:
-            skipped.append((line_end - len(line), line_end))
+            dates += findall(text, read_from, line_start)
+            read_from = line_end
         i = text.find("施行", line_end, end)
+    dates += findall(text, read_from, end)
     latest = None  # (year, month, day): ordered as the ISO strings are
-    for m in _DATE_IN_LINE.finditer(text, pos, end):
-        if skipped:
-            at = m.start()
-            if any(a <= at < b for a, b in skipped):
-                continue
-        y, mo, d = m.groups()
+    for y, mo, d in dates:
         date = (int(y), int(mo), int(d))
         if (latest is None or date > latest) and 1 <= date[1] <= 12 and 1 <= date[2] <= 31 \
                 and 1900 <= date[0] <= 2100:  # what _iso_date accepts
