@@ -383,6 +383,8 @@ class _TextRules:
     lawkinds: tuple[str, ...]
     zones: tuple[str, ...]
     duty_re: re.Pattern | None   # （X、Y按职责分工负责）: X is the author's own organ or its subordinate
+    duty_cores: tuple[str, ...]  # duty words holding no other: every duty_re match holds one
+    duty_reach: int              # a duty_re match lies within this many characters of the duty core it holds
 
 
 @lru_cache(maxsize=None)
@@ -432,7 +434,9 @@ def _text_rules() -> _TextRules:
     addressee_re = re.compile("(" + openings + ")[^。\n：:]{0,150}[：:]")
     return _TextRules(re.compile(alts), level_of, frozenset(notbefore), frozenset(notafter),
                       tuple(municipalities), tuple(autonomous), addressee_re, addressees, tuple(lawkinds),
-                      tuple(zones), duty_re)
+                      tuple(zones), duty_re, tuple(w for w in duties if not any(v != w and v in w for v in duties)),
+                      # （ + the organs (80) + 等有关部门 + the duty phrase + 10 + ）
+                      1 + 80 + 7 + max(map(len, duties), default=0) + 10 + 1)
 
 
 ADDRESSEE_CHARS = 3000
@@ -529,15 +533,40 @@ def _self_level(text: str) -> str:
                 level = "provincial"
         counts[level] = counts.get(level, 0) + 1
         first.setdefault(level, m.start())
-    if r.duty_re is not None and ("负责" in text or "牵头" in text):
-        for m in r.duty_re.finditer(text, 0, n):
-            level = level_of_issuer(re.split(r"[、，,；;]", m.group(1))[0])[0]
+    if r.duty_re is not None:
+        for m in _duty_matches(text, n, r):
+            level = level_of_issuer(_ITEM_SEPARATOR.split(m.group(1))[0])[0]
             if level != "unknown":
                 counts[level] = counts.get(level, 0) + 1
                 first.setdefault(level, m.start())
     if not counts:
         return "unknown"
     return min(counts, key=lambda lv: (-counts[lv], first[lv]))
+
+
+_ITEM_SEPARATOR = re.compile(r"[、，,；;]")
+
+
+def _duty_matches(text: str, n: int, r: _TextRules):
+    """r.duty_re.finditer(text, 0, n), run only around the duty words: a match lies within r.duty_reach of the
+    word it holds, so it lies inside one of the merged windows, and the windows hold nothing else."""
+    reach = r.duty_reach
+    at = []
+    for word in r.duty_cores:
+        i = text.find(word, 0, n)
+        while i >= 0:
+            at.append(i)
+            i = text.find(word, i + 1, n)
+    if not at:
+        return
+    at.sort()
+    lo, hi = max(0, at[0] - reach), min(n, at[0] + reach)
+    for i in at[1:]:
+        if i - reach > hi:
+            yield from r.duty_re.finditer(text, lo, hi)
+            lo = i - reach
+        hi = min(n, i + reach)
+    yield from r.duty_re.finditer(text, lo, hi)
 
 
 _TITLE_BRACKETS = re.compile(r"[（(][^（()）]{0,20}[)）]$")
