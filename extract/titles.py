@@ -48,6 +48,9 @@ def clean_title(raw: str) -> str:
     return raw.strip()
 
 
+_new_tuple = tuple.__new__
+
+
 def find_titles(text: str) -> list[TitleMatch]:
     """Every balanced 《…》 span of `text`, in text order (prose captures and unclosed 《 skipped)."""
     out = []
@@ -55,8 +58,7 @@ def find_titles(text: str) -> list[TitleMatch]:
         raw = m.group(1)
         title = clean_title(raw if raw is not None else m.group(2))
         if title:
-            start, end = m.span()
-            out.append(TitleMatch(title, start, end))
+            out.append(_new_tuple(TitleMatch, (title, *m.span())))  # TitleMatch(...) without its Python __new__
     return out
 
 

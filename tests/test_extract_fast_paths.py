@@ -13,7 +13,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polgraph.extract import cues, find, metadata
+from polgraph.extract import cues, docnumber, find, levels, metadata, titles
 from polgraph.extract.cues import CLAUSE_END, SENTENCE_END, _CLOSERS, _CONTINUES_LIST, _hard_break, load_cues
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -264,3 +264,95 @@ def test_a_number_that_issued_a_later_title_goes_to_that_title_only():
     a, b = find.extract_text(text)["citations"]
     assert (a["doc_number"], a["title"]) == (None, "中华人民共和国A法")
     assert (b["doc_number"], b["title"], b["start"]) == ("财政部〔1998〕86号", "B管理办法", text.index("财政部"))
+
+
+# --- the second round of fast paths (titles, sentence start from the clause's stop, tables, levels) ---------
+def titles_plain(text: str):
+    out = []
+    for m in titles._TITLE_RE.finditer(text):
+        title = titles._LINE_BREAKS.sub("", m.group(1).translate(titles._INNER_OPEN)).strip()
+        if title:
+            out.append((title, m.start(), m.end()))
+    return out
+
+
+# titles around the 200-character bound, flat or holding a bracket or a line break
+long_titles = st.builds("《{}{}{}》".format, st.integers(0, 205).map("甲".__mul__),
+                        st.sampled_from(["", "〈乙〉", "<乙>", "《乙》", "\n", "\n\n", "。"]), st.integers(0, 5).map("丙".__mul__))
+title_texts = st.lists(st.one_of(st.sampled_from(PIECES + ["！", "？", "\r\n"]), long_titles), max_size=20).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(texts, title_texts))
+def test_titles_are_the_title_regex_matches(text):
+    assert [tuple(t) for t in titles.find_titles(text)] == titles_plain(text)
+    for t in titles.find_titles(text):
+        assert (t.title, t.start, t.end) == tuple(t) and isinstance(t, titles.TitleMatch)
+
+
+@SETTINGS
+@given(st.one_of(texts, long_texts), st.data())
+def test_sentence_searched_from_the_clause_stop_is_the_backward_walk(text, data):
+    start = _position(text, data)
+    end = data.draw(st.integers(start, len(text)))
+    clause, back = cues.clause_and_stop(text, start)
+    assert clause == clause_before_plain(text, start)
+    assert "".join(ch for ch in text[back + 1:start] if ch in CLAUSE_END or ch in _CLOSERS or ch == "\n") == ""
+    assert find._sentence(text, start, end, None, back) == sentence_plain(text, start, end)
+
+
+@SETTINGS
+@given(st.one_of(texts, title_texts))
+def test_title_cleaning_and_kind_prefilters_change_nothing(raw):
+    assert titles.clean_title.__wrapped__(raw) == titles._LINE_BREAKS.sub("", raw.translate(titles._INNER_OPEN)).strip()
+    table, longest = titles._kinds()
+    core = titles._TRAILING.sub("", raw) or raw
+    expected = next((table[core[-n:]] for n in range(min(longest, len(core)), 0, -1) if core[-n:] in table), "unknown")
+    assert titles.title_verdict(raw) == expected
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(PIECES + ["号", "號", "〔2015〕33號", "第5号", "號號"]), max_size=30).map("".join))
+def test_hao_positions_are_every_hao_in_order(text):
+    assert docnumber._hao_positions(text) == [i for i, ch in enumerate(text) if ch in "号號"]
+
+
+@SETTINGS
+@given(st.one_of(texts, title_texts))
+def test_carried_title_prefilter_only_drops_titles_the_regex_cannot_match(title):
+    title = title.strip()
+    if metadata._CARRY_IN_TITLE.search(title):
+        assert title.endswith(metadata._CARRY_TITLE_ENDS)
+
+
+place_pieces = ["北京市", "北京", "山西省", "晋中市", "太原市", "小店区", "安泽县", "临汾市", "吉林省", "吉林市", "朝阳区", "鼓楼区",
+                "新疆维吾尔自治区", "和", "关于", "人民政府", "省", "市", "县", "区", "甲", "（", "）",
+                # a name that heads a longer one: the longer is found
+                "常德市", "西洞庭管理区", "唐山市", "汉沽管理区", "蚌埠市", "经济开发区", "高新技术开发区"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(place_pieces), max_size=12).map("".join))
+def test_place_names_are_found_as_the_alternation_finds_them(text):
+    assert list(levels._place_matches(text)) == [m.span() for m in levels._place_re().finditer(text)]
+
+
+# a bracketed duty note with up to 90 characters of organs before its duty word and up to 12 after
+duty_notes = st.builds("（{}{}{}{}）".format, st.integers(0, 90).map("省财政厅、"[:1].__mul__),
+                       st.sampled_from(["", "等有关部门", "等相关单位"]),
+                       st.sampled_from(["负责", "牵头", "按职责分工负责", "分别负责"]), st.integers(0, 12).map("甲".__mul__))
+duty_texts = st.lists(st.one_of(st.sampled_from(PIECES + ["负责", "牵头", "乙" * 90]), duty_notes), max_size=20).map("".join)
+
+
+@SETTINGS
+@given(duty_texts, st.integers(0, 3000))
+def test_duty_matches_found_around_the_duty_words_are_all_of_them(text, n):
+    r = levels._text_rules()
+    n = min(n, len(text))
+    assert [m.span() for m in levels._duty_matches(text, n, r)] == [m.span() for m in r.duty_re.finditer(text, 0, n)]
+
+
+def test_mentions_of_a_document_without_numbers_are_its_titles_in_order():
+    text = "根据《A条例》和《B办法》（试行）、《C规定》，制定本办法。"
+    ts = titles.find_titles(text)
+    assert find._mentions(text, [], ts) == [(t.start, t.end, t.start, t.end, t.title, None, False) for t in ts]
