@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 __all__ = ["DocNumber", "NumberMatch", "parse_docnumber", "normalize_docnumber", "docnumber_key", "find_docnumbers"]
@@ -113,11 +113,13 @@ class DocNumber:
     kind: str
     anonymised: bool
 
-    @property
+    # computed once per number (a frozen dataclass keeps a cached_property's value in its __dict__, outside
+    # its fields: equality, hashing and repr are unchanged)
+    @cached_property
     def normalized(self) -> str:
         return _normalized(self)
 
-    @property
+    @cached_property
     def key(self) -> str:
         return _key(self)
 
