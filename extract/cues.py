@@ -54,12 +54,17 @@ def _pre_regex():
     return re.compile("|".join(map(re.escape, alts))), by_phrase
 
 
+# A character right before a newline that makes it a paragraph end (_hard_break's first test, for callers that
+# look at text[i - 1] themselves before calling it).
+PARAGRAPH_END_BEFORE = frozenset("。！？；：:;!?\n")
+
+
 def _hard_break(text: str, i: int) -> bool:
     """Is the newline at text[i] a paragraph end (not a PDF line wrap inside a sentence)?"""
     j = i - 1
     while j >= 0 and text[j] in " \t\u3000\r":
         j -= 1
-    if j < 0 or text[j] in "。！？；：:;!?\n":
+    if j < 0 or text[j] in PARAGRAPH_END_BEFORE:
         return True
     k = i + 1
     if k < len(text) and text[k] in " \t\u3000\n":
@@ -182,7 +187,7 @@ def sentence_end(text: str, end: int, limit: int = MAX_POST_WINDOW) -> int:
         if m is None:
             return stop
         i = m.start()
-        if text[i] != "\n" or _hard_break(text, i):
+        if text[i] != "\n" or i == 0 or text[i - 1] in PARAGRAPH_END_BEFORE or _hard_break(text, i):
             return i
         pos = i + 1
 

@@ -23,8 +23,9 @@ import functools
 import operator
 import re
 
-from polgraph.extract.cues import (RELATIONS, SENTENCE_END, _hard_break, _post_openers, _pre_regex, clause_and_stop,
-                                   describes_history, find_list_cue, find_post_cue, find_pre_cue, sentence_end)
+from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END, _hard_break, _post_openers,
+                                   _pre_regex, clause_and_stop, describes_history, find_list_cue, find_post_cue,
+                                   find_pre_cue, sentence_end)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
@@ -87,7 +88,7 @@ def _sentence(text: str, start: int, end: int, after: int | None = None, back: i
                 i = lo - 1
                 break
             i = m.end() - 1
-        if text[i] != "\n" or _hard_break(text, i):
+        if text[i] != "\n" or i == 0 or text[i - 1] in PARAGRAPH_END_BEFORE or _hard_break(text, i):
             break
         i -= 1
     if after is None:

@@ -48,10 +48,13 @@ _FIELD = {
 # A labelled field needs its label right before a colon: the characters written before the colons of the head
 # tell, for all four fields at once, which regexes can match at all (most heads have no label).
 _FIELD_LABEL_ENDS = {name: frozenset(label[-1] for label in labels) for name, (_, labels) in _FIELD_LABELS.items()}
-_head_marks: tuple = (None, False, frozenset())  # (text, "【" in head, characters before a colon in head)
+_ANY_LABEL_END = frozenset().union(*_FIELD_LABEL_ENDS.values())
+_head_marks: tuple = (None, False, frozenset())  # (text, "【" in head, label ends found before a colon in head)
 
 
 def _field_marks(text: str) -> tuple[bool, frozenset]:
+    """("【" in the head, the label-ending characters written right before a colon of the head), memoised for
+    the last text (the four fields of a document ask in turn)."""
     global _head_marks
     marks = _head_marks
     if marks[0] is text:
@@ -64,7 +67,7 @@ def _field_marks(text: str) -> tuple[bool, frozenset]:
             j = i - 1
             while j >= 0 and text[j] in " \t\u3000":
                 j -= 1
-            if j >= 0:
+            if j >= 0 and text[j] in _ANY_LABEL_END:
                 before.add(text[j])
             i = text.find(colon, i + 1, limit)
     marks = (text, text.find("【", 0, limit) >= 0, frozenset(before))
@@ -74,9 +77,15 @@ def _field_marks(text: str) -> tuple[bool, frozenset]:
 
 def _field(name: str, text: str):
     """The labelled metadata field `name` in the head of the text (【字号】…, 发文字号：…), or None."""
+    marks = _head_marks
+    if marks[0] is text:
+        has_bracket, before_colon = marks[1], marks[2]
+    else:
+        has_bracket, before_colon = _field_marks(text)
+    if not has_bracket and not before_colon:
+        return None  # most heads: no 【, no label before a colon
     head = HEADER_CHARS * 2
     bracketed, labelled = _FIELD[name]
-    has_bracket, before_colon = _field_marks(text)
     if has_bracket:
         m = bracketed.search(text, 0, head)
         if m is not None:
