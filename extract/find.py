@@ -245,8 +245,13 @@ def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, po
     """(relation, cue text) of a mention (its _Mention fields; `clause` is clause_before(text, cue_at)), or
     (None, cue) when the title is still to be drafted. `post_stop` is sentence_end(text, post_at) when the
     caller has it."""
-    # a history clause matters only to a dated cue (根据2021年…), and a date needs 年
-    pre = find_pre_cue(clause, "年" in clause and describes_history(text, post_at))
+    # a history clause matters only to a dated cue (根据2021年…), and a date needs 年; both verdicts are
+    # memoised by clause, so the mention is read only when they differ
+    pre = find_pre_cue(clause, False)
+    if "年" in clause:
+        pre_in_history = find_pre_cue(clause, True)
+        if pre_in_history is not pre and describes_history(text, post_at):
+            pre = pre_in_history
     e = post_at
     if e < len(text) and not text[e].isspace() and text[e] not in _post_openers():
         post, adjacent = None, False  # find_post_cue's first test, without the call

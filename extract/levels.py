@@ -452,7 +452,7 @@ _INTERPRETER = re.compile(r"(?:本[\u4e00-\u9fff]{1,8}由|解释权归)([^，。
 def addressee_level(text: str) -> str:
     """The sender's level read off an addressee line near the start (data/addressee_levels.tsv):
     各省、自治区、直辖市人民政府… -> central; 各市、县（市、区）人民政府… -> provincial; 各县（市、区）… -> municipal."""
-    if "各" not in text[:ADDRESSEE_CHARS]:
+    if text.find("各", 0, ADDRESSEE_CHARS) < 0:  # no slice of the head
         return "unknown"
     r = _text_rules()
     pos = 0
