@@ -147,7 +147,7 @@ def _mentions(text: str, numbers, titles) -> list[tuple]:
     """Number and title anchors paired into mentions, in text order, each as a tuple
     (start, end, cue_at, post_at, title, number, listed) -- the fields of _Mention."""
     if not numbers:  # most documents: the titles, already in text order and apart
-        return [(t.start, t.end, t.start, t.end, t.title, None, False) for t in titles]
+        return [(start, end, start, end, title, None, False) for title, start, end in titles]
     used = set()
     out = []
     ni = 0

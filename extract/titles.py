@@ -56,7 +56,8 @@ def find_titles(text: str) -> list[TitleMatch]:
     out = []
     for m in _TITLE_SCAN.finditer(text):
         raw = m.group(1)
-        title = clean_title(raw if raw is not None else m.group(2))
+        # a flat title holds no bracket and no line break: clean_title would only strip it
+        title = raw.strip() if raw is not None else clean_title(m.group(2))
         if title:
             out.append(_new_tuple(TitleMatch, (title, *m.span())))  # TitleMatch(...) without its Python __new__
     return out
