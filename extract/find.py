@@ -302,6 +302,8 @@ def _cited_level(number, issuer, title, levels) -> str:
 
 def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     """The citations of `text` (see the module docstring); `own` is extract_metadata's result."""
+    if not numbers and not titles:
+        return []  # nothing is mentioned
     own_number = own.get("doc_number")
     own_key = (docnumber_key(own_number) or own_number) if own_number else None
     own_keys = own.get("own_keys") or set()
