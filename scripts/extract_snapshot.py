@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Freeze what the extractor says, so that a speed-up can be shown not to change it.
 
-usage: .venv/bin/python scripts/extract_snapshot.py OUT.jsonl [--root DIR] [--corpus DIR ...]
+usage: .venv/bin/python scripts/extract_snapshot.py OUT.jsonl [--root DIR] [--corpus DIR ...] [--synthetic N]
        .venv/bin/python scripts/extract_snapshot.py --diff A.jsonl B.jsonl
 
 Runs polgraph.extract.find.extract_text over every document of the shared corpora (all of
@@ -9,6 +9,8 @@ Runs polgraph.extract.find.extract_text over every document of the shared corpor
 and writes one JSON line per document (sorted keys, so equal output gives equal bytes). The last line is
 the sha256 of all lines before it.
 
+--synthetic N adds N seeded random documents built from the pieces the extractor reacts to (numbers, brackets,
+cues, labels, history headers, signatures), a third of them long enough to reach past its windows.
 --root DIR imports polgraph from another checkout (e.g. a `git worktree add /tmp/perfbase <commit>`) instead
 of the installed one, so the "before" and "after" of a change can be run side by side on the same corpora.
 --diff prints the first documents whose records differ, field by field, and exits 1 when any do.
@@ -48,26 +50,56 @@ def default_inputs() -> list[Path]:
     return corpora + [REPO / "data" / "sample"]
 
 
-def snapshot(inputs: list[Path], out: Path) -> None:
+# What the extractor reacts to (numbers, brackets, cues, labels, history headers, signatures, place names, duty
+# notes), and long runs to reach past its windows: --synthetic documents are seeded random mixes of these.
+SYNTHETIC_PIECES = [
+    "，", "；", "。", "：", ":", "\n", "\n\n", " ", "\u3000", "、", "《", "》", "（", "）", "(", ")", "〔", "〕", "<", ">", "〈", "〉",
+    "“", "”", "！", "？", "以及", "和", "根据", "依据", "为贯彻落实", "按照", "参照", "的", "关于", "通知", "办法", "条例", "同时废止",
+    "废止", "精神", "修正", "修订", "印发", "转发", "以下简称", "附件1：", "山西省人力资源和社会保障厅", "人民政府", "办公室", "国务院",
+    "2000年", "11月", "17日", "施行", "通过", "<!-- INFO END -->", "编制了", "发文字号：", "文号:", "【字号】", "【标题】",
+    "发文机关：", "成文日期：", "2015年6月1日", "国发〔2015〕33号", "国办发〔2015〕33号", "国务院令第588号", "國發〔2015〕3號",
+    "33号、34号", "现将《X》印发给你们", "# 标题\n", "负责", "（省财政厅、市财政局按职责分工负责）", "我省", "全市", "各省、自治区、直辖市人民政府：",
+    "本办法由市政府负责解释。", "晋人社厅[2012]106号", "《中华人民共和国宪法》", "《关于印发<A办法>的通知》", "常德市西洞庭管理区",
+    "北京市人民政府\n2020年1月1日\n", "二〇〇四年六月二十六日印发\n", "甲" * 50, "乙" * 300,
+]
+
+
+def synthetic_documents(n: int, seed: int = 7):
+    """(path, text) of n seeded random documents of SYNTHETIC_PIECES, short and long."""
+    import random
+
+    rng = random.Random(seed)
+    for i in range(n):
+        size = rng.randint(5, 400) if i % 3 else rng.randint(500, 4000)
+        yield f"synthetic/{i:05d}", "".join(rng.choice(SYNTHETIC_PIECES) for _ in range(size))
+
+
+def snapshot(inputs: list[Path], out: Path, synthetic: int = 0) -> None:
     from polgraph.extract.find import extract_text
     from polgraph.extract.read import read_file
+
+    def documents():
+        for root in inputs:
+            for f in sorted(root.rglob("*.txt")):
+                for doc in read_file(str(f)):
+                    yield os.path.relpath(f, root.parent), doc.text, doc.path, doc.overrides or None
+        for path, text in synthetic_documents(synthetic):
+            yield path, text, path, None
 
     digest = hashlib.sha256()
     n_docs = n_cit = 0
     t_extract = 0.0
     with out.open("w", encoding="utf-8") as fh:
-        for root in inputs:
-            for f in sorted(root.rglob("*.txt")):
-                for doc in read_file(str(f)):
-                    t0 = time.perf_counter()
-                    rec = extract_text(doc.text, path=doc.path, overrides=doc.overrides or None)
-                    t_extract += time.perf_counter() - t0
-                    rec["path"] = os.path.relpath(f, root.parent)
-                    line = json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n"
-                    digest.update(line.encode("utf-8"))
-                    fh.write(line)
-                    n_docs += 1
-                    n_cit += len(rec["citations"])
+        for rel, text, path, overrides in documents():
+            t0 = time.perf_counter()
+            rec = extract_text(text, path=path, overrides=overrides)
+            t_extract += time.perf_counter() - t0
+            rec["path"] = rel
+            line = json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n"
+            digest.update(line.encode("utf-8"))
+            fh.write(line)
+            n_docs += 1
+            n_cit += len(rec["citations"])
         fh.write(json.dumps({"sha256": digest.hexdigest()}) + "\n")
     print(f"{n_docs} documents, {n_cit} citations, extract_text {t_extract:.1f} s; sha256 {digest.hexdigest()}")
 
@@ -114,6 +146,8 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", type=Path, action="append", help="a folder of .txt documents (repeatable)")
     ap.add_argument("--diff", type=Path, nargs=2, metavar=("A", "B"))
     ap.add_argument("--ignore", action="append", default=[], help="with --diff: a record field not compared")
+    ap.add_argument("--synthetic", type=int, default=0, metavar="N",
+                    help="also N seeded random documents made of what the extractor reacts to (odd paths, long windows)")
     args = ap.parse_args(argv)
     if args.diff:
         return diff(*args.diff, ignore=tuple(args.ignore))
@@ -121,7 +155,7 @@ def main(argv=None) -> int:
         ap.error("OUT is required")
     if args.root:
         import_from(args.root.resolve())
-    snapshot(args.corpus or default_inputs(), args.out)
+    snapshot(args.corpus or default_inputs(), args.out, args.synthetic)
     return 0
 
 
