@@ -94,16 +94,21 @@ def clause_and_stop(text: str, start: int, limit: int = MAX_WINDOW) -> tuple[str
     """(clause_before(text, start, limit), k): no clause stop (CLAUSE_END, a closing bracket, a line break)
     stands in text[k + 1:start] -- so no sentence end either, and a search for the sentence's start may
     begin at k (k < 0 or below the window: none in the whole window)."""
-    stop = max(0, start - 4 * limit)
+    stop = start - 4 * limit
+    if stop < 0:
+        stop = 0
     # the common case: plain characters back to a clause end (or a paragraph start), nothing to skip
     m = _LAST_CLAUSE_STOP.match(text, stop, start)
-    k = m.end() - 1 if m is not None else stop - 1
-    if m is not None and start - m.end() < limit:
+    if m is None:
+        return _clause_walk(text, start, limit, stop), stop - 1
+    k = m.end() - 1
+    if start - k <= limit:
         ch = text[k]
         if ch in CLAUSE_END:
-            if ch not in "，," or not text[k + 1:start].lstrip().startswith(_CONTINUES_LIST):
-                return text[k + 1:start], k
-        elif ch == "\n" and _hard_break(text, k):
+            clause = text[k + 1:start]
+            if (ch != "，" and ch != ",") or not clause.lstrip().startswith(_CONTINUES_LIST):
+                return clause, k
+        elif ch == "\n" and (k == 0 or text[k - 1] in PARAGRAPH_END_BEFORE or _hard_break(text, k)):
             return text[k + 1:start], k
     return _clause_walk(text, start, limit, stop), k
 
