@@ -24,7 +24,7 @@ _INNER_OPEN = str.maketrans({"<": "《", "〈": "《", ">": "》", "〉": "》"}
 _LINE_BREAKS = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 # Trailing parts that do not change what kind of document a title names.
 _TRAILING = re.compile(r"(?:[（(][^（()）]{0,30}[)）]|[\s“”\"'’‘]+)+$")
-_TRAILING_LAST = frozenset("）)“”\"'’‘") | frozenset(chr(c) for c in range(0x110000) if chr(c).isspace())
+_TRAILING_LAST = frozenset("）)“”\"'’‘")  # and white space (str.isspace is re's \s)
 
 
 class TitleMatch(NamedTuple):
@@ -93,7 +93,7 @@ def title_verdict(title: str) -> str:
     'exclude' for forms, tables, periodicals and speeches, 'unknown' otherwise."""
     table, longest = _kinds()
     # _TRAILING can only match a title that ends with a bracket, a quote or white space
-    core = _TRAILING.sub("", title) or title if title and title[-1] in _TRAILING_LAST else title
+    core = _TRAILING.sub("", title) or title if title and (title[-1] in _TRAILING_LAST or title[-1].isspace()) else title
     for n in range(min(longest, len(core)), 0, -1):
         v = table.get(core[-n:])
         if v is not None:
