@@ -185,7 +185,9 @@ _SENTENCE_STOP = re.compile(r"[。！？!?；;\n]")
 
 def sentence_end(text: str, end: int, limit: int = MAX_POST_WINDOW) -> int:
     """Where the sentence holding text[end] ends: at 。！？； or a hard line break (not at a PDF wrap)."""
-    stop = min(len(text), end + limit)
+    stop = end + limit
+    if stop > len(text):
+        stop = len(text)
     pos = end
     while True:
         m = _SENTENCE_STOP.search(text, pos, stop)

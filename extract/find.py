@@ -76,7 +76,7 @@ def _sentence(text: str, start: int, end: int, after: int | None = None, back: i
     """The sentence around text[start:end], line breaks removed; `after` is sentence_end(text, end) (with
     its longer default limit) when the caller has it; `back` is where the search for its start may begin
     (clause_and_stop(text, start)[1]: nothing after it up to `start` ends a sentence)."""
-    lo = max(0, start - MAX_SENTENCE)
+    lo = start - MAX_SENTENCE if start > MAX_SENTENCE else 0  # (no builtin calls in the per-mention path)
     i = start - 1 if back is None else back
     while True:
         if i < lo:
@@ -94,7 +94,7 @@ def _sentence(text: str, start: int, end: int, after: int | None = None, back: i
     if after is None:
         stop = sentence_end(text, end, MAX_SENTENCE)
     else:  # the first stop within the shorter limit is the same one
-        stop = min(after, len(text), end + MAX_SENTENCE)
+        stop = after if after <= end + MAX_SENTENCE else end + MAX_SENTENCE  # after <= len(text)
     j = stop + 1 if stop < len(text) and text[stop] in SENTENCE_END else stop
     return text[i + 1:j].replace("\n", "").strip()
 
@@ -332,7 +332,7 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
         if t_start >= 0 and t_start <= start and end <= t_end:
             continue  # inside the document's own heading
         if tkey is not None:
-            before = text[max(0, start - 12):start]
+            before = text[start - 12 if start > 12 else 0:start]
             if "以下简称" in before and _ALIAS_BEFORE.search(before):
                 # （以下简称《Y》）: Y abbreviates the title just before it
                 prev = text.rfind("》", 0, start)
