@@ -129,6 +129,8 @@ def _cited_issuer(text: str, start: int) -> str | None:
 
 
 _ORGAN_END_LAST = frozenset(e[-1] for e in _ORGAN_END)  # one lookup rules out most texts before a title
+_ISSUER_BEFORE = _ORGAN_END_LAST | frozenset("\n、 \u3000")  # what _cited_issuer can find before a title
+_RELATION_SET = frozenset(RELATIONS)
 _BY_SPAN = operator.attrgetter("start", "end")
 
 
@@ -262,10 +264,10 @@ def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, po
     if pre is not None:
         if pre.relation == "FUTURE":
             return None, pre.phrase
-        if pre.relation in RELATIONS:
+        if pre.relation in _RELATION_SET:
             return pre.relation, pre.phrase
         return "CITES", pre.phrase
-    if post is not None and post.relation in RELATIONS:
+    if post is not None and post.relation in _RELATION_SET:
         return post.relation, post.phrase
     if listed:
         cue = find_list_cue(text, start)
@@ -365,7 +367,10 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             if g is not None and (norm is None or g["doc_number"] is None or docnumber_key(g["doc_number"]) == nkey):
                 group = g
         if group is None or group["cited_issuer"] is None:
-            issuer = _cited_issuer(text, start) if title is not None else None
+            # _cited_issuer's first test, without the call: an organ's last character (or a line break or 、
+            # before it) right before the title
+            issuer = (_cited_issuer(text, start) if title is not None and start and text[start - 1] in _ISSUER_BEFORE
+                      else None)
         if group is None:
             group = {"doc_number": norm, "doc_number_raw": number.number.raw if number else None,
                      "title": title,

@@ -356,3 +356,19 @@ def test_mentions_of_a_document_without_numbers_are_its_titles_in_order():
     text = "根据《A条例》和《B办法》（试行）、《C规定》，制定本办法。"
     ts = titles.find_titles(text)
     assert find._mentions(text, [], ts) == [(t.start, t.end, t.start, t.end, t.title, None, False) for t in ts]
+
+
+@SETTINGS
+@given(texts, st.data())
+def test_cited_issuer_is_none_unless_an_organ_ending_or_a_break_stands_before_the_title(text, data):
+    start = _position(text, data)
+    if start == 0 or text[start - 1] not in find._ISSUER_BEFORE:
+        assert cited_issuer_plain(text, start) is None
+
+
+def test_cited_issuer_before_a_break_or_a_list_comma_is_still_read():
+    """find_citations calls _cited_issuer only when _ISSUER_BEFORE stands before the title."""
+    for gap in ("", "、", " ", "\u3000", "\n"):
+        text = f"为规范管理，根据山西省人力资源和社会保障厅{gap}《关于印发<工资管理办法>的通知》精神，制定本办法。"
+        (c,) = find.extract_text(text)["citations"]
+        assert c["cited_issuer"] == cited_issuer_plain(text, text.index("《")) == "山西省人力资源和社会保障厅", gap
