@@ -43,7 +43,7 @@ _ATTACHMENT = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十
 _ALIAS_BEFORE = re.compile(r"以下简称[ \t\u3000]*$")
 _ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff、 \u3000Xx×]{2,40}$")  # 中共XX省委: anonymised names too
 _ORGAN_HEADS = ("中共", "中央", "中纪委", "中组部", "中宣部", "中办", "国办", "国务院", "全国", "省", "市", "县", "区")
-_ISSUER_LEAD = re.compile(r"^(?:[年月日号和及与并、的在由经以为对从将据]|以来|其中|同时|先后|分别)+")
+_ISSUER_LEAD = re.compile(r"^(?:[年月日号和及与并、的在由经以为对从将据现兹]|以来|其中|同时|先后|分别|特将)+")
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")

@@ -259,3 +259,11 @@ def test_cited_issuer_needs_an_organ_not_a_clause():
     assert c["cited_issuer"] is None
     (c,) = cites("中共XX省委《关于全面加强基层党组织和基层政权建设的决定》指出，深化改革。")
     assert c["cited_issuer"] == "中共XX省委" and c["relation"] == "CITES"
+
+
+def test_issuer_of_a_forwarded_document_after_xianjiang():
+    # 现将X《…》转发给你们: X is the cited document's issuer, 现将 is not part of it
+    text = "现将财政部、国家税务总局《关于调整个人所得税有关问题的通知》（财税〔2007〕17号）转发给你们，请遵照执行。"
+    (c,) = extract_text(text, "x.txt")["citations"]
+    assert c["relation"] == "FORWARDS" and c["doc_number"] == "财税〔2007〕17号"
+    assert c["cited_issuer"] == "财政部、国家税务总局"
