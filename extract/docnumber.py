@@ -613,6 +613,8 @@ def _normalized(d: DocNumber) -> str:
         return f"〔{y}〕{d.agency}{d.serial}号"
     organ_kind = "令" if d.kind == "order" else "公告"
     organ = d.agency[:-len(organ_kind)] if d.agency.endswith(organ_kind) else d.agency
+    if raw.startswith("原") and len(raw) > 1:
+        raw = raw[1:]  # 原海关总署2012年第26号公告: "the former …" qualifies the document, it is not its number
     if organ and organ in raw:
         # written with its organ: keep it as written (中华人民共和国国务院令第588号, 主席令第七十三号, 第0026号)
         if not raw.endswith(("号", "令", "公告", "〕")):

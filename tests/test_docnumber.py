@@ -101,7 +101,7 @@ def test_pdf_line_break_inside_a_number():
     ("中华人民共和国主席令第七十三号", "中华人民共和国主席令第七十三号", "主席令", None, "73", "主席令第73号"),
     ("1994年8月17日市人民政府第17号令发布", "市人民政府第17号令", "市人民政府令", None, "17", "市人民政府令第17号"),
     ("上海市人民政府令第0026号", "上海市人民政府令第0026号", "上海市人民政府令", None, "0026", "上海市人民政府令第26号"),
-    ("原卫生部令第84号", "原卫生部令第84号", "卫生部令", None, "84", "卫生部令第84号"),
+    ("原卫生部令第84号", "卫生部令第84号", "卫生部令", None, "84", "卫生部令第84号"),
 ])
 def test_order_numbers(text, norm, agency, year, serial, key):
     [m] = find_docnumbers(text)
@@ -423,3 +423,11 @@ def test_one_citation_per_document_however_its_number_is_written():
     assert rec["doc_number"] == "中华人民共和国国务院令第707号"  # as written; again in the body it is no citation
     assert [c["doc_number"] for c in rec["citations"]] == ["中华人民共和国国务院令第588号"]  # the first written form
     assert len(rec["citations"][0]["mentions"]) == 2
+
+
+def test_former_is_not_part_of_an_order_or_announcement_number():
+    # 原 ("the former …") qualifies the cited document; the number as written starts after it
+    (m,) = find_docnumbers("原海关总署2012年第26号公告同时废止")
+    assert m.number.normalized == "海关总署2012年第26号公告"
+    (m,) = find_docnumbers("原对外贸易经济合作部令2002年第3号")
+    assert m.number.normalized == "对外贸易经济合作部令2002年第3号"
