@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import synthetic_graph  # noqa: E402
 
-from polgraph.graph.neo4j_store import (DEFAULT_WRITERS, LEVEL_LABELS, apply_schema, connect,  # noqa: E402
-                                        database_counts, load_graph_into_neo4j, node_properties, relationship_properties,
-                                        wipe_documents)
+from polgraph.graph.neo4j_store import (DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, LEVEL_LABELS,  # noqa: E402
+                                        apply_schema, connect, database_counts, load_graph_into_neo4j,
+                                        node_properties, relationship_properties, wipe_documents)
 
 
 def graph_with_rels(min_rels: int, seed: int):
@@ -68,7 +68,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rels", type=int, default=100_000, help="minimum relationships in the synthetic graph")
     ap.add_argument("--baseline-rels", type=int, default=2000, help="relationships loaded by the naive loader")
-    ap.add_argument("--batch-size", type=int, default=5000)
+    ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     ap.add_argument("--writers", type=int, default=DEFAULT_WRITERS, help="transactions in flight at once")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))

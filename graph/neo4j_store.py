@@ -32,7 +32,8 @@ PLACEHOLDER_LABEL = "Placeholder"
 NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "year", "level", "region",
                    "in_corpus", "path", "carries", "label")
 RELATIONSHIP_PROPERTIES = ("method", "score", "flags", "cues", "mention_count", "mentions_json")
-DEFAULT_BATCH_SIZE = 5000
+# 1,000 rows a transaction: less for the server to hold and collect than 5,000 (bench/README.md)
+DEFAULT_BATCH_SIZE = 1000
 # Transactions in flight at once: the server commits one batch while the next is executed and the client
 # packs a third; more than two only adds lock waits on two cores (bench/README.md).
 DEFAULT_WRITERS = 2

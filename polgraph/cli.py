@@ -261,7 +261,7 @@ def annotate(doc, output, graph_source, quiet):
 @click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
 @click.option("--password", envvar="NEO4J_PASSWORD", default="", help="(env NEO4J_PASSWORD)")
 @click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
-@click.option("--batch-size", type=click.IntRange(1, None), default=5000, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1, None), default=1000, show_default=True)
 @click.option("--wipe", is_flag=True, help="Delete every polgraph node first.")
 @jobs_option
 @quiet_option
