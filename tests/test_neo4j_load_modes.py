@@ -67,7 +67,8 @@ def test_concurrent_writers_give_the_one_writer_database(empty_db, neo4j_conn, w
     one_writer = _snapshot(empty_db, neo4j_conn)
     if wipe_first:
         wipe_documents(empty_db, neo4j_conn["database"])
-    # small batches, many writers: batches share hub documents, so lock waits and deadlocks do happen
+    # small batches, many writers: batches share hub documents (laws, central opinions), so they wait on each
+    # other's locks, and may deadlock (then the batch is sent again)
     timings: dict = {}
     counts = load_graph_into_neo4j(G, quiet=True, batch_size=7, writers=6, timings=timings, **neo4j_conn)
     assert timings["mode"] == ("create" if wipe_first else "merge")
