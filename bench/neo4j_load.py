@@ -1,13 +1,17 @@
 """Loading speed into the real Neo4j server: the batched UNWIND loader against one transaction per row.
 
     .venv/bin/python bench/neo4j_load.py [--rels 100000] [--baseline-rels 2000] [--uri bolt://127.0.0.1:7687]
+                                         [--writers 2] [--batch-size 1000]
 
 Builds a synthetic graph (bench/synth.py) with at least --rels relationships, loads it with
 `load_graph_into_neo4j` into an emptied database, then loads a subset (the first --baseline-rels edges and
 their endpoints) with a naive loader that sends one auto-committed query per node and per relationship,
 on the same server in the same run. Both timings include the nodes, so "relationships/s" is relationships
 divided by the whole load. Targets: >= 20k rel/s and >= 20x the baseline. The database is emptied again
-at the end. Needs a server: scripts/neo4j-server.sh start (the URI comes from --uri or NEO4J_URI).
+at the end. Needs a server: scripts/neo4j-server.sh start (the URI comes from --uri or NEO4J_URI); the
+tests empty the same database, so a private instance (NEO4J_INSTANCE=perf NEO4J_BOLT_PORT=7699
+scripts/neo4j-server.sh start) keeps a run from meeting theirs. The load average is printed with every line:
+the server and the loader share the machine's cores with everything else.
 """
 from __future__ import annotations
 
