@@ -14,6 +14,7 @@ types come from the fixed tables below, never from the data.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import random
 import re
@@ -358,6 +359,23 @@ def _run_batches(driver, database: str, G, work: list, writers: int, bar) -> int
     return retries
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Python's cycle collector off for a while (back on after, if it was on).
+
+    Loading allocates hundreds of thousands of row dicts, which keeps triggering collections that walk every
+    object of the graph again; the rows hold no cycles (reference counting frees them), so nothing piles up.
+    On the 109k-relationship synthetic graph this is 0.9 s of the loader's 3.3 s of CPU.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j", password: str = "",
                           database: str = "neo4j", batch_size: int = DEFAULT_BATCH_SIZE, wipe: bool = False,
                           quiet: bool = False, timings: dict | None = None,
@@ -377,7 +395,8 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
         raise PolgraphError(f"batch size must be at least 1, not {batch_size}")
     if writers < 1:
         raise PolgraphError(f"writers must be at least 1, not {writers}")
-    node_plan, rel_plan = load_plan(G)
+    with _cyclic_gc_paused():
+        node_plan, rel_plan = load_plan(G)
     n_nodes = sum(len(v) for v in node_plan.values())
     n_rels = sum(len(v) for v in rel_plan.values())
     timings = {} if timings is None else timings
@@ -396,7 +415,8 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
             timings["mode"] = "create" if create else "merge"
             timings["schema"], t = time.perf_counter() - t, time.perf_counter()
             timings["retries"] = 0
-            with progress(length=n_nodes + n_rels, label="loading into Neo4j", quiet=quiet) as bar:
+            with progress(length=n_nodes + n_rels, label="loading into Neo4j", quiet=quiet) as bar, \
+                    _cyclic_gc_paused():
                 # every node is committed before the first relationship batch looks for its ends
                 timings["retries"] += _run_batches(
                     driver, database, G, [(node_queries[key], node_rows, chunk) for key in sorted(node_plan)
