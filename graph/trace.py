@@ -6,37 +6,18 @@ Edges go citing → cited, so "down" (the documents that implement or cite REF) 
 from __future__ import annotations
 
 import datetime as _dt
-import re
-import unicodedata
 from collections import deque
 
 import networkx as nx
 
 from polgraph.errors import NotFoundError
+from polgraph.extract.docnumber import normalize_docnumber
 from polgraph.graph.model import LEVEL_RANK, LEVELS
 from polgraph.graph.resolve import normalize_title, title_keys
 
-_NUMBER_SHAPE = re.compile(r"^(?P<code>.+?)\s*[〔\[［【(（﹝〈{<〚]\s*(?P<year>\d{4})\s*年?\s*[〕\]］】)）﹞〉}>〛]"
-                           r"\s*第?\s*(?P<serial>\d+)\s*号?$")
-
-
 def normalize_ref_number(ref: str) -> str | None:
     """A user's 文号 in any bracket style as the normalised form (国发〔2012〕11号), or None."""
-    try:
-        from polgraph.extract.docnumber import normalize_docnumber
-    except ImportError:
-        normalize_docnumber = None
-    if normalize_docnumber is not None:
-        try:
-            n = normalize_docnumber(ref)
-        except Exception:  # not a number at all: the caller falls back to titles
-            n = None
-        if n:
-            return n
-    m = _NUMBER_SHAPE.match(unicodedata.normalize("NFKC", ref.strip()).replace(" ", ""))
-    if not m:
-        return None
-    return f"{m.group('code')}〔{m.group('year')}〕{int(m.group('serial'))}号"
+    return normalize_docnumber(ref)
 
 
 def _describe(G: nx.MultiDiGraph, n: str) -> str:
@@ -91,11 +72,9 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
             names = [d.get("title")] + list(d.get("aliases") or []) + list(d.get("carries") or [])
             if any(keys & set(title_keys(t)) for t in names if t):
                 exact.append(n)
-        exact = _prefer_corpus(G, sorted(exact))
-        if len(exact) == 1:
-            return exact[0]
-        if len(exact) > 1:
-            raise _ambiguous(G, ref, exact)
+        found = _one_of(G, ref, exact)
+        if found is not None:
+            return found
     words = [normalize_title(w) for w in ref.split()]
     words = [w for w in words if w]
     if words:
@@ -105,12 +84,18 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
             text = " ".join(normalize_title(t) for t in names if t)
             if all(w in text for w in words):
                 hits.append(n)
-        hits = _prefer_corpus(G, sorted(hits))
-        if len(hits) == 1:
-            return hits[0]
-        if len(hits) > 1:
-            raise _ambiguous(G, ref, hits)
+        found = _one_of(G, ref, hits)
+        if found is not None:
+            return found
     raise NotFoundError(f"no document matches {ref!r}" + _suggest(G, ref))
+
+
+def _one_of(G, ref: str, nodes: list[str]) -> str | None:
+    """The one document `ref` matches (in-corpus documents preferred); None if none; ambiguity is an error."""
+    nodes = _prefer_corpus(G, sorted(nodes))
+    if len(nodes) > 1:
+        raise _ambiguous(G, ref, nodes)
+    return nodes[0] if nodes else None
 
 
 def _by_path(G, ref: str) -> list[str]:
