@@ -390,35 +390,23 @@ class _TextRules:
 @lru_cache(maxsize=None)
 def _text_rules() -> _TextRules:
     level_of: dict[str, str] = {}
-    notbefore: set[str] = set()
-    notafter: set[str] = set()
-    municipalities: list[str] = []
-    autonomous: list[str] = []
-    lawkinds: list[str] = []
-    zones: list[str] = []
-    duties: list[str] = []
+    chars: dict[str, set[str]] = {"notbefore": set(), "notafter": set()}  # characters, not phrases
+    phrases: dict[str, list[str]] = {"municipality": [], "autonomous": [], "lawkind": [], "zone": [], "duty": []}
     for cols in _tsv("text_levels.tsv", 3):
         phrase, level, role = cols[0], cols[1], cols[2]
         if role in ("self", "scope"):
             if level not in LEVELS or level == "unknown":
                 raise ValueError(f"text_levels.tsv: bad level {level!r} for {phrase}")
             level_of[phrase] = level
-        elif role == "notbefore":
-            notbefore.update(phrase)
-        elif role == "notafter":
-            notafter.update(phrase)
-        elif role == "municipality":
-            municipalities.append(phrase)
-        elif role == "autonomous":
-            autonomous.append(phrase)
-        elif role == "lawkind":
-            lawkinds.append(phrase)
-        elif role == "zone":
-            zones.append(phrase)
-        elif role == "duty":
-            duties.append(phrase)
+        elif role in chars:
+            chars[role].update(phrase)
+        elif role in phrases:
+            phrases[role].append(phrase)
         else:
             raise ValueError(f"text_levels.tsv: unknown role {role!r} for {phrase}")
+    notbefore, notafter = chars["notbefore"], chars["notafter"]
+    municipalities, autonomous = phrases["municipality"], phrases["autonomous"]
+    lawkinds, zones, duties = phrases["lawkind"], phrases["zone"], phrases["duty"]
     alts = "|".join(re.escape(p) for p in sorted(level_of, key=lambda x: (-len(x), x)))
     addressees = {cols[0]: cols[1] for cols in _tsv("addressee_levels.tsv", 2)}
     for opening, level in addressees.items():
