@@ -278,10 +278,6 @@ def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, po
 
 @functools.lru_cache(maxsize=1)
 def _levels():
-    try:
-        import polgraph.extract.levels  # noqa: F401
-    except ImportError:
-        return None, None
     level_of_agency, level_of_issuer, _ = _levels_api()  # memoised
     return level_of_agency, level_of_issuer
 
