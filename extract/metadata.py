@@ -527,21 +527,14 @@ def _level(issuers, number, title, text, levels):
             lvl, region = find_place(title[:30]) or ("unknown", None)
         if lvl != "unknown":
             return lvl, region
-    try:
-        from polgraph.extract.levels import level_of_text
-    except ImportError:
-        return "unknown", None
+    from polgraph.extract.levels import level_of_text  # imported late: levels loads its tables on first use
     # the title's own words, a law header, the addressee line, 本办法由X负责解释, 我省/全市/我部 (extract/levels.py)
     return level_of_text(text, title)
 
 
 @functools.lru_cache(maxsize=1)
 def _levels_api():
-    try:
-        from polgraph.extract.levels import find_place, level_of_agency, level_of_issuer
-    except ImportError:  # levels.py not there yet: every level stays unknown
-        unknown = lambda *_a, **_k: ("unknown", None)  # noqa: E731
-        return unknown, unknown, unknown
+    from polgraph.extract.levels import find_place, level_of_agency, level_of_issuer
     # pure functions of short strings that documents repeat (issuer names, codes, title heads): memoised
     cached = functools.lru_cache(maxsize=1 << 14)
     return cached(level_of_agency), cached(level_of_issuer), cached(find_place)

@@ -14,6 +14,8 @@ from typing import Iterable
 
 import networkx as nx
 
+from polgraph.extract.docnumber import docnumber_key
+from polgraph.extract.levels import level_of_agency, level_of_issuer
 from polgraph.graph.model import LEVELS, METHODS, RELATIONS
 from polgraph.graph.resolve import TitleIndex, issuer_compatible, normalize_title, title_id, year_of_number
 from polgraph.progress import progress
@@ -28,17 +30,13 @@ def _level_of_cited(citation: dict) -> tuple[str, str | None]:
     """(level, province) a citation implies for its target: the extractor's level, else the 机关代字, else the
     cited issuer (polgraph.extract.levels)."""
     level = citation.get("cited_level") or "unknown"
-    try:
-        from polgraph.extract import levels as _levels
-    except ImportError:  # the graph can be built from records without the extractor installed
-        return (level if level in LEVELS else "unknown"), None
     found = []
     number = None if citation.get("anonymised") else citation.get("doc_number")
     m = _AGENCY.match(number or "")
-    if m and hasattr(_levels, "level_of_agency"):
-        found.append(_levels.level_of_agency(m.group(1)))
-    if citation.get("cited_issuer") and hasattr(_levels, "level_of_issuer"):
-        found.append(_levels.level_of_issuer(citation["cited_issuer"]))
+    if m:
+        found.append(level_of_agency(m.group(1)))
+    if citation.get("cited_issuer"):
+        found.append(level_of_issuer(citation["cited_issuer"]))
     known = [f for f in found if isinstance(f, tuple) and f and f[0] in LEVELS and f[0] != "unknown"]
     if level in LEVELS and level != "unknown":
         region = next((f[1] for f in known if f[0] == level), None)
@@ -50,13 +48,9 @@ def _level_of_cited(citation: dict) -> tuple[str, str | None]:
 
 def number_key(doc_number: str | None) -> str | None:
     """The canonical identity of a written 文号 (DocNumber.key: 中华人民共和国国务院令第588号, 国令第588号 ->
-    国务院令第588号); the written form itself when it does not parse or the extractor is not installed."""
+    国务院令第588号); the written form itself when it does not parse."""
     if not doc_number:
         return None
-    try:
-        from polgraph.extract.docnumber import docnumber_key
-    except ImportError:
-        return doc_number
     return docnumber_key(doc_number) or doc_number
 
 
