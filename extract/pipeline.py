@@ -8,6 +8,8 @@ are module-level functions, so the workers also start with the "spawn" start met
 from __future__ import annotations
 
 import gc
+import io
+import itertools
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -80,6 +82,27 @@ def _extract_file_batch(paths: list[str]) -> list[list[tuple]]:
     return [_extract_file(p, extract_text) for p in paths]
 
 
+def _extract_file_batch_jsonl(paths: list[str]) -> tuple[int, bytes, int, int, list[tuple[str, str]]]:
+    """(files, the batch's JSON Lines as UTF-8, documents, citations, skipped [(path, reason)]).
+
+    Serialising and encoding in the worker puts that work on the parallel side, and one bytes object crosses
+    the pipe for a fraction of the cost of the records' trees of dicts and strings: the parent, which also
+    extracts batches of its own, only copies it to the output.
+    """
+    extract_text = _extract_text()
+    lines, skipped, n_citations = [], [], 0
+    for path in paths:
+        for item in _extract_file(path, extract_text):
+            if item[0] == "rec":
+                lines.append(record_to_json(item[1]))
+                n_citations += len(item[1]["citations"])
+            else:
+                skipped.append((item[1], item[2]))
+    lines.append("")
+    chunk = "\n".join(lines).encode("utf-8") if len(lines) > 1 else b""
+    return len(paths), chunk, len(lines) - 1, n_citations, skipped
+
+
 def _extract_doc_batch(docs: list[Document]) -> list[dict]:
     extract_text = _extract_text()
     return [_extract_or_explain(d, extract_text) for d in docs]
@@ -94,21 +117,22 @@ def _file_size(path: str) -> int:
         return 0
 
 
-def _batches(items: list, size_of, jobs: int) -> list[list]:
-    """Consecutive runs of `items` (input order kept) of about BATCH_BYTES each, smaller for a small input
-    so that every worker still gets several batches."""
-    sizes = [size_of(item) for item in items]
-    limit = max(1, min(BATCH_BYTES, sum(sizes) // (4 * jobs)))
-    batches, current, current_size = [], [], 0
-    for item, size in zip(items, sizes):
+def _batches(items: list, size_of, jobs: int) -> Iterator[list]:
+    """Consecutive runs of `items` (input order kept) of about BATCH_BYTES each, and of at most a quarter of
+    an even share, so that every worker of a small input still gets several batches.
+
+    Lazy: size_of (a stat() for a file) runs as batches are handed out, while the workers already extract.
+    """
+    max_items = max(1, min(BATCH_MAX_FILES, -(-len(items) // (4 * jobs))))
+    current, current_size = [], 0
+    for item in items:
         current.append(item)
-        current_size += size
-        if current_size >= limit or len(current) >= BATCH_MAX_FILES:
-            batches.append(current)
+        current_size += size_of(item)
+        if current_size >= BATCH_BYTES or len(current) >= max_items:
+            yield current
             current, current_size = [], 0
     if current:
-        batches.append(current)
-    return batches
+        yield current
 
 
 def _worker_main(conn, func) -> None:
@@ -134,13 +158,13 @@ def _worker_main(conn, func) -> None:
 IN_FLIGHT = 2
 
 
-def _run_parallel(func, batches: list[list], jobs: int, start_method: str | None) -> Iterator[list]:
+def _run_parallel(func, batches: Iterable[list], jobs: int, start_method: str | None) -> Iterator:
     """func(batch) for each batch in `jobs` processes -- this one and jobs - 1 workers -- yielded in order.
 
     A lean pool: one duplex pipe per worker and no helper threads, because multiprocessing.Pool's result
     thread cost the parent ~20% of the workers' CPU time here -- too much on a 2-core machine. The parent
-    runs batches itself whenever no worker result is waiting: its records need no pickling, and it would
-    otherwise sit idle.
+    runs batches itself whenever no worker result is waiting: its results need no pickling, and it would
+    otherwise sit idle. `batches` is consumed lazily, as workers ask for more.
     """
     _extract_text()  # forked workers inherit the loaded extractor and its data tables
     if (start_method is None and threading.active_count() > 1 and multiprocessing.get_start_method() == "fork"
@@ -162,31 +186,42 @@ def _run_parallel(func, batches: list[list], jobs: int, start_method: str | None
         gc.unfreeze()
     try:
         in_flight = dict.fromkeys(conns, 0)
-        next_task = 0
+        pending = iter(batches)
+        n_taken = 0
+        exhausted = False
+
+        def take():
+            """(index, batch) of the next batch, or None when there are no more."""
+            nonlocal n_taken, exhausted
+            if not exhausted:
+                batch = next(pending, None)
+                if batch is not None:
+                    n_taken += 1
+                    return n_taken - 1, batch
+                exhausted = True
+            return None
 
         def feed(conn) -> None:
-            nonlocal next_task
-            if next_task < len(batches):
+            task = take()
+            if task is not None:
                 try:
-                    conn.send((next_task, batches[next_task]))
+                    conn.send(task)
                 except OSError:  # not BrokenPipeError: the CLI reads that as its own stdout closing
                     raise RuntimeError("an extraction worker process died") from None
-                next_task += 1
                 in_flight[conn] += 1
 
         for _ in range(IN_FLIGHT):
             for conn in conns:
                 feed(conn)
-        finished: dict[int, list] = {}
+        finished: dict[int, object] = {}
         emitted = 0
-        while emitted < len(batches):
+        while not exhausted or emitted < n_taken:
             busy = [c for c in conns if in_flight[c]]
-            ready = multiprocessing.connection.wait(busy, timeout=0 if next_task < len(batches) else None) \
-                if busy else []
-            if not ready and next_task < len(batches):
-                index = next_task
-                next_task += 1
-                finished[index] = func(batches[index])
+            ready = multiprocessing.connection.wait(busy, timeout=None if exhausted else 0) if busy else []
+            if not ready:
+                task = take()
+                if task is not None:
+                    finished[task[0]] = func(task[1])
             for conn in ready:
                 try:
                     message = conn.recv()
@@ -217,13 +252,15 @@ def _run_parallel(func, batches: list[list], jobs: int, start_method: str | None
             conn.close()
 
 
-def _run_batches(func, batches: list[list], jobs: int, start_method: str | None) -> Iterator[list]:
+def _run_batches(func, batches: Iterable[list], jobs: int, start_method: str | None) -> Iterator:
     """Results of func(batch) for each batch, in order; in-process when parallelism cannot pay off."""
-    if jobs <= 1 or len(batches) <= 1:
-        for batch in batches:
+    batches = iter(batches)
+    first = list(itertools.islice(batches, max(jobs, 1) + 1))
+    if jobs <= 1 or len(first) <= 1:
+        for batch in itertools.chain(first, batches):
             yield func(batch)
         return
-    yield from _run_parallel(func, batches, min(jobs, len(batches)), start_method)
+    yield from _run_parallel(func, itertools.chain(first, batches), min(jobs, len(first)), start_method)
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -265,6 +302,45 @@ def extract_documents(docs: Iterable[Document], jobs: int = 1, quiet: bool = Fal
             records.extend(batch_result)
             bar.update(len(batch_result))
     return records
+
+
+def write_jsonl(paths, out, jobs: int = 1, quiet: bool = False, *, start_method: str | None = None
+                ) -> tuple[int, int, list[tuple[str, str]]]:
+    """Extract every document under `paths` and write its record_to_json line to `out` (a text stream, or a
+    binary one: UTF-8), in input order, batch by batch as they finish -- what `polgraph extract` does.
+
+    Return (documents written, citations written, skipped [(path, reason)] as extract_paths() gives them).
+    """
+    listed = list_input_files([os.fspath(p) for p in paths])
+    files = [x for x in listed if not isinstance(x, InputError)]
+    skipped = [(x.path, x.reason) for x in listed if isinstance(x, InputError)]
+    write = _bytes_writer(out)
+    n_docs = n_citations = 0
+    batches = _batches(files, _file_size, jobs) if jobs > 1 else [[f] for f in files]
+    with progress(length=len(files), label="extracting", quiet=quiet) as bar:
+        for n_files, chunk, docs, citations, batch_skipped in _run_batches(_extract_file_batch_jsonl, batches,
+                                                                            jobs, start_method):
+            write(chunk)
+            n_docs += docs
+            n_citations += citations
+            skipped.extend(batch_skipped)
+            bar.update(n_files)
+    return n_docs, n_citations, skipped
+
+
+def _bytes_writer(out):
+    """A function writing UTF-8 bytes to `out`: straight to its binary buffer when it has one."""
+    if isinstance(out, (io.RawIOBase, io.BufferedIOBase)):
+        return out.write
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        return lambda chunk: out.write(chunk.decode("utf-8"))
+
+    def write(chunk: bytes) -> None:
+        out.flush()  # anything written through the text layer goes first
+        buffer.write(chunk)
+
+    return write
 
 
 def _ordered(d: dict, keys: tuple) -> dict:

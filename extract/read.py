@@ -357,18 +357,22 @@ def read_file(path) -> list[Document]:
     return [d for d in read_documents(str(path)) if isinstance(d, Document)]
 
 
-def _walk(root: str) -> list[str]:
+def _walk(root: str) -> list[tuple[str, str]]:
+    """(path, path relative to root) of every document file under root, sorted."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = os.path.relpath(dirpath, root)  # once a folder, not once a file
+        parts = () if rel_dir == os.curdir else tuple(rel_dir.split(os.sep))
         for name in filenames:
             if name.startswith(".") or not name.lower().endswith(DOCUMENT_EXTENSIONS):
                 continue
             if name.lower().startswith("readme."):
                 continue
-            found.append(os.path.join(dirpath, name))
+            found.append((parts + (name,), os.path.join(dirpath, name)))
     # Sort by path components so "a/b.txt" and "a.b/c.txt" order the same on every file system.
-    return sorted(found, key=lambda p: os.path.relpath(p, root).split(os.sep))
+    found.sort()
+    return [(path, os.path.join(*key)) for key, path in found]
 
 
 def list_input_files(paths: Iterable[str]) -> list[str | InputError]:
@@ -382,14 +386,16 @@ def list_input_files(paths: Iterable[str]) -> list[str | InputError]:
     for p in paths:
         p = os.fspath(p)
         if os.path.isdir(p):
-            files = _walk(p)
+            # string work only (realpath() would cost 5 syscalls a file), and abspath() once a folder: a walked
+            # path is the folder's path joined with a relative path that has no "." or ".." in it
+            base = os.path.abspath(p)
+            files = [(f, os.path.join(base, rel)) for f, rel in _walk(p)]
         elif os.path.exists(p):
-            files = [p]
+            files = [(p, os.path.abspath(p))]
         else:
             out.append(InputError(p, "no such file or directory"))
             continue
-        for f in files:
-            key = os.path.abspath(f)  # string work only: realpath() would cost 5 syscalls a file
+        for f, key in files:
             if key not in seen:
                 seen.add(key)
                 out.append(f)

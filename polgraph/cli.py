@@ -98,19 +98,16 @@ def cli():
 @user_errors
 def extract(paths, output, jobs, quiet):
     """Extract own metadata and citations of each document as JSON Lines."""
-    from polgraph.extract.pipeline import extract_paths, record_to_json
+    from polgraph.extract.pipeline import write_jsonl
 
-    records, skipped = extract_paths(list(paths), jobs=jobs, quiet=quiet)
     out = sys.stdout if output in (None, "-") else open(output, "w", encoding="utf-8")
     try:
-        for rec in records:
-            out.write(record_to_json(rec) + "\n")
+        n_docs, n_cit, skipped = write_jsonl(list(paths), out, jobs=jobs, quiet=quiet)
     finally:
         if out is not sys.stdout:
             out.close()
     if not quiet:
-        n_cit = sum(len(r["citations"]) for r in records)
-        click.echo(f"polgraph: {len(records)} document(s), {n_cit} citation(s)", err=True)
+        click.echo(f"polgraph: {n_docs} document(s), {n_cit} citation(s)", err=True)
     if report_skipped(skipped):
         sys.exit(EXIT_PARTIAL)
 

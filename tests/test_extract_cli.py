@@ -188,6 +188,20 @@ def test_jobs_2_output_is_byte_identical_to_jobs_1(mixed_corpus):
     assert len(one.stdout.splitlines()) == 9 + 60 + 3
 
 
+def test_cli_lines_are_the_records_of_extract_paths(mixed_corpus):
+    """`polgraph extract` serialises in the workers (write_jsonl); the library API returns the records: the
+    two must agree line for line, skips included."""
+    import io
+
+    from polgraph.extract.pipeline import write_jsonl
+
+    recs, skipped = extract_paths(mixed_corpus, jobs=2, quiet=True)
+    out = io.StringIO()
+    n_docs, n_cit, skipped_lines = write_jsonl(mixed_corpus, out, jobs=2, quiet=True)
+    assert out.getvalue() == "".join(record_to_json(r) + "\n" for r in recs)
+    assert (n_docs, n_cit, skipped_lines) == (len(recs), sum(len(r["citations"]) for r in recs), skipped)
+
+
 def test_jobs_work_with_the_spawn_start_method(mixed_corpus):
     single = extract_paths(mixed_corpus[:1], jobs=1, quiet=True)
     spawned = extract_paths(mixed_corpus[:1], jobs=2, quiet=True, start_method="spawn")
