@@ -3,11 +3,16 @@
     .venv/bin/python bench/neo4j_load.py [--rels 100000] [--baseline-rels 2000] [--uri bolt://127.0.0.1:7687]
                                          [--writers 2] [--batch-size 1000]
 
-Builds a synthetic graph (bench/synth.py) with at least --rels relationships, loads it with
-`load_graph_into_neo4j` into an emptied database, then loads a subset (the first --baseline-rels edges and
-their endpoints) with a naive loader that sends one auto-committed query per node and per relationship,
-on the same server in the same run. Both timings include the nodes, so "relationships/s" is relationships
-divided by the whole load. Targets: >= 20k rel/s and >= 20x the baseline. The database is emptied again
+Builds a synthetic graph (bench/synth.py) with at least --rels relationships and warms the server's JIT on
+a 3,000-document graph. Then it loads the graph with `load_graph_into_neo4j` into an emptied database
+1 + --warmup + --repeat times, printing each: the first full-size load on a just-started server is slow
+(about half the rate: the JVM spends ~8 CPU seconds compiling Neo4j's code on the machine's two cores), and
+the compiler keeps working through the next loads; the median of the last --repeat loads counts. It then
+loads a subset (the first --baseline-rels edges and their endpoints)
+with a naive loader that sends one auto-committed query per node and per relationship, on the same server
+in the same run. Both timings include the nodes, so "relationships/s" is relationships divided by the whole
+`load_graph_into_neo4j` call (planning, connecting, schema, nodes, relationships, final counts). Targets:
+>= 20k rel/s and >= 20x the baseline. The database is emptied again
 at the end. Needs a server: scripts/neo4j-server.sh start (the URI comes from --uri or NEO4J_URI); the
 tests empty the same database, so a private instance (NEO4J_INSTANCE=perf NEO4J_BOLT_PORT=7699
 scripts/neo4j-server.sh start) keeps a run from meeting theirs. The load average is printed with every line:
@@ -75,6 +80,10 @@ def main(argv=None) -> int:
     ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     ap.add_argument("--writers", type=int, default=DEFAULT_WRITERS, help="transactions in flight at once")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--warmup", type=int, default=2,
+                    help="full-size loads after the first one before measuring: the server's JIT is still compiling "
+                         "through the first few (default 2)")
+    ap.add_argument("--repeat", type=int, default=3, help="measured full-size loads; the median counts (default 3)")
     ap.add_argument("--uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
     ap.add_argument("--user", default=os.environ.get("NEO4J_USER", "neo4j"))
     ap.add_argument("--password", default=os.environ.get("NEO4J_PASSWORD", ""))
@@ -94,19 +103,30 @@ def main(argv=None) -> int:
         wipe_documents(driver, args.database)
         apply_schema(driver, args.database)
 
-        t0 = time.perf_counter()
-        fast: dict = {}
-        counts = load_graph_into_neo4j(G, batch_size=args.batch_size, writers=args.writers, quiet=True, timings=fast,
-                                       **conn)
-        fast_s = time.perf_counter() - t0
-        assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), G.number_of_edges()), counts
         n_rels = G.number_of_edges()
+        runs = []  # (seconds, timings) of each full-size load into an emptied database
+        for i in range(1 + args.warmup + args.repeat):
+            if i:
+                wipe_documents(driver, args.database)
+            fast: dict = {}
+            t0 = time.perf_counter()
+            counts = load_graph_into_neo4j(G, batch_size=args.batch_size, writers=args.writers, quiet=True,
+                                           timings=fast, **conn)
+            fast_s = time.perf_counter() - t0
+            assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), n_rels), counts
+            runs.append((fast_s, fast))
+            what = ("first full-size load (the server warmed on 3,000 documents only)" if i == 0 else
+                    f"warm-up load {i}" if i <= args.warmup else f"measured load {i - args.warmup}")
+            print(f"batched UNWIND loader, {what} (batch size {args.batch_size}, {args.writers} writers, "
+                  f"{fast['mode']} into an empty database): {n_rels} relationships + {G.number_of_nodes()} nodes in "
+                  f"{fast_s:.2f}s (plan {fast['plan']:.2f}s, nodes {fast['nodes']:.2f}s, relationships "
+                  f"{fast['relationships']:.2f}s, {fast['retries']} batches retried) = {n_rels / fast_s:,.0f} rel/s "
+                  f"end to end, {n_rels / fast['relationships']:,.0f} rel/s in the relationship phase "
+                  f"(load average {os.getloadavg()[0]:.2f})")
+        # the warm loads count: the median one, so that one lucky run does not make the result
+        warm = sorted(runs[1 + args.warmup:] or runs, key=lambda r: r[0])
+        fast_s, fast = warm[(len(warm) - 1) // 2]
         fast_rate, fast_rel_rate = n_rels / fast_s, n_rels / fast["relationships"]
-        print(f"batched UNWIND loader (batch size {args.batch_size}, {args.writers} writers, {fast['mode']} into an "
-              f"empty database): {n_rels} relationships + {G.number_of_nodes()} nodes in {fast_s:.2f}s (nodes "
-              f"{fast['nodes']:.2f}s, relationships {fast['relationships']:.2f}s, {fast['retries']} batches retried) "
-              f"= {fast_rate:,.0f} rel/s end to end, {fast_rel_rate:,.0f} rel/s in the relationship phase "
-              f"(load average {os.getloadavg()[0]:.2f})")
 
         t0 = time.perf_counter()
         again = load_graph_into_neo4j(G, batch_size=args.batch_size, writers=args.writers, quiet=True, **conn)
@@ -131,9 +151,9 @@ def main(argv=None) -> int:
         def verdict(ok: bool) -> str:
             return "ok" if ok else "MISSED"
 
-        print(f"RESULT end to end: {fast_rate:,.0f} rel/s (target >= 20,000: {verdict(fast_rate >= 20_000)}), "
+        print(f"RESULT end to end (median warm load): {fast_rate:,.0f} rel/s (target >= 20,000: {verdict(fast_rate >= 20_000)}), "
               f"{ratio:.0f}x the baseline (target >= 20x: {verdict(ratio >= 20)})")
-        print(f"RESULT relationship phase: {fast_rel_rate:,.0f} rel/s (target >= 20,000: "
+        print(f"RESULT relationship phase (same load): {fast_rel_rate:,.0f} rel/s (target >= 20,000: "
               f"{verdict(fast_rel_rate >= 20_000)}), {rel_ratio:.0f}x the baseline (target >= 20x: "
               f"{verdict(rel_ratio >= 20)})")
         wipe_documents(driver, args.database)

@@ -17,6 +17,7 @@
 #   NEO4J_BOLT_PORT  Bolt port (default 7687, or a free one when 7687 is taken)
 #   NEO4J_HTTP_PORT  turn HTTP on, on 127.0.0.1:PORT (default: HTTP off)
 #   NEO4J_HEAP       JVM heap (default 2g); NEO4J_PAGECACHE page cache (default 256m)
+#   NEO4J_JVM_EXTRA  more JVM flags for the server, space-separated (experiments)
 #   NEO4J_VERSION    5.26.x to assemble (default: the highest of NEO4J_VERSIONS that resolves)
 #   NEO4J_JAVA       java 17 binary (5.26 does not support Java 25)
 #   NEO4J_START_TIMEOUT seconds to wait for Bolt (default 180)
@@ -165,7 +166,9 @@ start() {
   echo "$port" > "$PORTFILE"
   : > "$RUN/console.log"
   # setsid: the server survives the shell (and CI step) that started it, and gets no terminal signals
-  setsid "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" "${JVM_FLAGS[@]}" \
+  local extra=()
+  read -r -a extra <<< "${NEO4J_JVM_EXTRA:-}"
+  setsid "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" "${JVM_FLAGS[@]}" ${extra[@]+"${extra[@]}"} \
     -cp "$LIB/*:$RUN/plugins/*" org.neo4j.server.CommunityEntryPoint \
     --home-dir="$HOME_DIR" --config-dir="$RUN/conf" --console-mode \
     > "$RUN/console.log" 2>&1 < /dev/null &

@@ -95,3 +95,52 @@ def test_writers_must_be_positive(neo4j_conn):
 
     with pytest.raises(PolgraphError, match="writers must be at least 1"):
         load_graph_into_neo4j(chain_graph(1), quiet=True, writers=0, **neo4j_conn)
+
+
+def test_load_plan_sends_edges_in_string_order():
+    """Batches are the same on every load: nodes and edges sorted by their ids as strings, whatever order the
+    graph was built in."""
+    from polgraph.graph.neo4j_store import load_plan
+
+    def graph(order):
+        G = nx.MultiDiGraph()
+        for n in order:
+            G.add_node(n, level="county", in_corpus=True)
+        for u, v in [("b", "a"), ("a", "c"), ("a", "b"), ("c", "a"), (10, "a"), (9, "a")]:
+            if u in order:
+                G.add_edge(u, v, key="CITES", relation="CITES")
+        G.add_edge("a", "b", key="IMPLEMENTS", relation="IMPLEMENTS")
+        return G
+
+    plans = [load_plan(graph(order)) for order in (["a", "b", "c", 10, 9], [9, "c", 10, "b", "a"])]
+    assert plans[0] == plans[1]
+    nodes, rels = plans[0]
+    assert nodes == {("county", False): [10, 9, "a", "b", "c"]}
+    assert rels == {"CITES": [(10, "a", "CITES"), (9, "a", "CITES"), ("a", "b", "CITES"), ("a", "c", "CITES"),
+                              ("b", "a", "CITES"), ("c", "a", "CITES")],
+                    "IMPLEMENTS": [("a", "b", "IMPLEMENTS")]}
+
+
+def test_a_batch_of_rows_has_a_short_repr():
+    # the driver repr()s every RUN's parameters for its debug log, logging on or not
+    from polgraph.graph.neo4j_store import _Rows
+
+    rows = _Rows([{"mentions_json": "据" * 10_000}] * 1000)
+    assert isinstance(rows, list) and len(rows) == 1000 and rows[999]["mentions_json"] == "据" * 10_000
+    assert repr(rows) == "<1000 rows>" and repr({"rows": rows}) == "{'rows': <1000 rows>}"
+
+
+def test_loading_leaves_no_rows_for_the_cycle_collector(empty_db, neo4j_conn):
+    """The driver keeps each run's parameters in reference cycles; the loader empties its batches, so the rows
+    it built are gone when it returns, before any cyclic collection."""
+    import gc
+
+    G = _synthetic_graph(300)
+    gc.collect()
+    gc.disable()
+    try:
+        load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+        rows = [o for o in gc.get_objects() if type(o) is dict and ("props" in o or "mentions_json" in o)]
+    finally:
+        gc.enable()
+    assert rows == []
