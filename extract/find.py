@@ -148,7 +148,8 @@ class _Mention:
 def _mentions(text: str, numbers, titles) -> list[tuple]:
     """Number and title anchors paired into mentions, in text order, each as a tuple
     (start, end, cue_at, post_at, title, number, listed) -- the fields of _Mention."""
-    if not numbers:  # most documents: the titles, already in text order and apart
+    if not numbers and not any(_may_end_line(text, end) for _, _, end in titles):
+        # most documents: the titles, in text order and apart, none of them a list item
         return [(start, end, start, end, title, None, False) for title, start, end in titles]
     used = set()
     out = []
@@ -226,6 +227,7 @@ def _mentions(text: str, numbers, titles) -> list[tuple]:
             out.append(_Mention(t_start, n.end, t_start, n.end, title, n))
             out[-1].listed = True
             used.add(i)
+    _list_lines(text, numbers, used, out)
     # a number written right before its title: 国务院令第638号《国务院关于废止和修改部分行政法规的决定》
     for i, n in enumerate(numbers):
         if i in used:
@@ -241,6 +243,82 @@ def _mentions(text: str, numbers, titles) -> list[tuple]:
             out.append(_Mention(n.start, n.end, n.start, n.end, None, n))
     out.sort(key=_BY_SPAN)
     return [(m.start, m.end, m.cue_at, m.post_at, m.title, m.number, m.listed) for m in out]
+
+
+# what may follow a citation that ends its line (_LINE_REST), as a quick test before the regex
+_LINE_REST_FIRST = frozenset(")）；;。，,、 \t\u3000\r\n")
+
+
+def _may_end_line(text: str, end: int) -> bool:
+    return end >= len(text) or text[end] in _LINE_REST_FIRST
+
+_LIST_MARKER = re.compile(r"[ \t\u3000]*(?:[0-9０-９]{1,3}[.、．)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|"
+                          r"[一二三四五六七八九十]{1,3}、)[ \t\u3000]*")
+_LINE_REST = re.compile(r"[)）]?[ \t\u3000；;。，,、]*(?:\n|$)")
+_TITLE_BEFORE_BRACKET = re.compile(r"([^《》〈〉，。；;,：:\n]{4,120}?)[ \t\u3000]*[(（][ \t\u3000]*$")
+MAX_LIST_LINES = 400
+
+
+def _list_item(text: str, start: int, end: int):
+    """(line start, marker end) when text[start:end] is the whole of a list item line (`2.《X》（国发〔2008〕3号）；`),
+    else None."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _LIST_MARKER.match(text, line_start, start)
+    if m is None or not _LINE_REST.match(text, end):
+        return None
+    return line_start, m.end()
+
+
+def _in_listing(text: str, line_start: int) -> bool:
+    """Is the line at line_start one item of a list that a line ending in a colon introduces (现决定废止下列文件：)?
+    Every line between them must be a list item too; a wrapped item line is allowed."""
+    i = line_start
+    for _ in range(MAX_LIST_LINES):
+        if i <= 0:
+            return False
+        prev = text.rfind("\n", 0, i - 1) + 1
+        line = text[prev:i - 1].rstrip(" \t\u3000\r")
+        if line.endswith(("：", ":")):
+            return True
+        line = line.rstrip("”’」』\"'")
+        if line and not _LIST_MARKER.match(line) and line[-1] in "。；;，,！？":
+            return False  # a paragraph of running text, not an item
+        i = prev
+    return False
+
+
+def _list_lines(text: str, numbers, used: set, out: list) -> None:
+    """Citations that are whole lines of a list introduced by a line ending in a colon get `listed`, so that
+    the list's cue decides their relation (现决定废止下列文件： → REPEALS). An unbracketed title before the
+    bracketed number of such a line (`1.国务院办公厅关于…的通知（国办发〔2005〕12号）`) is cited with it
+    (GUIDELINES: titles in lists)."""
+    for m in out:
+        if not m.listed and m.title is not None and _may_end_line(text, m.end):
+            item = _list_item(text, m.start, m.end)
+            if item is not None and not text[item[1]:m.start].strip() and _in_listing(text, item[0]):
+                m.listed = True
+    for i, n in enumerate(numbers):
+        if i in used or not _may_end_line(text, n.end):
+            continue
+        item = _list_item(text, n.start, n.end)
+        if item is None:
+            continue
+        line_start, head_start = item
+        head = text[head_start:n.start]
+        title = None
+        if head.strip():
+            tm = _TITLE_BEFORE_BRACKET.fullmatch(head)
+            if tm is None or not is_document_title(tm.group(1).strip()):
+                continue
+            title = tm.group(1).strip()
+        if not _in_listing(text, line_start):
+            continue
+        end = n.end + 1 if n.end < len(text) and text[n.end] in "）)" else n.end
+        t_start = head_start + head.find(title) if title else n.start
+        mention = _Mention(t_start, end, t_start, end, title, n)
+        mention.listed = True
+        out.append(mention)
+        used.add(i)
 
 
 def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, post_stop: int | None = None):

@@ -304,13 +304,23 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
     return clean_title(title), start, end, prefix
 
 
+# What comes before the number on a list line that cites a document (`4.关于…的通知（国发〔2004〕28号）`): a list
+# marker, a title's 关于 or 《, or a title's last word -- never on the line that gives the document's own number.
+_CITING_LINE_HEAD = re.compile(r"^[ \t\u3000]*(?:[0-9０-９一二三四五六七八九十]{1,3}[.．、)）]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）])"
+                               r"|关于|《|》|(?:通知|意见|办法|规定|决定|细则|方案|规划|批复|条例|函)[ \t\u3000]*[(（]?$")
+
+
 def _is_number_line(text, start, line, number_spans) -> bool:
     s = line.strip(" \t\u3000()（）[]【】")
     if not s:
         return False
     lo = start + line.find(s)
-    return (lo, lo + len(s)) in number_spans or (  # number_spans: a set of (start, end)
-        len(s) <= 30 and s.endswith("号") and any(lo <= a and b <= lo + len(s) for a, b in number_spans))
+    if (lo, lo + len(s)) in number_spans:  # number_spans: a set of (start, end)
+        return True
+    if len(s) > 30 or not s.endswith("号"):
+        return False
+    first = min((a for a, b in number_spans if lo <= a and b <= lo + len(s)), default=None)
+    return first is not None and not _CITING_LINE_HEAD.search(text[start:first])
 
 
 _HISTORY_LINE = re.compile(r"[ \t\u3000]*(?:19|20|１９|２０)[0-9０-９]{2}年[0-9０-９]{1,2}月[0-9０-９]{1,2}日")

@@ -267,3 +267,47 @@ def test_issuer_of_a_forwarded_document_after_xianjiang():
     (c,) = extract_text(text, "x.txt")["citations"]
     assert c["relation"] == "FORWARDS" and c["doc_number"] == "财税〔2007〕17号"
     assert c["cited_issuer"] == "财政部、国家税务总局"
+
+
+# ------------------------------------------------------------------------------------------------ lists
+
+REPEAL_LIST = ("国务院关于废止部分规范性文件的决定\n\n现决定废止下列文件：\n"
+               "1.国务院办公厅关于加强土地储备管理的通知（国办发〔2005〕12号）\n"
+               "2.《国务院关于加快发展服务业的若干意见》（国发〔2008〕3号）；\n"
+               "3.财政部关于调整出口退税率的通知 文号：财税〔2007〕17号\n"
+               "4.国办发〔2004〕28号\n\n"
+               "本决定自发布之日起施行。\n")
+
+
+def test_items_of_a_repeal_list_are_repealed_with_their_titles():
+    record = extract_text(REPEAL_LIST)
+    got = [(c["doc_number"], c["title"], c["relation"], c["cue"]) for c in record["citations"]]
+    assert got == [("国办发〔2005〕12号", "国务院办公厅关于加强土地储备管理的通知", "REPEALS", "废止"),
+                   ("国发〔2008〕3号", "国务院关于加快发展服务业的若干意见", "REPEALS", "废止"),
+                   ("财税〔2007〕17号", "财政部关于调整出口退税率的通知", "REPEALS", "废止"),
+                   ("国办发〔2004〕28号", None, "REPEALS", "废止")]
+    for c in record["citations"]:
+        assert c["doc_number"] in REPEAL_LIST[c["start"]:c["end"]]
+        if c["title"]:
+            assert REPEAL_LIST[c["start"]:c["end"]].startswith((c["title"], "《" + c["title"]))
+    # the last item of the list is not the decision's own number
+    assert record["doc_number"] is None
+
+
+def test_a_list_of_titles_takes_the_cue_of_its_intro_line():
+    text = "关于印发某某办法的通知\n\n依据下列法律法规：\n1.《中华人民共和国预算法》\n2.《中华人民共和国政府采购法》；\n\n特制定本办法。\n"
+    assert [(c["title"], c["relation"]) for c in cites(text)] == [("中华人民共和国预算法", "BASED_ON"),
+                                                                  ("中华人民共和国政府采购法", "BASED_ON")]
+
+
+def test_running_text_between_intro_and_item_ends_the_list():
+    text = ("关于做好某某工作的通知\n\n现将有关事项通知如下：\n各地要认真做好废止文件的清理工作。\n"
+            "1.《国务院关于加快发展服务业的若干意见》（国发〔2008〕3号）\n")
+    assert [(c["doc_number"], c["relation"]) for c in cites(text)] == [("国发〔2008〕3号", "CITES")]
+
+
+def test_a_list_line_with_more_than_the_citation_keeps_its_own_cue():
+    text = ("关于印发某某方案的通知\n\n现将有关事项通知如下：\n"
+            "1.根据《国务院关于加快发展服务业的若干意见》（国发〔2008〕3号），制定本方案。\n")
+    assert [(c["doc_number"], c["title"], c["relation"]) for c in cites(text)] == [
+        ("国发〔2008〕3号", "国务院关于加快发展服务业的若干意见", "BASED_ON")]
