@@ -142,7 +142,9 @@ class _Mention:
         self.cue_at, self.post_at = cue_at, post_at  # where the cue search looks back from / ahead from
         self.title, self.number = title, number    # str | None, NumberMatch | None
         self.skip = False
-        self.listed = False  # an item of a list introduced by a line such as 现对以下规范性文件宣布失效：
+        # an item of a list introduced by a line such as 现对以下规范性文件宣布失效：-- True, or the offset
+        # where that line ends when known
+        self.listed = False
 
 
 def _mentions(text: str, numbers, titles) -> list[tuple]:
@@ -252,7 +254,7 @@ _LINE_REST_FIRST = frozenset(")）；;。，,、 \t\u3000\r\n")
 def _may_end_line(text: str, end: int) -> bool:
     return end >= len(text) or text[end] in _LINE_REST_FIRST
 
-_LIST_MARKER = re.compile(r"[ \t\u3000]*(?:[0-9０-９]{1,3}[.、．)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|"
+_LIST_MARKER = re.compile(r"[ \t\u3000]*(?:[0-9０-９]{1,4}[.、．)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|"
                           r"[一二三四五六七八九十]{1,3}、)[ \t\u3000]*")
 _LINE_REST = re.compile(r"[)）]?[ \t\u3000；;。，,、]*(?:\n|$)")
 _TITLE_BEFORE_BRACKET = re.compile(r"([^《》〈〉，。；;,：:\n]{4,120}?)[ \t\u3000]*[(（][ \t\u3000]*$")
@@ -269,22 +271,30 @@ def _list_item(text: str, start: int, end: int):
     return line_start, m.end()
 
 
-def _in_listing(text: str, line_start: int) -> bool:
-    """Is the line at line_start one item of a list that a line ending in a colon introduces (现决定废止下列文件：)?
-    Every line between them must be a list item too; a wrapped item line is allowed."""
+def _in_listing(text: str, line_start: int, known: dict) -> int | None:
+    """Where the list's intro line ends, when the line at line_start is one item of a list that a line ending in
+    a colon introduces (现决定废止下列文件：), else None. Every line between them must be a list item too; a
+    wrapped item line is allowed. `known` holds the answers for earlier lines of the same text (asked in text
+    order, a long list costs one step an item)."""
     i = line_start
+    answer = None
     for _ in range(MAX_LIST_LINES):
         if i <= 0:
-            return False
+            break
         prev = text.rfind("\n", 0, i - 1) + 1
         line = text[prev:i - 1].rstrip(" \t\u3000\r")
         if line.endswith(("：", ":")):
-            return True
+            answer = i  # the intro line ends right before i
+            break
         line = line.rstrip("”’」』\"'")
         if line and not _LIST_MARKER.match(line) and line[-1] in "。；;，,！？":
-            return False  # a paragraph of running text, not an item
+            break  # a paragraph of running text, not an item
+        if prev in known:
+            answer = known[prev]
+            break
         i = prev
-    return False
+    known[line_start] = answer
+    return answer
 
 
 def _list_lines(text: str, numbers, used: set, out: list) -> None:
@@ -292,11 +302,14 @@ def _list_lines(text: str, numbers, used: set, out: list) -> None:
     the list's cue decides their relation (现决定废止下列文件： → REPEALS). An unbracketed title before the
     bracketed number of such a line (`1.国务院办公厅关于…的通知（国办发〔2005〕12号）`) is cited with it
     (GUIDELINES: titles in lists)."""
+    known: dict[int, bool] = {}
     for m in out:
         if not m.listed and m.title is not None and _may_end_line(text, m.end):
             item = _list_item(text, m.start, m.end)
-            if item is not None and not text[item[1]:m.start].strip() and _in_listing(text, item[0]):
-                m.listed = True
+            if item is not None and not text[item[1]:m.start].strip():
+                intro = _in_listing(text, item[0], known)
+                if intro is not None:
+                    m.listed = intro
     for i, n in enumerate(numbers):
         if i in used or not _may_end_line(text, n.end):
             continue
@@ -311,12 +324,13 @@ def _list_lines(text: str, numbers, used: set, out: list) -> None:
             if tm is None or not is_document_title(tm.group(1).strip()):
                 continue
             title = tm.group(1).strip()
-        if not _in_listing(text, line_start):
+        intro = _in_listing(text, line_start, known)
+        if intro is None:
             continue
         end = n.end + 1 if n.end < len(text) and text[n.end] in "）)" else n.end
         t_start = head_start + head.find(title) if title else n.start
         mention = _Mention(t_start, end, t_start, end, title, n)
-        mention.listed = True
+        mention.listed = intro
         out.append(mention)
         used.add(i)
 
@@ -348,7 +362,8 @@ def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, po
     if post is not None and post.relation in _RELATION_SET:
         return post.relation, post.phrase
     if listed:
-        cue = find_list_cue(text, start)
+        # `listed` is True (an item of a list whose intro line is to be found) or where that line ends
+        cue = find_list_cue(text, start) if listed is True else find_list_cue(text, listed, limit=0)
         if cue is not None and cue.relation in RELATIONS:
             return cue.relation, cue.phrase
     return "CITES", None

@@ -311,3 +311,10 @@ def test_a_list_line_with_more_than_the_citation_keeps_its_own_cue():
             "1.根据《国务院关于加快发展服务业的若干意见》（国发〔2008〕3号），制定本方案。\n")
     assert [(c["doc_number"], c["title"], c["relation"]) for c in cites(text)] == [
         ("国发〔2008〕3号", "国务院关于加快发展服务业的若干意见", "BASED_ON")]
+
+
+def test_every_item_of_a_long_repeal_list_is_repealed():
+    # the intro line is far above the last items (more than a window), and item numbers reach four digits
+    text = "现决定废止下列文件：\n" + "".join(f"{i + 1}.国办发〔2015〕{i + 1}号；\n" for i in range(1200))
+    got = cites(text)
+    assert len(got) == 1200 and {c["relation"] for c in got} == {"REPEALS"}
