@@ -335,6 +335,25 @@ def _list_lines(text: str, numbers, used: set, out: list) -> None:
         used.add(i)
 
 
+_CO_NUMBER_GAP = re.compile(r"[ \t\u3000]*[、和及][ \t\u3000]*")
+_PUBLISHED_AFTER = re.compile(r"[ \t\u3000]*(?:修订)?(?:公布|发布|颁布|印发)")
+
+
+def _co_issuer_numbers(text: str, numbers, own_match) -> list:
+    """The numbers that joint issuers gave the document itself, listed after its own number in the phrase that
+    published it (`国家教育委员会令第8号、国家体育运动委员会令第11号发布`): the document, not a citation."""
+    if own_match is None or not numbers:
+        return []
+    out, prev = [], own_match
+    for n in numbers[bisect.bisect_right([x.start for x in numbers], own_match.start):]:
+        gap = _CO_NUMBER_GAP.match(text, prev.end, n.start)
+        if gap is None or gap.end() != n.start:
+            break
+        out.append(n)
+        prev = n
+    return out if out and _PUBLISHED_AFTER.match(text, prev.end) else []
+
+
 def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, post_stop: int | None = None):
     """(relation, cue text) of a mention (its _Mention fields; `clause` is clause_before(text, cue_at)), or
     (None, cue) when the title is still to be drafted. `post_stop` is sentence_end(text, post_at) when the
@@ -409,12 +428,13 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     # the mention loop runs ≈ 7 µs per mention: the names it calls are bound locally
     _title_key, _is_document_title, _sentence_end, _rel, _sent, _clause_and_stop = (
         title_key, is_document_title, sentence_end, _relation, _sentence, clause_and_stop)
+    co_numbers = _co_issuer_numbers(text, numbers, own_match)
     for start, end, cue_at, post_at, title, number, listed in _mentions(text, numbers, titles):
         tkey = _title_key(title) if title else None
         if number is not None:
             norm = number.number.normalized
             nkey = number.number.key  # one document, however written
-            if number is own_match:
+            if number is own_match or number in co_numbers:
                 continue
             if own_number is not None and nkey == own_key and (tkey is None or tkey in own_keys):
                 continue

@@ -318,3 +318,15 @@ def test_every_item_of_a_long_repeal_list_is_repealed():
     text = "现决定废止下列文件：\n" + "".join(f"{i + 1}.国办发〔2015〕{i + 1}号；\n" for i in range(1200))
     got = cites(text)
     assert len(got) == 1200 and {c["relation"] for c in got} == {"REPEALS"}
+
+
+def test_a_joint_issuers_order_number_is_the_document_itself():
+    text = ("# 学校体育工作条例\n\n1990年2月20日 国务院批准\n\n"
+            "1990年3月12日 国家教育委员会令第8号、国家体育运动委员会令第11号发布\n\n<!-- INFO END -->\n\n"
+            "第一条 为保证学校体育工作的正常开展，依照《女职工劳动保护规定》，制定本条例。\n")
+    record = extract_text(text)
+    assert record["doc_number"] == "国家教育委员会令第8号"
+    assert [(c["doc_number"], c["title"]) for c in record["citations"]] == [(None, "女职工劳动保护规定")]
+    # a number that only follows the own number, in a phrase that does not publish it, is still cited
+    cited = extract_text(text.replace("国家体育运动委员会令第11号发布", "国家体育运动委员会令第11号同时废止"))
+    assert "国家体育运动委员会令第11号" in [c["doc_number"] for c in cited["citations"]]
