@@ -109,11 +109,13 @@ _INTRO_ORGAN = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|�
 _ALIAS = re.compile(r"《([^《》\n]{2,150})》[（(]以下简称[“\"《]?([^）)”\"》\n]{1,30})[”\"》]?[）)]")
 _ALIAS_TITLE = 150  # the longest title _ALIAS reads
 _CARRY_IN_TITLE = re.compile(r"(?:关于)?(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定|函|复函)$")
+# 现将《X》印发给你们; a decree (令) that promulgates a regulation: 现将修订后的《X》公布，自…起施行
 _CARRY_IN_BODY = re.compile(
-    r"现将《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》(?:[（(][^（()）]{0,40}[)）])?"
-    r"(?:等[^，。\n]{0,10})?(?:印发|批转|转发|发布|颁布)给")
+    r"现将(?:修订后的|修改后的|修正后的)?《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》"
+    r"(?:[（(][^（()）]{0,40}[)）])?(?:等[^，。\n]{0,10})?"
+    r"(?:(?:印发|批转|转发|发布|颁布)给|(?:予以)?(?:公布|发布|颁布)(?=[，,。；\s]))")
 _CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?(?:已经[^。\n]{0,60})?[，,]\s*现(?:予)?(?:以)?"
-                             r"(?:印发|发布|颁布|转发|批转)")
+                             r"(?:印发|发布|颁布|公布|转发|批转)")
 _CARRY_TITLE_ENDS = ("通知", "决定", "函")  # what a title that _CARRY_IN_TITLE matches ends with (titles are stripped)
 _RELAYED_ORGAN = re.compile(r"(?:转发|批转)(.{2,40}?)(?:关于|《|<)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
@@ -520,6 +522,29 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
     return out
 
 
+_ORDER_KINDS = {"order": "令", "announcement": "公告"}
+_JOINT_ORDER = re.compile(r"[ \t\u3000]*[、和][ \t\u3000]*([^\s、，。；]{2,30}?)令第[0-9０-９]{1,6}号")
+
+
+def _order_issuers(text: str, n) -> list[str]:
+    """The organs that issued an order or announcement by their own number: 湖北省人民政府令第282号 -> 湖北省人民政府,
+    国家教育委员会令第8号、国家体育运动委员会令第11号发布 -> both (a decree names no other issuer)."""
+    word = _ORDER_KINDS.get(getattr(n.number, "kind", None))
+    agency = n.number.agency or ""
+    if word is None or not agency.endswith(word):
+        return []
+    organ = agency[:-len(word)]
+    if not looks_like_organ(organ):
+        return []
+    out, at = [organ], n.end
+    while True:
+        m = _JOINT_ORDER.match(text, at)
+        if m is None or not looks_like_organ(m.group(1)):
+            return out
+        out.append(m.group(1))
+        at = m.end()
+
+
 def _level(issuers, number, title, text, levels):
     level_of_agency, level_of_issuer, find_place = levels
     for name in issuers:
@@ -631,6 +656,8 @@ def extract_metadata(text: str, numbers) -> dict:
         issuers = _history_issuer(text)
     if not issuers and intro_issuer and looks_like_organ(intro_issuer):
         issuers = [intro_issuer]
+    if not issuers and n is not None:
+        issuers = _order_issuers(text, n)
 
     date = None
     dm = _field("date", text)

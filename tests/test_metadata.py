@@ -156,3 +156,20 @@ def test_forwarded_report_without_number_is_carried_not_cited():
     rec = extract_text(text)
     assert rec["carries"] == ["关于清理整顿社会团体的意见"]
     assert [(c["title"], c["relation"]) for c in rec["citations"]] == [("社会团体登记管理条例", "BASED_ON")]
+
+
+def test_a_decree_carries_the_regulation_it_promulgates_and_names_its_issuer():
+    from polgraph.extract.find import extract_text
+
+    decree = ("中华人民共和国国务院令\n第706号\n\n《专利代理条例》已经2018年9月6日国务院第23次常务会议修订通过，"
+              "现将修订后的《专利代理条例》公布，自2019年3月1日起施行。\n总理　　李克强\n2018年11月6日\n\n专利代理条例\n"
+              "第一条　为了规范专利代理行为，根据《中华人民共和国专利法》，制定本条例。\n")
+    r = extract_text(decree)
+    assert (r["doc_number"], r["issuer"], r["carries"], r["level"]) == (
+        "中华人民共和国国务院令第706号", ["国务院"], ["专利代理条例"], "central")
+    assert [c["title"] for c in r["citations"]] == ["中华人民共和国专利法"]
+    local = "湖北省人民政府令第282号\n《湖北省推广使用车用乙醇汽油试点办法》已经省人民政府常务会议审议通过，现予公布，自公布之日起施行。\n"
+    r = extract_text(local)
+    assert (r["issuer"], r["carries"], r["citations"]) == (["湖北省人民政府"], ["湖北省推广使用车用乙醇汽油试点办法"], [])
+    joint = "1990年3月12日 国家教育委员会令第8号、国家体育运动委员会令第11号发布\n\n<!-- INFO END -->\n第一条 为保证学校体育工作的正常开展，制定本条例。\n"
+    assert extract_text("# 学校体育工作条例\n\n" + joint)["issuer"] == ["国家教育委员会", "国家体育运动委员会"]
