@@ -160,6 +160,13 @@ def _mentions(text: str, numbers, titles) -> list[tuple]:
         # the number written right after the title: 《X》（国办发〔2015〕33号） or 《X》国发〔2012〕11号
         while ni < len(numbers) and numbers[ni].start < t.end:
             ni += 1
+        if ni and ni - 1 not in used and t.start < numbers[ni - 1].start and t.end - numbers[ni - 1].end <= 3:
+            # or inside it, at its end: 《新一代人工智能发展规划（国发〔2017〕35号）》 -- one document, the title without it
+            inner = _NUMBER_ENDS_TITLE.search(t.title)
+            if inner is not None:
+                used.add(ni - 1)
+                out.append(_Mention(t.start, t.end, t.start, t.end, t.title[:inner.start()].rstrip(), numbers[ni - 1]))
+                continue
         number = None
         if ni < len(numbers) and numbers[ni].start - t.end <= 4 and ni not in used:
             gap = text[t.end:numbers[ni].start]
@@ -254,6 +261,7 @@ _LINE_REST_FIRST = frozenset(")）；;。，,、 \t\u3000\r\n")
 def _may_end_line(text: str, end: int) -> bool:
     return end >= len(text) or text[end] in _LINE_REST_FIRST
 
+_NUMBER_ENDS_TITLE = re.compile(r"[ \t\u3000]*[（(][^（()）《》]{2,40}?[号號][ \t\u3000]*[)）]$")
 _LIST_MARKER = re.compile(r"[ \t\u3000]*(?:[0-9０-９]{1,4}[.、．)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|"
                           r"[一二三四五六七八九十]{1,3}、)[ \t\u3000]*")
 _LINE_REST = re.compile(r"[)）]?[ \t\u3000；;。，,、]*(?:\n|$)")

@@ -330,3 +330,10 @@ def test_a_joint_issuers_order_number_is_the_document_itself():
     # a number that only follows the own number, in a phrase that does not publish it, is still cited
     cited = extract_text(text.replace("国家体育运动委员会令第11号发布", "国家体育运动委员会令第11号同时废止"))
     assert "国家体育运动委员会令第11号" in [c["doc_number"] for c in cited["citations"]]
+
+
+def test_a_number_inside_the_title_brackets_is_that_titles_number():
+    text = "根据《新一代人工智能发展规划（国发〔2017〕35 号）》、《新时代防震减灾事业现代化纲要（2019-2035年）》，制定本规划。"
+    got = [(c["doc_number"], c["title"], c["relation"]) for c in cites(text)]
+    assert got == [("国发〔2017〕35号", "新一代人工智能发展规划", "BASED_ON"),
+                   (None, "新时代防震减灾事业现代化纲要（2019-2035年）", "BASED_ON")]
