@@ -50,6 +50,11 @@ def test_title_kinds_from_data_file():
     assert not is_document_title("国家自然科学基金国际（地区）合作与交流项目申请书")
     assert not is_document_title("人民日报")
     assert is_document_title("国家自然科学基金项目资金预算表编制说明")
+    # reports: a document submitted or published (关于…的报告, 政府工作报告) is cited, a deliverable is not
+    assert is_document_title("国务院批转教育部关于高等教育自学考试试行办法的报告")
+    assert is_document_title("政府工作报告")
+    assert not is_document_title("房屋安全鉴定报告")
+    assert not is_document_title("关于募集融通中证人工智能主题指数证券投资基金（LOF）的申请报告")
 
 
 def test_title_key_ignores_brackets_quotes_and_space():
