@@ -279,19 +279,16 @@ _INTRO_LINE_END = re.compile(r"[：:][ \t\u3000]*\n")
 
 def find_list_cue(text: str, start: int, limit: int = 1500) -> Cue | None:
     """The cue of the line that introduces a list (`现对以下规范性文件宣布失效：`), for an item at `start`: the last
-    intro line within `limit` characters before it (limit=0: the one that ends at `start`)."""
-    if limit:
-        lo = max(0, start - limit)
-        last = None
-        for last in _INTRO_LINE_END.finditer(text, lo, start):
-            pass
-        if last is None:
-            return None
-        colon = last.start()
-    else:
-        colon = start - 1
-        while colon >= 0 and text[colon] in " \t\u3000\r\n":
-            colon -= 1
+    intro line within `limit` characters before it."""
+    last = None
+    for last in _INTRO_LINE_END.finditer(text, max(0, start - limit), start):
+        pass
+    return intro_line_cue(text, last.start()) if last is not None else None
+
+
+def intro_line_cue(text: str, colon: int) -> Cue | None:
+    """The cue of the list intro line whose closing colon is text[colon]: its last cue phrase (the longest of
+    those ending at the same place)."""
     line_start = text.rfind("\n", 0, colon) + 1
     intro = text[line_start:colon]
     pre, post = load_cues()

@@ -25,7 +25,7 @@ import re
 
 from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END, _hard_break, _post_openers,
                                    _pre_regex, clause_and_stop, describes_history, find_list_cue, find_post_cue,
-                                   find_pre_cue, sentence_end)
+                                   find_pre_cue, intro_line_cue, sentence_end)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
@@ -143,7 +143,7 @@ class _Mention:
         self.title, self.number = title, number    # str | None, NumberMatch | None
         self.skip = False
         # an item of a list introduced by a line such as 现对以下规范性文件宣布失效：-- True, or the offset
-        # where that line ends when known
+        # of that line's colon when known
         self.listed = False
 
 
@@ -261,6 +261,7 @@ _LINE_REST_FIRST = frozenset(")）；;。，,、 \t\u3000\r\n")
 def _may_end_line(text: str, end: int) -> bool:
     return end >= len(text) or text[end] in _LINE_REST_FIRST
 
+
 _NUMBER_ENDS_TITLE = re.compile(r"[ \t\u3000]*[（(][^（()）《》]{2,40}?[号號][ \t\u3000]*[)）]$")
 _LIST_MARKER = re.compile(r"[ \t\u3000]*(?:[0-9０-９]{1,4}[.、．)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|"
                           r"[一二三四五六七八九十]{1,3}、)[ \t\u3000]*")
@@ -279,11 +280,11 @@ def _list_item(text: str, start: int, end: int):
     return line_start, m.end()
 
 
-def _in_listing(text: str, line_start: int, known: dict) -> int | None:
-    """Where the list's intro line ends, when the line at line_start is one item of a list that a line ending in
-    a colon introduces (现决定废止下列文件：), else None. Every line between them must be a list item too; a
-    wrapped item line is allowed. `known` holds the answers for earlier lines of the same text (asked in text
-    order, a long list costs one step an item)."""
+def _in_listing(text: str, line_start: int, known: dict[int, int | None]) -> int | None:
+    """The offset of the colon closing the list's intro line, when the line at line_start is one item of a list
+    that a line ending in a colon introduces (现决定废止下列文件：), else None. Every line between them must be a
+    list item too; a wrapped item line is allowed. `known` holds the answers for earlier lines of the same
+    text (asked in text order, a long list costs one step an item)."""
     i = line_start
     answer = None
     for _ in range(MAX_LIST_LINES):
@@ -292,7 +293,7 @@ def _in_listing(text: str, line_start: int, known: dict) -> int | None:
         prev = text.rfind("\n", 0, i - 1) + 1
         line = text[prev:i - 1].rstrip(" \t\u3000\r")
         if line.endswith(("：", ":")):
-            answer = i  # the intro line ends right before i
+            answer = prev + len(line) - 1
             break
         line = line.rstrip("”’」』\"'")
         if line and not _LIST_MARKER.match(line) and line[-1] in "。；;，,！？":
@@ -310,7 +311,7 @@ def _list_lines(text: str, numbers, used: set, out: list) -> None:
     the list's cue decides their relation (现决定废止下列文件： → REPEALS). An unbracketed title before the
     bracketed number of such a line (`1.国务院办公厅关于…的通知（国办发〔2005〕12号）`) is cited with it
     (GUIDELINES: titles in lists)."""
-    known: dict[int, bool] = {}
+    known: dict[int, int | None] = {}
     for m in out:
         if not m.listed and m.title is not None and _may_end_line(text, m.end):
             item = _list_item(text, m.start, m.end)
@@ -350,10 +351,11 @@ _PUBLISHED_AFTER = re.compile(r"[ \t\u3000]*(?:修订)?(?:公布|发布|颁布|�
 def _co_issuer_numbers(text: str, numbers, own_match) -> list:
     """The numbers that joint issuers gave the document itself, listed after its own number in the phrase that
     published it (`国家教育委员会令第8号、国家体育运动委员会令第11号发布`): the document, not a citation."""
-    if own_match is None or not numbers:
+    if own_match is None:
         return []
+    after = next((k + 1 for k, x in enumerate(numbers) if x is own_match), len(numbers))
     out, prev = [], own_match
-    for n in numbers[bisect.bisect_right([x.start for x in numbers], own_match.start):]:
+    for n in numbers[after:]:
         gap = _CO_NUMBER_GAP.match(text, prev.end, n.start)
         if gap is None or gap.end() != n.start:
             break
@@ -389,8 +391,8 @@ def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, po
     if post is not None and post.relation in _RELATION_SET:
         return post.relation, post.phrase
     if listed:
-        # `listed` is True (an item of a list whose intro line is to be found) or where that line ends
-        cue = find_list_cue(text, start) if listed is True else find_list_cue(text, listed, limit=0)
+        # `listed` is True (an item of a list whose intro line is to be found) or the offset of its colon
+        cue = find_list_cue(text, start) if listed is True else intro_line_cue(text, listed)
         if cue is not None and cue.relation in RELATIONS:
             return cue.relation, cue.phrase
     return "CITES", None

@@ -265,6 +265,15 @@ def _run_batches(func, batches: Iterable[list], jobs: int, start_method: str | N
 
 # ------------------------------------------------------------------------------------ public API
 
+def _file_batches(paths, jobs: int):
+    """(the files under `paths`, [(path, reason)] of the paths that do not exist, the files' batches: lazy for
+    jobs > 1, one file each otherwise -- the progress bar moves a file at a time)."""
+    listed = list_input_files([os.fspath(p) for p in paths])
+    files = [x for x in listed if not isinstance(x, InputError)]
+    missing = [(x.path, x.reason) for x in listed if isinstance(x, InputError)]
+    return files, missing, (_batches(files, _file_size, jobs) if jobs > 1 else [[f] for f in files])
+
+
 def extract_paths(paths, jobs: int = 1, quiet: bool = False, *, start_method: str | None = None
                   ) -> tuple[list[dict], list[tuple[str, str]]]:
     """Extract every document under `paths` (files or folders).
@@ -273,12 +282,8 @@ def extract_paths(paths, jobs: int = 1, quiet: bool = False, *, start_method: st
     JSON Lines lines ("file:line") that cannot be used, in input order); the others are still extracted.
     `start_method` picks the multiprocessing start method for jobs > 1 (default: the platform's).
     """
-    listed = list_input_files([os.fspath(p) for p in paths])
-    files = [x for x in listed if not isinstance(x, InputError)]
+    files, skipped, batches = _file_batches(paths, jobs)
     records: list[dict] = []
-    skipped = [(x.path, x.reason) for x in listed if isinstance(x, InputError)]  # missing paths first
-
-    batches = _batches(files, _file_size, jobs) if jobs > 1 else [[f] for f in files]
     with progress(length=len(files), label="extracting", quiet=quiet) as bar:
         for batch_result in _run_batches(_extract_file_batch, batches, jobs, start_method):
             for file_result in batch_result:
@@ -311,12 +316,9 @@ def write_jsonl(paths, out, jobs: int = 1, quiet: bool = False, *, start_method:
 
     Return (documents written, citations written, skipped [(path, reason)] as extract_paths() gives them).
     """
-    listed = list_input_files([os.fspath(p) for p in paths])
-    files = [x for x in listed if not isinstance(x, InputError)]
-    skipped = [(x.path, x.reason) for x in listed if isinstance(x, InputError)]
+    files, skipped, batches = _file_batches(paths, jobs)
     write = _bytes_writer(out)
     n_docs = n_citations = 0
-    batches = _batches(files, _file_size, jobs) if jobs > 1 else [[f] for f in files]
     with progress(length=len(files), label="extracting", quiet=quiet) as bar:
         for n_files, chunk, docs, citations, batch_skipped in _run_batches(_extract_file_batch_jsonl, batches,
                                                                             jobs, start_method):
