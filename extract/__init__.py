@@ -5,10 +5,11 @@ Stages (one module each):
   docnumber.py   parse and normalise 发文字号 (DocNumber), find them in text
   titles.py      find 《title》 spans (nested, across hard line breaks)
   cues.py        cue phrase -> relation (data/cues.tsv)
+  lists.py       lists of documents under an intro line (现决定废止下列文件：): their item lines
   levels.py      机关代字 / issuer name -> level and region (data/issuer_codes.tsv, data/divisions/)
   metadata.py    the document's own title, number, issuer(s), date, level, carried instrument(s)
   find.py        citations: numbers and titles merged, relation, evidence, offsets
-  pipeline.py    extract_paths(): many files, --jobs, skip list
+  pipeline.py    extract_paths() / write_jsonl(): many files, --jobs, skip list
 
 The record produced per document (the JSON Lines schema of `polgraph extract`)::
 

@@ -28,6 +28,7 @@ from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END
                                    find_pre_cue, intro_line_cue, sentence_end)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
+from polgraph.extract.lists import LIST_MARKER, intro_colon, item_line, may_end_line
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 
@@ -35,7 +36,7 @@ MAX_SENTENCE = 300
 _NUMBER_AFTER_TITLE = re.compile(r"[ \t\u3000\n]{0,2}[（(]?[ \t\u3000]{0,2}$")
 _VEHICLE_AFTER = re.compile(r"[ \t\u3000]*(?:号)?(?:文件|通知|文|令)?[ \t\u3000]*(?:发布|印发|颁布|公布)(?:了|的)?")
 _LIST_LABEL = re.compile(r"(?:文号|发文字号|字号)[ \t\u3000]*[：:][ \t\u3000]*$")
-_LIST_ITEM_HEAD = re.compile(r"^[ \t\u3000]*(?:[0-9０-９]{1,3}[.、．)）]|[（(][0-9一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?[ \t\u3000]*")
+_LIST_ITEM_HEAD = re.compile(f"^(?:{LIST_MARKER.pattern})?[ \t\u3000]*")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？]|\n[ \t\u3000]*\n")
 _FIELD_LABEL = re.compile(r"^[ \t\u3000]*(?:发文单位|发文机关|制定机关|发布机关|发布日期|成文日期|印发日期|施行日期|实施日期|"
                           r"有效期|状态|备注)[ \t\u3000]*[：:]")
@@ -150,7 +151,7 @@ class _Mention:
 def _mentions(text: str, numbers, titles) -> list[tuple]:
     """Number and title anchors paired into mentions, in text order, each as a tuple
     (start, end, cue_at, post_at, title, number, listed) -- the fields of _Mention."""
-    if not numbers and not any(_may_end_line(text, end) for _, _, end in titles):
+    if not numbers and not any(may_end_line(text, end) for _, _, end in titles):
         # most documents: the titles, in text order and apart, none of them a list item
         return [(start, end, start, end, title, None, False) for title, start, end in titles]
     used = set()
@@ -254,56 +255,8 @@ def _mentions(text: str, numbers, titles) -> list[tuple]:
     return [(m.start, m.end, m.cue_at, m.post_at, m.title, m.number, m.listed) for m in out]
 
 
-# what may follow a citation that ends its line (_LINE_REST), as a quick test before the regex
-_LINE_REST_FIRST = frozenset(")）；;。，,、 \t\u3000\r\n")
-
-
-def _may_end_line(text: str, end: int) -> bool:
-    return end >= len(text) or text[end] in _LINE_REST_FIRST
-
-
 _NUMBER_ENDS_TITLE = re.compile(r"[ \t\u3000]*[（(][^（()）《》]{2,40}?[号號][ \t\u3000]*[)）]$")
-_LIST_MARKER = re.compile(r"[ \t\u3000]*(?:[0-9０-９]{1,4}[.、．)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|"
-                          r"[一二三四五六七八九十]{1,3}、)[ \t\u3000]*")
-_LINE_REST = re.compile(r"[)）]?[ \t\u3000；;。，,、]*(?:\n|$)")
 _TITLE_BEFORE_BRACKET = re.compile(r"([^《》〈〉，。；;,：:\n]{4,120}?)[ \t\u3000]*[(（][ \t\u3000]*$")
-MAX_LIST_LINES = 400
-
-
-def _list_item(text: str, start: int, end: int):
-    """(line start, marker end) when text[start:end] is the whole of a list item line (`2.《X》（国发〔2008〕3号）；`),
-    else None."""
-    line_start = text.rfind("\n", 0, start) + 1
-    m = _LIST_MARKER.match(text, line_start, start)
-    if m is None or not _LINE_REST.match(text, end):
-        return None
-    return line_start, m.end()
-
-
-def _in_listing(text: str, line_start: int, known: dict[int, int | None]) -> int | None:
-    """The offset of the colon closing the list's intro line, when the line at line_start is one item of a list
-    that a line ending in a colon introduces (现决定废止下列文件：), else None. Every line between them must be a
-    list item too; a wrapped item line is allowed. `known` holds the answers for earlier lines of the same
-    text (asked in text order, a long list costs one step an item)."""
-    i = line_start
-    answer = None
-    for _ in range(MAX_LIST_LINES):
-        if i <= 0:
-            break
-        prev = text.rfind("\n", 0, i - 1) + 1
-        line = text[prev:i - 1].rstrip(" \t\u3000\r")
-        if line.endswith(("：", ":")):
-            answer = prev + len(line) - 1
-            break
-        line = line.rstrip("”’」』\"'")
-        if line and not _LIST_MARKER.match(line) and line[-1] in "。；;，,！？":
-            break  # a paragraph of running text, not an item
-        if prev in known:
-            answer = known[prev]
-            break
-        i = prev
-    known[line_start] = answer
-    return answer
 
 
 def _list_lines(text: str, numbers, used: set, out: list) -> None:
@@ -313,16 +266,16 @@ def _list_lines(text: str, numbers, used: set, out: list) -> None:
     (GUIDELINES: titles in lists)."""
     known: dict[int, int | None] = {}
     for m in out:
-        if not m.listed and m.title is not None and _may_end_line(text, m.end):
-            item = _list_item(text, m.start, m.end)
+        if not m.listed and m.title is not None and may_end_line(text, m.end):
+            item = item_line(text, m.start, m.end)
             if item is not None and not text[item[1]:m.start].strip():
-                intro = _in_listing(text, item[0], known)
+                intro = intro_colon(text, item[0], known)
                 if intro is not None:
                     m.listed = intro
     for i, n in enumerate(numbers):
-        if i in used or not _may_end_line(text, n.end):
+        if i in used or not may_end_line(text, n.end):
             continue
-        item = _list_item(text, n.start, n.end)
+        item = item_line(text, n.start, n.end)
         if item is None:
             continue
         line_start, head_start = item
@@ -333,7 +286,7 @@ def _list_lines(text: str, numbers, used: set, out: list) -> None:
             if tm is None or not is_document_title(tm.group(1).strip()):
                 continue
             title = tm.group(1).strip()
-        intro = _in_listing(text, line_start, known)
+        intro = intro_colon(text, line_start, known)
         if intro is None:
             continue
         end = n.end + 1 if n.end < len(text) and text[n.end] in "）)" else n.end

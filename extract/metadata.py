@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 
+from polgraph.extract.lists import LIST_MARKER
 from polgraph.extract.titles import clean_title, find_titles, title_key, title_verdict
 
 HEADER_LINES = 16
@@ -306,10 +307,13 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
     return clean_title(title), start, end, prefix
 
 
-# What comes before the number on a list line that cites a document (`4.关于…的通知（国发〔2004〕28号）`): a list
-# marker, a title's 关于 or 《, or a title's last word -- never on the line that gives the document's own number.
-_CITING_LINE_HEAD = re.compile(r"^[ \t\u3000]*(?:[0-9０-９一二三四五六七八九十]{1,3}[.．、)）]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）])"
-                               r"|关于|《|》|(?:通知|意见|办法|规定|决定|细则|方案|规划|批复|条例|函)[ \t\u3000]*[(（]?$")
+def _cites_before(head: str) -> bool:
+    """Does `head`, what stands before the first number on a short line ending in 号, show that the line cites
+    a document (`4.关于…的通知（国发〔2004〕28号）`: a list marker, a title's 关于 or 《》, a title's kind word)?
+    Then it is not the line of the document's own number."""
+    core = head.rstrip(" \t\u3000(（")
+    return (LIST_MARKER.match(head) is not None or "关于" in head or "《" in head or "》" in head
+            or bool(core) and title_verdict(core) == "cite")
 
 
 def _is_number_line(text, start, line, number_spans) -> bool:
@@ -322,7 +326,7 @@ def _is_number_line(text, start, line, number_spans) -> bool:
     if len(s) > 30 or not s.endswith("号"):
         return False
     first = min((a for a, b in number_spans if lo <= a and b <= lo + len(s)), default=None)
-    return first is not None and not _CITING_LINE_HEAD.search(text[start:first])
+    return first is not None and not _cites_before(text[start:first])
 
 
 _HISTORY_LINE = re.compile(r"[ \t\u3000]*(?:19|20|１９|２０)[0-9０-９]{2}年[0-9０-９]{1,2}月[0-9０-９]{1,2}日")
