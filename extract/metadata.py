@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 
+from polgraph.extract.cues import load_cues
 from polgraph.extract.lists import LIST_MARKER
 from polgraph.extract.titles import clean_title, find_titles, title_key, title_verdict
 
@@ -309,11 +310,13 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
 
 def _cites_before(head: str) -> bool:
     """Does `head`, what stands before the first number on a short line ending in 号, show that the line cites
-    a document (`4.关于…的通知（国发〔2004〕28号）`: a list marker, a title's 关于 or 《》, a title's kind word)?
+    a document (`4.关于…的通知（国发〔2004〕28号）`: a list marker, a title's 关于 or 《》, a title's kind word,
+    a cue such as 根据)?
     Then it is not the line of the document's own number."""
     core = head.rstrip(" \t\u3000(（")
     return (LIST_MARKER.match(head) is not None or "关于" in head or "《" in head or "》" in head
-            or bool(core) and title_verdict(core) == "cite")
+            or bool(core) and title_verdict(core) == "cite"
+            or any(cue.phrase in head for cue in load_cues()[0]))  # 根据国发〔2015〕33号
 
 
 def _is_number_line(text, start, line, number_spans) -> bool:

@@ -173,3 +173,12 @@ def test_a_decree_carries_the_regulation_it_promulgates_and_names_its_issuer():
     assert (r["issuer"], r["carries"], r["citations"]) == (["湖北省人民政府"], ["湖北省推广使用车用乙醇汽油试点办法"], [])
     joint = "1990年3月12日 国家教育委员会令第8号、国家体育运动委员会令第11号发布\n\n<!-- INFO END -->\n第一条 为保证学校体育工作的正常开展，制定本条例。\n"
     assert extract_text("# 学校体育工作条例\n\n" + joint)["issuer"] == ["国家教育委员会", "国家体育运动委员会"]
+
+
+def test_a_short_line_that_cites_a_number_is_not_the_own_number_line():
+    from polgraph.extract.find import extract_text
+
+    r = extract_text("某某县人民政府关于做好某某工作的通知\n\n根据国发〔2015〕33号\n文件精神，现通知如下。\n")
+    assert r["doc_number"] is None
+    assert [(c["doc_number"], c["relation"]) for c in r["citations"]] == [("国发〔2015〕33号", "BASED_ON")]
+    assert extract_text("国办发〔2015〕33号\n\n国务院办公厅关于某某的意见\n")["doc_number"] == "国办发〔2015〕33号"
