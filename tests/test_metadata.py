@@ -182,3 +182,15 @@ def test_a_short_line_that_cites_a_number_is_not_the_own_number_line():
     assert r["doc_number"] is None
     assert [(c["doc_number"], c["relation"]) for c in r["citations"]] == [("国发〔2015〕33号", "BASED_ON")]
     assert extract_text("国办发〔2015〕33号\n\n国务院办公厅关于某某的意见\n")["doc_number"] == "国办发〔2015〕33号"
+
+
+def test_a_heading_wrapped_inside_its_nested_title_is_joined_whole():
+    from polgraph.extract.find import extract_text
+
+    text = ("国务院关于在海南博鳌乐城国际医疗旅游先行区\n暂时调整实施《中华人民共和国药品管理法\n实施条例》有关规定的决定\n"
+            "国发〔2018〕43号\n为进一步支持试点，国务院决定暂时调整实施《中华人民共和国药品管理法实施条例》第三十六条的规定。\n")
+    r = extract_text(text)
+    assert r["title"] == "国务院关于在海南博鳌乐城国际医疗旅游先行区暂时调整实施《中华人民共和国药品管理法实施条例》有关规定的决定"
+    # the law's first mention is the body's, not the heading's
+    [c] = r["citations"]
+    assert c["title"] == "中华人民共和国药品管理法实施条例" and c["start"] > text.index("国发")
