@@ -290,14 +290,15 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         s = s[1:-1]  # a heading written as one 《…》
     if not _plausible_title(s):
         return None, -1, -1, prefix
-    title, end = s, start + len(line)
+    title, end = _unspaced(s), start + len(line)
     joined, jend = title, end
     j = i + 1
-    # a heading wrapped over lines (国务院关于印发 / 《国务院工作规则》的通知): join while unfinished,
-    # and keep the join only when it ends as a title does
-    while not _title_finished(joined) and j < len(lines) and len(joined) < 80 and j <= i + 3:
+    # a heading wrapped over lines (国务院关于印发 / 《国务院工作规则》的通知): join the lines that go on
+    # like a heading does, and keep the longest join that ends as a title does -- a line can end like a title
+    # and still go on (…执法全过程记录制度 / 重大执法决定法制审核制度的指导意见)
+    while j < len(lines) and len(joined) < 120 and j <= i + 3:
         nstart, nline = lines[j]
-        ns = nline.strip()
+        ns = _unspaced(nline.strip())
         if (_blank_between(text, jend, nstart) or len(ns) > 40 or not _plausible_title(ns)
                 or _CLAUSE_MARK.search(ns)
                 or _is_number_line(text, nstart, nline, number_spans) or _LABEL_LINE.match(ns)):
@@ -305,9 +306,19 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         joined += ns
         jend = nstart + len(nline)
         j += 1
-    if joined != title and _title_finished(joined):
-        title, end = joined, jend
+        if _title_finished(joined):
+            title, end = joined, jend
     return clean_title(title), start, end, prefix
+
+
+_LETTER_SPACED = re.compile(r"[^\s](?:[ \t\u3000]+[^\s])+")
+
+
+def _unspaced(line: str) -> str:
+    """A heading line set with a space between its characters (几 个 问 题 的 通 知) without the spaces."""
+    if _LETTER_SPACED.fullmatch(line) and all(len(w) == 1 for w in line.split()):
+        return "".join(line.split())
+    return line
 
 
 def _cites_before(head: str) -> bool:
@@ -554,6 +565,20 @@ def _order_issuers(text: str, n) -> list[str]:
         at = m.end()
 
 
+_EDITION = re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(?:[0-9０-９]{4}[^（()）]{0,10}|[^（()）]{0,10}(?:版|征求意见稿|送审稿))"
+                      r"[ \t\u3000]*[)）]$")
+
+
+def _without_edition(title: str) -> str:
+    """The title without the edition, period or draft status that ends it: 建材行业智能制造标准体系建设指南（2021 版）
+    （征求意见稿） -> 建材行业智能制造标准体系建设指南."""
+    while True:
+        m = _EDITION.search(title)
+        if m is None:
+            return title
+        title = title[:m.start()]
+
+
 def _level(issuers, number, title, text, levels):
     level_of_agency, level_of_issuer, find_place = levels
     for name in issuers:
@@ -676,6 +701,11 @@ def extract_metadata(text: str, numbers) -> dict:
 
     carries = _carries(text, title, numbers)
     own_keys = {k for k in (title_key(title), *(title_key(c) for c in carries)) if k}
+    # the same titles without their edition or draft status (（2021 版）, （征求意见稿）): a guide that says
+    # 适时修订《国家智能制造标准体系建设指南》 names itself -- but not without （试行） or （二）, which tell apart
+    # documents of their own (人民检察院刑事诉讼规则（试行） repeals 《人民检察院刑事诉讼规则》)
+    own_keys |= {title_key(core) for t in (title, *carries) if t and len(core := _without_edition(t)) >= 4
+                 and core != t}
     if intro:
         own_keys.add(title_key(intro.group(1)))
     for m in _aliases(text, alias_at):

@@ -194,3 +194,17 @@ def test_a_heading_wrapped_inside_its_nested_title_is_joined_whole():
     # the law's first mention is the body's, not the heading's
     [c] = r["citations"]
     assert c["title"] == "中华人民共和国药品管理法实施条例" and c["start"] > text.index("国发")
+
+
+def test_a_title_without_its_edition_is_the_document_itself_but_not_without_its_part():
+    from polgraph.extract.find import extract_text
+
+    guide = ("国家智能制造标准体系建设指南\n（2021 版）\n\n一、总体要求\n"
+             "紧密贴合产业发展需求，适时修订《国家智能制造标准体系建设指南》，依据《国家标准化发展纲要》制定标准。\n")
+    r = extract_text(guide)
+    assert r["title"] == "国家智能制造标准体系建设指南（2021 版）"
+    assert [c["title"] for c in r["citations"]] == ["国家标准化发展纲要"]
+    # （二） and （试行） name documents of their own: the first interpretation is cited by the second
+    second = ("最高人民法院关于审理某某案件适用法律若干问题的解释（二）\n\n"
+              "根据《最高人民法院关于审理某某案件适用法律若干问题的解释》，制定本解释。\n")
+    assert [c["title"] for c in extract_text(second)["citations"]] == ["最高人民法院关于审理某某案件适用法律若干问题的解释"]
