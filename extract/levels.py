@@ -386,6 +386,7 @@ class _TextRules:
     duty_cores: tuple[str, ...]  # duty words holding no other: every duty_re match holds one
     duty_reach: int              # a duty_re match lies within this many characters of the duty core it holds
     national: tuple[str, ...]    # how a body speaks of the whole country (全国, 我国, 各地区)
+    local_organs: tuple[str, ...]  # a local government or party committee named in a body (市政府, 省委)
 
 
 @lru_cache(maxsize=None)
@@ -393,7 +394,7 @@ def _text_rules() -> _TextRules:
     level_of: dict[str, str] = {}
     chars: dict[str, set[str]] = {"notbefore": set(), "notafter": set()}  # characters, not phrases
     phrases: dict[str, list[str]] = {"municipality": [], "autonomous": [], "lawkind": [], "zone": [], "duty": [],
-                                     "national": []}
+                                     "national": [], "localorgan": []}
     for cols in _tsv("text_levels.tsv", 3):
         phrase, level, role = cols[0], cols[1], cols[2]
         if role in ("self", "scope"):
@@ -427,7 +428,7 @@ def _text_rules() -> _TextRules:
                       tuple(zones), duty_re, tuple(w for w in duties if not any(v != w and v in w for v in duties)),
                       # （ + the organs (80) + 等有关部门 + the duty phrase + 10 + ）
                       1 + 80 + 7 + max(map(len, duties), default=0) + 10 + 1,
-                      tuple(phrases["national"]))
+                      tuple(phrases["national"]), tuple(phrases["localorgan"]))
 
 
 ADDRESSEE_CHARS = 3000
@@ -606,8 +607,8 @@ def level_of_text(text: str, title: str | None = None) -> tuple[str, str | None]
     """(level, province or None) when no issuer and no own number decide, first hit wins: the title
     (level_of_title); a law's history header; the addressee line; the organ that interprets the rule
     (本办法由X负责解释); the level the text names as its own (我省/全市/我部 …, data/text_levels.tsv); a law-kind
-    title that names no place (national); a body that speaks of the whole country (全国, 我国 …) at least
-    NATIONAL_MENTIONS times and of nothing of its own (national)."""
+    title that names no place (national); a body that speaks of the whole country (全国, 我国 …) and of nothing
+    of its own (national)."""
     r = level_of_title(title)
     if r[0] != "unknown":
         return r
@@ -632,18 +633,22 @@ def level_of_text(text: str, title: str | None = None) -> tuple[str, str | None]
 
 
 # A body that names no place, organ or division of its own but speaks of the whole country this often is a
-# central organ's (data/text_levels.tsv, role national): a local body says 我省/全市 at least once.
+# central organ's (data/text_levels.tsv, role national): a local body says 我省/全市 at least once. Once is
+# enough when it names no local government or party committee either (role localorgan: 市政府, 省委).
 NATIONAL_MENTIONS = 2
 
 
 def _national_level(text: str) -> str:
     n = min(len(text), SELF_CHARS)
+    r = _text_rules()
     mentions = 0
-    for word in _text_rules().national:
+    for word in r.national:
         i = text.find(word, 0, n)
         while i >= 0:
             mentions += 1
             if mentions >= NATIONAL_MENTIONS:
                 return "central"
             i = text.find(word, i + len(word), n)
+    if mentions and not any(text.find(word, 0, n) >= 0 for word in r.local_organs):
+        return "central"
     return "unknown"

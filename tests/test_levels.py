@@ -236,7 +236,7 @@ from polgraph.extract.levels import addressee_level, level_of_text, level_of_tit
 
 def test_text_level_rows_parse():
     roles = {"self", "scope", "notbefore", "notafter", "municipality", "autonomous", "lawkind", "zone", "duty",
-             "national"}
+             "national", "localorgan"}
     rows = _rows("text_levels.tsv")
     phrases = [r[0] for r in rows]
     assert len(phrases) == len(set(phrases)), "a phrase listed twice"
@@ -350,6 +350,7 @@ def test_a_body_speaking_of_the_whole_country_is_central():
     body = ("为贯彻落实党中央、国务院关于发展数字经济的决策部署，制定本行动计划。\n一、总体要求\n"
             "到2025年，全国数字商务发展水平显著提升，各地区形成一批示范项目。\n")
     assert levels.level_of_text(body) == ("central", None)
-    # once is not enough; and a text that names its own province stays with its province
-    assert levels.level_of_text("到2025年，全国领先。")[0] == "unknown"
+    # once is enough only when no local government is named; a text naming its own province keeps its province
+    assert levels.level_of_text("到2025年，全国领先。")[0] == "central"
+    assert levels.level_of_text("市政府将推动本行业到2025年全国领先。")[0] == "unknown"
     assert levels.level_of_text("全省要对标全国先进，我省各地区加快推进。")[0] == "provincial"
