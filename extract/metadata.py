@@ -407,12 +407,12 @@ def _signature_dates(text: str):
         if tail is None:
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
-        organ = text[line_start:m.start()]
+        organ = text[line_start:m.start()].strip(" \t\u3000")  # web pages pad a signature with spaces
         if len(organ) > 60 or _CLAUSE_MARK.search(organ):
             continue
         date = parse_date(m.group(0))
         if date:
-            yield organ.strip(" \t\u3000"), date, bool(tail.group(1)), line_start
+            yield organ, date, bool(tail.group(1)), line_start
 
 
 def _signature(text: str):

@@ -208,3 +208,13 @@ def test_a_title_without_its_edition_is_the_document_itself_but_not_without_its_
     second = ("最高人民法院关于审理某某案件适用法律若干问题的解释（二）\n\n"
               "根据《最高人民法院关于审理某某案件适用法律若干问题的解释》，制定本解释。\n")
     assert [c["title"] for c in extract_text(second)["citations"]] == ["最高人民法院关于审理某某案件适用法律若干问题的解释"]
+
+
+def test_a_signature_padded_with_spaces_on_a_web_page():
+    from polgraph.extract.find import extract_text
+
+    pad = " " * 150
+    text = ("为进一步规范完税价格审定工作，根据《中华人民共和国海关审定进出口货物完税价格办法》，现就有关事项公告如下：\n"
+            "一、租赁飞机的完税价格依法审定。\n" + pad + "海关总署\n" + pad + "2016 年1月29日\n浏览次数：\n打印本页\n关闭\n")
+    r = extract_text(text)
+    assert (r["issuer"], r["date"], r["level"]) == (["海关总署"], "2016-01-29", "central")
