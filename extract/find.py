@@ -28,7 +28,7 @@ from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END
                                    find_pre_cue, intro_line_cue, sentence_end)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
-from polgraph.extract.lists import LIST_MARKER, intro_colon, item_line, may_end_line
+from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, intro_colon, item_line, may_be_item
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 
@@ -151,9 +151,14 @@ class _Mention:
 def _mentions(text: str, numbers, titles) -> list[tuple]:
     """Number and title anchors paired into mentions, in text order, each as a tuple
     (start, end, cue_at, post_at, title, number, listed) -- the fields of _Mention."""
-    if not numbers and not any(may_end_line(text, end) for _, _, end in titles):
-        # most documents: the titles, in text order and apart, none of them a list item
-        return [(start, end, start, end, title, None, False) for title, start, end in titles]
+    if not numbers:
+        # most documents: the titles, in text order and apart, none of them a list item (tested inline: this
+        # loop sees every title of a title-heavy corpus)
+        for _, start, end in titles:
+            if start and text[start - 1] in MARKER_LAST and may_be_item(text, start, end):
+                break
+        else:
+            return [(start, end, start, end, title, None, False) for title, start, end in titles]
     used = set()
     out = []
     ni = 0
@@ -266,14 +271,14 @@ def _list_lines(text: str, numbers, used: set, out: list) -> None:
     (GUIDELINES: titles in lists)."""
     known: dict[int, int | None] = {}
     for m in out:
-        if not m.listed and m.title is not None and may_end_line(text, m.end):
+        if not m.listed and m.title is not None and may_be_item(text, m.start, m.end):
             item = item_line(text, m.start, m.end)
             if item is not None and not text[item[1]:m.start].strip():
                 intro = intro_colon(text, item[0], known)
                 if intro is not None:
                     m.listed = intro
     for i, n in enumerate(numbers):
-        if i in used or not may_end_line(text, n.end):
+        if i in used:
             continue
         item = item_line(text, n.start, n.end)
         if item is None:
@@ -304,7 +309,7 @@ _PUBLISHED_AFTER = re.compile(r"[ \t\u3000]*(?:修订)?(?:公布|发布|颁布|�
 def _co_issuer_numbers(text: str, numbers, own_match) -> list:
     """The numbers that joint issuers gave the document itself, listed after its own number in the phrase that
     published it (`国家教育委员会令第8号、国家体育运动委员会令第11号发布`): the document, not a citation."""
-    if own_match is None:
+    if own_match is None or _CO_NUMBER_GAP.match(text, own_match.end) is None:
         return []
     after = next((k + 1 for k, x in enumerate(numbers) if x is own_match), len(numbers))
     out, prev = [], own_match

@@ -17,19 +17,28 @@ _LINE_REST_FIRST = frozenset(")）；;。，,、 \t\u3000\r\n")  # its first cha
 MAX_LIST_LINES = 400
 
 
-def may_end_line(text: str, end: int) -> bool:
-    """Can a citation ending at `end` be the rest of its line (a cheap test before item_line)?"""
-    return end >= len(text) or text[end] in _LINE_REST_FIRST
+# the last character of a list marker, or the white space after it: what stands right before an item's citation
+MARKER_LAST = frozenset(".、．)） \t\u3000")
+
+
+def may_be_item(text: str, start: int, end: int) -> bool:
+    """A quick test before item_line: a marker (or its space) right before `start`, only punctuation after `end`."""
+    return start > 0 and text[start - 1] in MARKER_LAST and ends_line(text, end)
+
+
+def ends_line(text: str, end: int) -> bool:
+    """Is what follows a citation ending at `end` only a closing bracket and punctuation up to the line's end?"""
+    return end >= len(text) or text[end] in _LINE_REST_FIRST and _LINE_REST.match(text, end) is not None
 
 
 def item_line(text: str, start: int, end: int) -> tuple[int, int] | None:
     """(line start, marker end) when text[start:end] ends a list item line that begins with a marker
     (`2.《X》（国发〔2008〕3号）；`), else None. What stands between the marker and `start` is the caller's to judge."""
+    if not ends_line(text, end):
+        return None
     line_start = text.rfind("\n", 0, start) + 1
     m = LIST_MARKER.match(text, line_start, start)
-    if m is None or not _LINE_REST.match(text, end):
-        return None
-    return line_start, m.end()
+    return None if m is None else (line_start, m.end())
 
 
 def intro_colon(text: str, line_start: int, known: dict[int, int | None]) -> int | None:

@@ -704,8 +704,8 @@ def extract_metadata(text: str, numbers) -> dict:
     # the same titles without their edition or draft status (（2021 版）, （征求意见稿）): a guide that says
     # 适时修订《国家智能制造标准体系建设指南》 names itself -- but not without （试行） or （二）, which tell apart
     # documents of their own (人民检察院刑事诉讼规则（试行） repeals 《人民检察院刑事诉讼规则》)
-    own_keys |= {title_key(core) for t in (title, *carries) if t and len(core := _without_edition(t)) >= 4
-                 and core != t}
+    own_keys |= {title_key(core) for t in (title, *carries) if t and t[-1] in "）)"
+                 and len(core := _without_edition(t)) >= 4 and core != t}
     if intro:
         own_keys.add(title_key(intro.group(1)))
     for m in _aliases(text, alias_at):
