@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,8 @@ def _die_in_a_worker(batch):
 
 
 def _record_process(batch):
+    if multiprocessing.parent_process() is not None:
+        time.sleep(0.01)  # a worker's result is not ready at once, so this process always takes batches too
     return [(x, os.getpid()) for x in batch]
 
 
