@@ -28,6 +28,7 @@ from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END
                                    find_pre_cue, intro_line_cue, sentence_end)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
+from polgraph.extract.levels import level_of_cited_title
 from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, intro_colon, item_line, may_be_item
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
@@ -375,7 +376,7 @@ def _cited_level(number, issuer, title, levels) -> str:
             lvl, _ = level_of_issuer(name)
             if lvl != "unknown":
                 return lvl
-    return "unknown"
+    return level_of_cited_title(title)[0] if title else "unknown"
 
 
 def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
@@ -470,8 +471,6 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
             by_title.setdefault(tkey, group)
     first_number = None  # normalised number -> its first NumberMatch, built when a group needs it
     for g in groups:
-        if g["doc_number"] is None and g["cited_issuer"] is None and "关于" not in (g["title"] or ""):
-            continue  # nothing to read a level from: it stays unknown
         number = None
         if g["doc_number"] is not None:
             if first_number is None:

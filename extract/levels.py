@@ -595,6 +595,31 @@ def level_of_title(title: str | None) -> tuple[str, str | None]:
     return _UNKNOWN
 
 
+@lru_cache(maxsize=1 << 14)
+def level_of_cited_title(title: str | None) -> tuple[str, str | None]:
+    """(level, province or None) of a cited document by what its title opens with: the state prefix
+    (中华人民共和国…), a division (上海市…条例, 崂山区…办法) or a province's short name (浙江省 / 上海港口条例);
+    else a law kind with no place in it (物权法, 物业管理条例) is national. Unlike level_of_title, an organ
+    inside the title (山东省乡镇人民代表大会工作若干规定) is not read as its issuer."""
+    t = _SPACE.sub("", title or "")
+    if not t:
+        return _UNKNOWN
+    if any(t.startswith(p) and len(t) > len(p) + 1 for p, _ in _words().get("stateprefix", [])):
+        return "central", None
+    head = t[3:] if t.startswith(("中国（", "中国(")) else t
+    first = next(_place_matches(head), None)
+    if first is not None and first[0] == 0:
+        r = _match_divisions(head, 0, allow_short_province=False)
+        if r is not None:
+            return r[0], r[1]
+    d = _divisions()
+    for k in (3, 2):
+        full = d.province_names.get(head[:k])
+        if full is not None:
+            return "provincial", full
+    return _lawkind_level(t), None
+
+
 def _lawkind_level(title: str | None) -> str:
     """A law, regulation, rule or judicial interpretation titled without any place or issuer is national."""
     t = _TITLE_BRACKETS.sub("", _SPACE.sub("", title or ""))

@@ -354,3 +354,22 @@ def test_a_body_speaking_of_the_whole_country_is_central():
     assert levels.level_of_text("到2025年，全国领先。")[0] == "central"
     assert levels.level_of_text("市政府将推动本行业到2025年全国领先。")[0] == "unknown"
     assert levels.level_of_text("全省要对标全国先进，我省各地区加快推进。")[0] == "provincial"
+
+
+def test_a_cited_title_gives_its_level_by_what_it_opens_with():
+    assert levels.level_of_cited_title("中华人民共和国合同法") == ("central", None)
+    assert levels.level_of_cited_title("物权法") == ("central", None)  # a law kind with no place: national
+    assert levels.level_of_cited_title("浙江省物业管理条例") == ("provincial", "浙江省")
+    assert levels.level_of_cited_title("青岛市建设工程材料管理条例")[0] == "municipal"
+    # an organ inside the title is not its issuer, and a 决定 names no level of its own
+    assert levels.level_of_cited_title("山东省乡镇人民代表大会工作若干规定") == ("provincial", "山东省")
+    assert levels.level_of_cited_title("关于区县乡镇人民代表大会换届选举若干问题的决定") == ("unknown", None)
+
+
+def test_cited_level_of_a_title_only_citation():
+    from polgraph.extract.find import extract_text
+
+    got = {c["title"]: c["cited_level"] for c in extract_text(
+        "根据《中华人民共和国合同法》《浙江省物业管理条例》和《关于修改部分地方性法规的决定》，制定本办法。")["citations"]}
+    assert got == {"中华人民共和国合同法": "central", "浙江省物业管理条例": "provincial",
+                   "关于修改部分地方性法规的决定": "unknown"}
