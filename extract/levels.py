@@ -376,6 +376,8 @@ class _TextRules:
     level_of: dict[str, str]     # phrase -> level
     notbefore: frozenset[str]
     notafter: frozenset[str]
+    rankbefore: frozenset[str]   # 居全省, 入选全省: the author ranked within the division, not the division
+    rankafter: frozenset[str]    # 全省第一, 全省前列, 全省率先
     municipalities: tuple[str, ...]
     autonomous: tuple[str, ...]
     addressee_re: re.Pattern
@@ -392,7 +394,8 @@ class _TextRules:
 @lru_cache(maxsize=None)
 def _text_rules() -> _TextRules:
     level_of: dict[str, str] = {}
-    chars: dict[str, set[str]] = {"notbefore": set(), "notafter": set()}  # characters, not phrases
+    chars: dict[str, set[str]] = {"notbefore": set(), "notafter": set(), "rankbefore": set(),
+                                  "rankafter": set()}  # characters, not phrases
     phrases: dict[str, list[str]] = {"municipality": [], "autonomous": [], "lawkind": [], "zone": [], "duty": [],
                                      "national": [], "localorgan": []}
     for cols in _tsv("text_levels.tsv", 3):
@@ -424,6 +427,7 @@ def _text_rules() -> _TextRules:
     # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
     addressee_re = re.compile("(" + openings + ")[^。\n：:]{0,150}[：:]")
     return _TextRules(re.compile(alts), level_of, frozenset(notbefore), frozenset(notafter),
+                      frozenset(chars["rankbefore"]), frozenset(chars["rankafter"]),
                       tuple(municipalities), tuple(autonomous), addressee_re, addressees, tuple(lawkinds),
                       tuple(zones), duty_re, tuple(w for w in duties if not any(v != w and v in w for v in duties)),
                       # （ + the organs (80) + 等有关部门 + the duty phrase + 10 + ）
@@ -505,17 +509,23 @@ def _self_level(text: str) -> str:
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
     n = min(len(text), SELF_CHARS)
+    said: dict[str, int] = {}  # self phrases alone: the duty parentheses below may name subordinates
     municipality = autonomous = None  # does the head name a 直辖市 / the text an autonomous region: asked once
     for m in r.self_re.finditer(text, 0, n):
         if m.start() > 0 and text[m.start() - 1] in r.notbefore:
             continue
         if m.end() < len(text) and text[m.end()] in r.notafter:
             continue
+        if m.group()[0] == "全" and (m.end() < len(text) and text[m.end()] in r.rankafter
+                                    or m.start() > 0 and text[m.start() - 1] in r.rankbefore):
+            continue  # 居全省第一: a city ranked within its province
+        if m.start() > 0 and _ends_a_division_name(text, m.start(), m.end()):
+            continue  # 天全县, 全州县: a place whose name ends like a self phrase
         level = r.level_of[m.group()]
         last = m.group()[-1]
         if last == "市":
             if municipality is None:
-                municipality = any(text.find(x, 0, ADDRESSEE_CHARS) >= 0 for x in r.municipalities)
+                municipality = _names_a_municipality(text, r.municipalities)
             if municipality:
                 level = "provincial"
         elif last == "区":
@@ -525,6 +535,7 @@ def _self_level(text: str) -> str:
                 level = "provincial"
         counts[level] = counts.get(level, 0) + 1
         first.setdefault(level, m.start())
+    said.update(counts)
     if r.duty_re is not None:
         for m in _duty_matches(text, n, r):
             level = level_of_issuer(_ITEM_SEPARATOR.split(m.group(1))[0])[0]
@@ -533,9 +544,39 @@ def _self_level(text: str) -> str:
                 first.setdefault(level, m.start())
     if not counts:
         return "unknown"
+    # A text speaks of the level above its own too -- a city's report ranks the city within its province
+    # (全省第一, 高于全省) far more often than a province speaks of one city -- so the lowest level it names as
+    # its own at least SELF_LOWEST times wins; else the level named most.
+    lowest = [lv for lv in _LOWEST_FIRST if said.get(lv, 0) >= SELF_LOWEST]
+    if lowest:
+        return lowest[0]
     return min(counts, key=lambda lv: (-counts[lv], first[lv]))
 
 
+def _names_a_municipality(text: str, municipalities) -> bool:
+    """Does the text name a 直辖市 as its own: in its first line (a title such as 上海市…条例), or throughout its
+    head, about once every 500 characters (a Shanghai report says 上海 on every other line; a city near
+    Shanghai says 接轨上海 now and then)?"""
+    line_end = text.find("\n", 0, MUNICIPALITY_OPENING)
+    opening = MUNICIPALITY_OPENING if line_end < 0 else line_end
+    if any(text.find(x, 0, opening) >= 0 for x in municipalities):
+        return True
+    n = min(len(text), ADDRESSEE_CHARS)
+    need = max(2, n // 500)
+    return any(text.count(x, 0, n) >= need for x in municipalities)
+
+
+MUNICIPALITY_OPENING = 40  # characters of the first line read: a title names its place up front
+
+
+def _ends_a_division_name(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] the end of a division's name written there (天全县, 全州县)?"""
+    d = _divisions()
+    return any(text[k:end] in d.cities or text[k:end] in d.areas for k in range(max(0, start - 3), start))
+
+
+SELF_LOWEST = 3
+_LOWEST_FIRST = ("township", "county", "municipal", "provincial", "central")
 _ITEM_SEPARATOR = re.compile(r"[、，,；;]")
 
 

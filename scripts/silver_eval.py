@@ -10,6 +10,8 @@ Per corpus, the fields whose manifest column can be trusted are compared (README
   lawrefbook-laws          level; doc_number where the manifest gives one (the orders); date
   ptc-sample               level (the authors' level) for rows with looks_like_policy_doc = yes
   xvshiting-smart-policy   level (derived from the English issuer by the dataset authors)
+  city-gov-work-reports    level (each file named by a city; three of them are in fact the State Council's report,
+                           which the text says: 我代表国务院)
 
 Numbers are compared with the scorer's norm_number (../shared/eval/score.py). Where the manifest writes a
 number another way than the text (国令第707号 for 国务院令第707号) the miss is still counted (the gold follows the
@@ -26,16 +28,18 @@ import sys
 from pathlib import Path
 
 DEFAULT_CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
-CORPORA = ("govcn-statecouncil-2019", "lawrefbook-laws", "ptc-sample", "xvshiting-smart-policy")
+CORPORA = ("govcn-statecouncil-2019", "lawrefbook-laws", "ptc-sample", "xvshiting-smart-policy",
+           "city-gov-work-reports")
 FIELDS = {
     "govcn-statecouncil-2019": ("doc_number", "issuer", "date", "level"),
     "lawrefbook-laws": ("doc_number", "date", "level"),
     "ptc-sample": ("level",),
     "xvshiting-smart-policy": ("level",),
+    "city-gov-work-reports": ("level",),
 }
-# the authors' level words -> GUIDELINES levels (成都 is a sub-provincial city: municipal)
+# the authors' level words -> GUIDELINES levels (成都 is a sub-provincial city: municipal; 京津沪渝 are provincial)
 _LEVEL_WORDS = {"central": "central", "provincial": "provincial", "municipal": "municipal", "county": "county",
-                "municipal/county (sub-provincial)": "municipal"}
+                "municipal/county (sub-provincial)": "municipal", "provincial-level municipality": "provincial"}
 
 
 def _scorer(corpora: Path):

@@ -236,7 +236,7 @@ from polgraph.extract.levels import addressee_level, level_of_text, level_of_tit
 
 def test_text_level_rows_parse():
     roles = {"self", "scope", "notbefore", "notafter", "municipality", "autonomous", "lawkind", "zone", "duty",
-             "national", "localorgan"}
+             "national", "localorgan", "rankbefore", "rankafter"}
     rows = _rows("text_levels.tsv")
     phrases = [r[0] for r in rows]
     assert len(phrases) == len(set(phrases)), "a phrase listed twice"
@@ -373,3 +373,12 @@ def test_cited_level_of_a_title_only_citation():
         "根据《中华人民共和国合同法》《浙江省物业管理条例》和《关于修改部分地方性法规的决定》，制定本办法。")["citations"]}
     assert got == {"中华人民共和国合同法": "central", "浙江省物业管理条例": "provincial",
                    "关于修改部分地方性法规的决定": "unknown"}
+
+
+def test_a_city_report_that_ranks_itself_within_its_province_is_the_citys():
+    report = ("过去一年，全市经济稳中向好，地区生产总值增速居全省第一，高于全省平均水平。全市新增市场主体2万户，"
+              "全市规上工业增加值增长8%，进入全省前列。我市获评全省营商环境最优城市，全省率先实现一网通办。"
+              "对接北京，融入京津冀。深化全省统一大市场建设，天全县获评全省首批示范县。")
+    assert levels.level_of_text(report)[0] == "municipal"
+    # a Shanghai law that says 本市 is provincial (京津沪渝), named in its opening
+    assert levels.level_of_text("# 上海市献血条例\n第一条 本市公民应当献血。本市卫生部门负责。本市各区配合。")[0] == "provincial"
