@@ -674,7 +674,7 @@ def level_of_text(text: str, title: str | None = None) -> tuple[str, str | None]
     (level_of_title); a law's history header; the addressee line; the organ that interprets the rule
     (本办法由X负责解释); the level the text names as its own (我省/全市/我部 …, data/text_levels.tsv); a law-kind
     title that names no place (national); a body that speaks of the whole country (全国, 我国 …) and of nothing
-    of its own (national)."""
+    of its own, or a substantial body that names no division at all (national)."""
     r = level_of_title(title)
     if r[0] != "unknown":
         return r
@@ -717,4 +717,11 @@ def _national_level(text: str) -> str:
             i = text.find(word, i + len(word), n)
     if mentions and not any(text.find(word, 0, n) >= 0 for word in r.local_organs):
         return "central"
+    # A substantial body that names no division at all -- no province, city or county, not even in passing --
+    # is a central organ's too: local documents name their place.
+    if n >= PLACELESS_MIN_CHARS and find_place(text[:n]) is None:
+        return "central"
     return "unknown"
+
+
+PLACELESS_MIN_CHARS = 500

@@ -382,3 +382,13 @@ def test_a_city_report_that_ranks_itself_within_its_province_is_the_citys():
     assert levels.level_of_text(report)[0] == "municipal"
     # a Shanghai law that says 本市 is provincial (京津沪渝), named in its opening
     assert levels.level_of_text("# 上海市献血条例\n第一条 本市公民应当献血。本市卫生部门负责。本市各区配合。")[0] == "provincial"
+
+
+def test_a_substantial_body_naming_no_place_at_all_is_central():
+    guide = ("本要点旨在指导注册申请人对人工智能分析软件注册申报资料的准备及撰写，同时也为技术审评部门提供参考。"
+             "本要点是对该类软件申报资料的一般要求，申请人应依据产品的具体特性确定其中内容是否适用。") * 6
+    assert len(guide) >= levels.PLACELESS_MIN_CHARS
+    assert levels.level_of_text(guide)[0] == "central"
+    # a short one says too little, and one that names a city in passing is left alone
+    assert levels.level_of_text(guide[:200])[0] == "unknown"
+    assert levels.level_of_text(guide + "会议在济南市召开。")[0] == "unknown"
