@@ -717,11 +717,12 @@ def _national_level(text: str) -> str:
             i = text.find(word, i + len(word), n)
     if mentions and not any(text.find(word, 0, n) >= 0 for word in r.local_organs):
         return "central"
-    # A substantial body that names no division at all -- no province, city or county, not even in passing --
-    # is a central organ's too: local documents name their place.
-    if n >= PLACELESS_MIN_CHARS and find_place(text[:n]) is None:
+    # A substantial body whose head names no division at all -- no province, city or county, not even in
+    # passing -- is a central organ's too: local documents name their place.
+    if n >= PLACELESS_MIN_CHARS and find_place(text[:PLACELESS_HEAD_CHARS]) is None:
         return "central"
     return "unknown"
 
 
 PLACELESS_MIN_CHARS = 500
+PLACELESS_HEAD_CHARS = 3000  # where the place would be named: find_place walks the text in Python
