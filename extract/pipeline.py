@@ -42,44 +42,43 @@ def _extract_text():
 
 def extract_document(doc: Document, extract_text=None) -> dict:
     """The record of one Document (its path and any override id kept as given)."""
-    if extract_text is None:
-        extract_text = _extract_text()
-    record = extract_text(doc.text, path=doc.path, overrides=doc.overrides or None)
-    record["path"] = doc.path
-    if "id" in doc.overrides:
-        record["id"] = doc.overrides["id"]
-    else:
-        record.setdefault("id", None)
-    return record
+    if extract_text is not None:
+        record = extract_text(doc.text, path=doc.path, overrides=doc.overrides or None)
+        record["path"], record["id"] = doc.path, doc.overrides.get("id")
+        return record
+    return _extract_docs([doc])[0]
+
+
+def _extract_docs(docs: list[Document]) -> list[dict]:
+    """The records of `docs`, extracted together (find.extract_texts: stage by stage over the batch)."""
+    from polgraph.extract.find import extract_texts
+
+    return extract_texts([(d.text, d.path, d.overrides) for d in docs])
 
 
 # ------------------------------------------------------------------------------------ worker entry points
 # A result item is ("rec", record) or ("skip", path, reason), in input order.
 
-def _extract_file(path: str, extract_text) -> list[tuple]:
-    try:
-        items = read_documents(path)
-    except InputError as e:
-        return [("skip", e.path, e.reason)]
-    out = []
-    for item in items:
-        if isinstance(item, InputError):
-            out.append(("skip", item.path, item.reason))
-        else:
-            out.append(("rec", _extract_or_explain(item, extract_text)))
-    return out
-
-
-def _extract_or_explain(doc: Document, extract_text) -> dict:
-    try:
-        return extract_document(doc, extract_text)
-    except Exception as e:  # a bug in extraction: name the document, so it can be reported and reproduced
-        raise RuntimeError(f"extracting {doc.path} failed: {type(e).__name__}: {e}") from e
-
-
 def _extract_file_batch(paths: list[str]) -> list[list[tuple]]:
-    extract_text = _extract_text()
-    return [_extract_file(p, extract_text) for p in paths]
+    """The result items of each file, in order: every file read first, then all their documents extracted
+    together."""
+    per_file, docs = [], []
+    for path in paths:
+        try:
+            items = read_documents(path)
+        except InputError as e:
+            per_file.append([("skip", e.path, e.reason)])
+            continue
+        entry = []
+        for item in items:
+            if isinstance(item, InputError):
+                entry.append(("skip", item.path, item.reason))
+            else:
+                entry.append(None)  # its record, once extracted
+                docs.append(item)
+        per_file.append(entry)
+    records = iter(_extract_docs(docs))
+    return [[item if item is not None else ("rec", next(records)) for item in entry] for entry in per_file]
 
 
 def _extract_file_batch_jsonl(paths: list[str]) -> tuple[int, bytes, int, int, list[tuple[str, str]]]:
@@ -89,10 +88,9 @@ def _extract_file_batch_jsonl(paths: list[str]) -> tuple[int, bytes, int, int, l
     the pipe for a fraction of the cost of the records' trees of dicts and strings: the parent, which also
     extracts batches of its own, only copies it to the output.
     """
-    extract_text = _extract_text()
     lines, skipped, n_citations = [], [], 0
-    for path in paths:
-        for item in _extract_file(path, extract_text):
+    for file_result in _extract_file_batch(paths):
+        for item in file_result:
             if item[0] == "rec":
                 lines.append(record_to_json(item[1]))
                 n_citations += len(item[1]["citations"])
@@ -104,8 +102,7 @@ def _extract_file_batch_jsonl(paths: list[str]) -> tuple[int, bytes, int, int, l
 
 
 def _extract_doc_batch(docs: list[Document]) -> list[dict]:
-    extract_text = _extract_text()
-    return [_extract_or_explain(d, extract_text) for d in docs]
+    return _extract_docs(docs)
 
 
 # ------------------------------------------------------------------------------------ batching and pools
@@ -266,12 +263,11 @@ def _run_batches(func, batches: Iterable[list], jobs: int, start_method: str | N
 # ------------------------------------------------------------------------------------ public API
 
 def _file_batches(paths, jobs: int):
-    """(the files under `paths`, [(path, reason)] of the paths that do not exist, the files' batches: lazy for
-    jobs > 1, one file each otherwise -- the progress bar moves a file at a time)."""
+    """(the files under `paths`, [(path, reason)] of the paths that do not exist, the files' batches, lazy)."""
     listed = list_input_files([os.fspath(p) for p in paths])
     files = [x for x in listed if not isinstance(x, InputError)]
     missing = [(x.path, x.reason) for x in listed if isinstance(x, InputError)]
-    return files, missing, (_batches(files, _file_size, jobs) if jobs > 1 else [[f] for f in files])
+    return files, missing, _batches(files, _file_size, jobs)
 
 
 def extract_paths(paths, jobs: int = 1, quiet: bool = False, *, start_method: str | None = None
@@ -300,7 +296,7 @@ def extract_documents(docs: Iterable[Document], jobs: int = 1, quiet: bool = Fal
                       start_method: str | None = None) -> list[dict]:
     """Records of in-memory Documents, in their order (their text is sent to the workers when jobs > 1)."""
     docs = list(docs)
-    batches = (_batches(docs, lambda d: len(d.text) * 3, jobs) if jobs > 1 else [[d] for d in docs])
+    batches = _batches(docs, lambda d: len(d.text) * 3, jobs)
     records: list[dict] = []
     with progress(length=len(docs), label="extracting", quiet=quiet) as bar:
         for batch_result in _run_batches(_extract_doc_batch, batches, jobs, start_method):
