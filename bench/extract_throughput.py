@@ -142,7 +142,7 @@ def startup_seconds() -> float:
     return best_time(lambda: subprocess.run([sys.executable, "-c", code], check=True), 3)[0]
 
 
-def run_extractor(docs, extract_text):
+def run_extractor(docs):
     """Extract every document, in the batches the pipeline gives one process (about 512 KB of text each;
     extract_texts runs the stages over a batch in turn), and count the citations."""
     from polgraph.extract.find import extract_texts
@@ -187,14 +187,14 @@ def main(argv=None) -> int:
     file_mb = sum(os.path.getsize(f) for f in files) / 1e6
     print(f"corpus: {args.corpus} -- {len(files)} files, {file_mb:.1f} MB on disk, {text_mb:.1f} MB of text")
 
-    run_extractor(docs[:50], extract_text)  # warm up: data tables, regex compilation
+    run_extractor(docs[:50])  # warm up: data tables, regex compilation
     # the first whole pass, apart: the extractor memoises pure functions of short strings (title keys, cue
     # verdicts, levels of issuer names), which the best-of-N runs below find filled
     t0 = time.perf_counter()
-    run_extractor(docs, extract_text)
+    run_extractor(docs)
     t_first = time.perf_counter() - t0
     re_pattern, regex_pattern = re.compile(NAIVE_PATTERN), regex.compile(NAIVE_PATTERN)
-    (t_ext, n_cit), base_re, base_regex = best_times([lambda: run_extractor(docs, extract_text),
+    (t_ext, n_cit), base_re, base_regex = best_times([lambda: run_extractor(docs),
                                                       lambda: run_baseline(texts, re_pattern),
                                                       lambda: run_baseline(texts, regex_pattern)], args.repeat)
     baselines = {"re": base_re, "regex": base_regex}
@@ -258,7 +258,7 @@ def main(argv=None) -> int:
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()
-        run_extractor(docs, extract_text)
+        run_extractor(docs)
         prof.disable()
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(15)

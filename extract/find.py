@@ -30,7 +30,7 @@ from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
 from polgraph.extract.levels import level_of_cited_title
-from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, intro_colon, item_line, may_be_item
+from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, ends_line, intro_colon, item_line, may_be_item
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 
@@ -157,7 +157,7 @@ def _mentions(text: str, numbers, titles) -> list[tuple]:
         # most documents: the titles, in text order and apart, none of them a list item (tested inline: this
         # loop sees every title of a title-heavy corpus)
         for _, start, end in titles:
-            if start and text[start - 1] in MARKER_LAST and may_be_item(text, start, end):
+            if start and text[start - 1] in MARKER_LAST and ends_line(text, end):  # may_be_item, inlined
                 break
         else:
             return [(start, end, start, end, title, None, False) for title, start, end in titles]

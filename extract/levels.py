@@ -613,18 +613,15 @@ def level_of_title(title: str | None) -> tuple[str, str | None]:
     t = _SPACE.sub("", title or "")
     if not t:
         return _UNKNOWN
-    w = _words()
-    if any(t.startswith(p) and len(t) > len(p) + 1 for p, _ in w.get("stateprefix", [])):
+    if _opens_with_state_prefix(t):
         return "central", None
     r = level_of_issuer(t)
     if r[0] != "unknown":
         return r
     d = _divisions()
-    head = t[3:] if t.startswith(("中国（", "中国(")) else t
-    for k in (3, 2):
-        full = d.province_names.get(head[:k])
-        if full is not None:
-            return "provincial", full
+    province = _province_opening(_title_head(t))
+    if province is not None:
+        return "provincial", province
     rules = _text_rules()
     for zone in rules.zones:
         k = t.find(zone)
@@ -645,20 +642,38 @@ def level_of_cited_title(title: str | None) -> tuple[str, str | None]:
     t = _SPACE.sub("", title or "")
     if not t:
         return _UNKNOWN
-    if any(t.startswith(p) and len(t) > len(p) + 1 for p, _ in _words().get("stateprefix", [])):
+    if _opens_with_state_prefix(t):
         return "central", None
-    head = t[3:] if t.startswith(("中国（", "中国(")) else t
+    head = _title_head(t)
     first = next(_place_matches(head), None)
     if first is not None and first[0] == 0:
         r = _match_divisions(head, 0, allow_short_province=False)
         if r is not None:
             return r[0], r[1]
-    d = _divisions()
-    for k in (3, 2):
-        full = d.province_names.get(head[:k])
-        if full is not None:
-            return "provincial", full
+    province = _province_opening(head)
+    if province is not None:
+        return "provincial", province
     return _lawkind_level(t), None
+
+
+def _opens_with_state_prefix(t: str) -> bool:
+    """中华人民共和国…法: a title opening with the state's name (and going on) is national."""
+    return any(t.startswith(p) and len(t) > len(p) + 1 for p, _ in _words().get("stateprefix", []))
+
+
+def _title_head(t: str) -> str:
+    """The title without a leading 中国（: 中国（上海）自由贸易试验区条例 is Shanghai's."""
+    return t[3:] if t.startswith(("中国（", "中国(")) else t
+
+
+def _province_opening(head: str) -> str | None:
+    """The full name of the province whose full or short name opens `head` (上海港口条例 -> 上海市), or None."""
+    names = _divisions().province_names
+    for k in (3, 2):
+        full = names.get(head[:k])
+        if full is not None:
+            return full
+    return None
 
 
 def _lawkind_level(title: str | None) -> str:

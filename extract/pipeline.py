@@ -40,15 +40,6 @@ def _extract_text():
     return extract_text
 
 
-def extract_document(doc: Document, extract_text=None) -> dict:
-    """The record of one Document (its path and any override id kept as given)."""
-    if extract_text is not None:
-        record = extract_text(doc.text, path=doc.path, overrides=doc.overrides or None)
-        record["path"], record["id"] = doc.path, doc.overrides.get("id")
-        return record
-    return _extract_docs([doc])[0]
-
-
 def _extract_docs(docs: list[Document]) -> list[dict]:
     """The records of `docs`, extracted together (find.extract_texts: stage by stage over the batch)."""
     from polgraph.extract.find import extract_texts
@@ -99,10 +90,6 @@ def _extract_file_batch_jsonl(paths: list[str]) -> tuple[int, bytes, int, int, l
     lines.append("")
     chunk = "\n".join(lines).encode("utf-8") if len(lines) > 1 else b""
     return len(paths), chunk, len(lines) - 1, n_citations, skipped
-
-
-def _extract_doc_batch(docs: list[Document]) -> list[dict]:
-    return _extract_docs(docs)
 
 
 # ------------------------------------------------------------------------------------ batching and pools
@@ -299,7 +286,7 @@ def extract_documents(docs: Iterable[Document], jobs: int = 1, quiet: bool = Fal
     batches = _batches(docs, lambda d: len(d.text) * 3, jobs)
     records: list[dict] = []
     with progress(length=len(docs), label="extracting", quiet=quiet) as bar:
-        for batch_result in _run_batches(_extract_doc_batch, batches, jobs, start_method):
+        for batch_result in _run_batches(_extract_docs, batches, jobs, start_method):
             records.extend(batch_result)
             bar.update(len(batch_result))
     return records
