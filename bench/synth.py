@@ -279,6 +279,100 @@ def synthetic_graph(n_docs: int, seed: int = 0):
     return build_graph(synthetic_records(n_docs, seed), quiet=True)
 
 
+# --- diffusion: one central document adopted down the hierarchy, with the answer known by construction ---
+# (province, {city or None for a 直辖市's districts: [counties]}); cities and counties named as in data/divisions/
+_LEVEL_ORDER = ("central", "provincial", "municipal", "county", "township")
+DIFFUSION_PROVINCES = [(p, cities) for p, _, _, cities in PROVINCES] + [
+    ("重庆市", {None: ["万州区", "涪陵区", "綦江区", "城口县"]}),
+    ("北京市", {None: ["朝阳区", "海淀区", "顺义区"]}),
+]
+
+
+def diffusion_records(seed: int = 0, n_central: int = 3) -> tuple[list[dict], dict]:
+    """Extraction records where `n_central` central documents are adopted by provinces, cities and
+    counties, and the truth of `polgraph diffusion` for the first of them (its id is truth["ref"]).
+
+    Every adopting document cites exactly one document above it (the central one, its province's or its
+    city's), so its chain is known; some are undated, some cities and counties adopt before (or without) their
+    province, some units adopt only through undated documents, and the other central documents are adopted
+    too (noise the answer must not pick up). truth[unit][name] = {"date", "id", "via", "documents",
+    "province"} for the units adopting the first document; the units not listed have not adopted it."""
+    rng = random.Random(seed)
+    numbers = _Numbers()
+    records: list[dict] = []
+    truth: dict = {"province": {}, "city": {}, "county": {}}
+
+    def doc(issuer: str, level: str, region, subject: str, kind: str, date, code: str | None, parent):
+        number = numbers.take(code, (date or _dt.date(2016, 1, 1)).year, rng) if code else None
+        rec = {"path": f"synth/d{len(records) + 1:05d}.txt", "id": number,
+               "title": f"{issuer}关于{subject}的{kind}", "doc_number": number, "issuer": [issuer],
+               "date": date.isoformat() if date else None, "level": level, "region": region, "carries": [],
+               "citations": []}
+        if parent is not None:
+            parts, tlen = [], [len(rec["title"]) + 2]
+            rec["citations"].append(_citation(parts, tlen, cue=rng.choice(IMPLEMENT_CUES), relation="IMPLEMENTS",
+                                              number=parent["doc_number"], title=parent["title"],
+                                              issuer=parent["issuer"][0], level=parent["level"], style="both"))
+        records.append(rec)
+        return rec
+
+    def record_truth(central_i: int, unit: str, name: str, province: str, rec: dict, via: list[str]):
+        if central_i != 0:
+            return
+        t = truth[unit].setdefault(name, {"documents": 0, "province": province, "candidates": []})
+        t["documents"] += 1
+        t["candidates"].append((rec["date"] is None, rec["date"] or "", _LEVEL_ORDER.index(rec["level"]),
+                                len(via), rec["id"], via))
+
+    def dated(base, lo, hi):
+        return None if rng.random() < 0.12 else base + _dt.timedelta(days=rng.randint(lo, hi))
+
+    for ci in range(n_central):
+        subject = rng.choice(VERBS) + DOMAINS[(seed * 7 + ci) % len(DOMAINS)] + AIMS[ci % len(AIMS)]
+        issuer, code = CENTRAL_ISSUERS[ci % len(CENTRAL_ISSUERS)]
+        c_date = _dt.date(2015 + ci, 1, 1) + _dt.timedelta(days=rng.randint(0, 200))
+        central = doc(issuer, "central", None, subject, "意见", c_date, code, None)
+        if ci == 0:
+            truth["ref"] = central["id"]
+            truth["ref_date"] = central["date"]
+        for prov, cities in rng.sample(DIFFUSION_PROVINCES, rng.randint(4, len(DIFFUSION_PROVINCES) - 2)):
+            p_rec = None
+            if rng.random() < 0.85:  # else the province itself never writes one: its cities adopt directly
+                p_rec = doc(f"{prov}人民政府办公厅", "provincial", prov, subject, "实施意见",
+                            dated(c_date, 15, 200), prov[0] + "政办发", central)
+                record_truth(ci, "province", prov, prov, p_rec, [])
+            for city in rng.sample(sorted(cities, key=str), rng.randint(0, len(cities))):
+                m_rec, m_via = None, []
+                if city is not None:
+                    parent = p_rec if p_rec is not None and rng.random() < 0.8 else central
+                    m_via = [] if parent is central else [p_rec["id"]]
+                    m_rec = doc(f"{city}人民政府", "municipal", prov, subject, "实施方案",
+                                dated(c_date, 30, 400), city[0] + "政发", parent)
+                    record_truth(ci, "province", prov, prov, m_rec, m_via)
+                    record_truth(ci, "city", city, prov, m_rec, m_via)
+                for county in rng.sample(cities[city], rng.randint(0, len(cities[city]))):
+                    above = [(m_rec, m_via)] if m_rec is not None else []
+                    if p_rec is not None:
+                        above.append((p_rec, []))
+                    parent, pvia = above[0] if above and rng.random() < 0.85 else (central, None)
+                    via = [] if parent is central else pvia + [parent["id"]]
+                    k_issuer = f"{prov if city is None else ''}{county}人民政府"  # 北京市朝阳区: 朝阳区 alone is ambiguous
+                    k_rec = doc(k_issuer, "county", prov, subject, "实施细则",
+                                dated(c_date, 40, 600), county[0] + "政发", parent)
+                    record_truth(ci, "province", prov, prov, k_rec, via)
+                    if city is not None:
+                        record_truth(ci, "city", city, prov, k_rec, via)
+                    record_truth(ci, "county", county, prov, k_rec, via)
+    for unit in ("province", "city", "county"):
+        for name, t in truth[unit].items():
+            # the first adopter: the earliest date (undated last), then the higher level, the shorter chain, the id
+            cands = t.pop("candidates")
+            first = min(cands, key=lambda c: c[:5])
+            t["id"], t["date"], t["via"] = first[4], first[1] or None, first[5]
+            t["undated"] = sorted(c[4] for c in cands if c[0])
+    return records, truth
+
+
 if __name__ == "__main__":  # python bench/synth.py N [SEED] -> JSON Lines on stdout
     import json
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 from importlib import resources
 
 __all__ = ["level_of_agency", "level_of_issuer", "level_of_title", "level_of_text", "addressee_level", "find_place",
-           "LEVELS"]
+           "divisions_of_issuer", "division_table", "Division", "LEVELS"]
 
 LEVELS = ("central", "provincial", "municipal", "county", "township", "unknown")
 _UNKNOWN: tuple[str, None] = ("unknown", None)
@@ -214,12 +214,20 @@ def level_of_agency(agency: str) -> tuple[str, str | None]:
 def _match_divisions(s: str, pos: int = 0, allow_short_province: bool = True):
     """Follow division names from ``pos``: province, then city, then county, each optional but in order.
     Returns (level, province, end) or None."""
+    m = _match_division_units(s, pos, allow_short_province)
+    return None if m is None else (m[0], m[1], m[4])
+
+
+def _match_division_units(s: str, pos: int = 0, allow_short_province: bool = True):
+    """_match_divisions with the codes of what it matched: (level, province, city code or None,
+    (county name, county code) or None, end), or None."""
     d = _divisions()
     notafter = {x for x, _ in _words().get("notafter", [])}
     generic = {x for x, _ in _words().get("genericarea", [])}
     level = None
     prov = None
     city_code = None
+    county = None
     n = len(s)
 
     def longest(table, at):
@@ -262,20 +270,21 @@ def _match_divisions(s: str, pos: int = 0, allow_short_province: bool = True):
             continue
         provs = {c[2] for c in cands}
         prov = provs.pop() if len(provs) == 1 else None
+        if len(cands) == 1:
+            county, city_code = (name, cands[0][0]), cands[0][1]
         level, pos = "county", pos + len(name)
         break
     if level is None:
         return None
-    return level, prov, pos
+    return level, prov, city_code, county, pos
 
 
-def level_of_issuer(name: str) -> tuple[str, str | None]:
-    """(level, province or None) of an issuing organ named in full: 国务院办公厅 → central;
-    山西省人力资源和社会保障厅 → provincial; 普洱市人民政府 → municipal; 安泽县人民政府办公室 → county;
-    …镇人民政府 → township. Joint issuers (space- or 、-separated) are read by the first one."""
+def _issuer_core(name: str) -> tuple[str, str | None]:
+    """The first organ of an issuer string without its state, term and party prefixes, and the central
+    organ name it opens with (or None)."""
     s = _SPACE.sub(" ", name or "").strip()
     if not s:
-        return _UNKNOWN
+        return "", None
     if " " in s and all(len(p) == 1 for p in s.split(" ")):
         s = s.replace(" ", "")  # a signature spaced out letter by letter: 科 技 部
     s = re.split(r"[ 、，,]", s)[0]
@@ -290,6 +299,17 @@ def level_of_issuer(name: str) -> tuple[str, str | None]:
         if s.startswith(p) and len(s) > len(p) + 1:
             s = s[len(p):]
             break
+    return s, central
+
+
+def level_of_issuer(name: str) -> tuple[str, str | None]:
+    """(level, province or None) of an issuing organ named in full: 国务院办公厅 → central;
+    山西省人力资源和社会保障厅 → provincial; 普洱市人民政府 → municipal; 安泽县人民政府办公室 → county;
+    …镇人民政府 → township. Joint issuers (space- or 、-separated) are read by the first one."""
+    s, central = _issuer_core(name)
+    if not s:
+        return _UNKNOWN
+    w = _words()
     m = _match_divisions(s)
     if m is not None:
         level, prov, end = m
@@ -312,6 +332,70 @@ def level_of_issuer(name: str) -> tuple[str, str | None]:
         if s.startswith(g):
             return level, None
     return _UNKNOWN
+
+
+# --- division units with their codes (polgraph diffusion) --------------------------------------------------
+@dataclass(frozen=True)
+class Division:
+    name: str
+    adcode: str | None       # six digits (510000, 510700, 510722); None for a name no longer in the table
+    level: str               # provincial | municipal | county
+    province: str
+    city: str | None = None  # the prefecture of a county; None under a 直辖市 or for a 省直辖 county
+
+
+@lru_cache(maxsize=None)
+def division_table() -> tuple[Division, ...]:
+    """Every province, prefecture and county-level division of ``data/divisions/`` (placeholders such as 市辖区
+    dropped), provinces first, each in code order."""
+    d = _divisions()
+    rows = [Division(r["name"], r["code"] + "0000", "provincial", r["name"])
+            for r in csv.DictReader(io.StringIO(_read("divisions/provinces.csv")))]
+    prov_of = {r["code"]: r["name"] for r in csv.DictReader(io.StringIO(_read("divisions/provinces.csv")))}
+    for r in csv.DictReader(io.StringIO(_read("divisions/cities.csv"))):
+        if r["code"] in d.city_of_code:
+            rows.append(Division(r["name"], r["code"] + "00", "municipal", prov_of[r["provinceCode"]]))
+    for r in csv.DictReader(io.StringIO(_read("divisions/areas.csv"))):
+        rows.append(Division(r["name"], r["code"], "county", prov_of[r["provinceCode"]],
+                             d.city_of_code.get(r["cityCode"])))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=None)
+def _division_by_code() -> dict[str, Division]:
+    return {x.adcode: x for x in division_table()}
+
+
+def _code_division(code: str | None, adcode: str | None) -> Division | None:
+    return _division_by_code().get(adcode) if code and not code.startswith("former:") else None
+
+
+def divisions_of_issuer(name: str) -> dict[str, Division] | None:
+    """The divisions an issuing organ belongs to, keyed ``province``, ``city`` and ``county`` (the keys it
+    has), read like :func:`level_of_issuer` reads the level; None when it names no division.
+
+    >>> {k: (v.name, v.adcode) for k, v in divisions_of_issuer("安泽县人民政府办公室").items()}
+    {'province': ('山西省', '140000'), 'city': ('临汾市', '141000'), 'county': ('安泽县', '141026')}
+    """
+    s, central = _issuer_core(name)
+    if not s:
+        return None
+    m = _match_division_units(s)
+    if m is None and central is not None and s.startswith(central) and len(s) > len(central):
+        m = _match_division_units(s[len(central):], allow_short_province=False)  # 国家税务总局山西省税务局
+    if m is None or m[1] is None:
+        return None
+    _, prov, city_code, county, _ = m
+    by_name = {x.name: x for x in division_table() if x.level == "provincial"}
+    out = {"province": by_name[prov]}
+    if city_code is not None:
+        city = _code_division(city_code, city_code + "00") if not city_code.startswith("former:") else None
+        out["city"] = city or Division(city_code.removeprefix("former:"), None, "municipal", prov)
+    if county is not None:
+        cname, ccode = county
+        out["county"] = _code_division(ccode, ccode) or Division(cname, None, "county", prov,
+                                                                 out["city"].name if "city" in out else None)
+    return out
 
 
 def _place_names() -> set[str]:

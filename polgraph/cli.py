@@ -171,6 +171,53 @@ def trace(source, ref, direction, depth, relations, fmt, backend, uri, user, pas
 
 @cli.command()
 @graph_arg
+@click.argument("ref")
+@click.option("--unit", type=click.Choice(["province", "city", "county"]), default="province", show_default=True)
+@click.option("--within", default=None, help="Only this province or city (e.g. 四川省).")
+@click.option("--relations", default=None, help="Comma-separated adoption relations (default: "
+              "IMPLEMENTS,BASED_ON,FORWARDS).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--panel", type=click.Path(dir_okay=False), default=None, help="Write an event-history panel CSV.")
+@click.option("--period", type=click.Choice(["year", "month"]), default="year", show_default=True,
+              help="Period of the --panel rows.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="Draw the cumulative adoption curve (.png or .svg; needs matplotlib).")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
+              help="Write an offline page: province tile map, curve and table.")
+@click.option("--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx", show_default=True)
+@click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True)
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
+@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@jobs_option
+@quiet_option
+@user_errors
+def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, html_out, backend, uri, user,
+              password, database, jobs, quiet):
+    """Who adopted REF, where and when: first adopter, lag and route per province, city or county."""
+    from polgraph.graph import diffusion as d
+
+    rels = [r.strip().upper() for r in relations.split(",")] if relations else None
+    if backend == "neo4j":
+        conn = {"uri": uri, "user": user, "password": password, "database": database}
+        answer = functools.partial(d.diffusion_neo4j, ref, within=within, relations=rels, **conn)
+    else:
+        answer = functools.partial(d.diffusion, open_graph([source], jobs=jobs, quiet=quiet), ref, within=within,
+                                   relations=rels)
+    result = answer(unit=unit)
+    if panel:
+        d.write_text_atomic(panel, d.format_panel_csv(d.diffusion_panel(result, period)))
+    if plot:
+        d.plot_adoption_curve(result, plot)
+    if html_out:
+        provinces = result if unit == "province" else answer(unit="province")
+        d.write_text_atomic(html_out, d.diffusion_html(result, provinces))
+    click.echo({"json": d.format_diffusion_json, "csv": d.format_diffusion_csv,
+                "text": d.format_diffusion_text}[fmt](result), nl=False)
+
+
+@cli.command()
+@graph_arg
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--top", type=click.IntRange(1, None), default=20, show_default=True,
               help="How many most-cited missing documents to list.")

@@ -1,0 +1,225 @@
+"""`polgraph diffusion`: the adoption table equals the truth of a synthetic corpus built with known adoptions,
+for province, city and county units (adopters, first document, lag, chain, counts, not adopted, undated)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import doctest
+import json
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO
+from polgraph.cli import cli
+from polgraph.errors import PolgraphError
+from polgraph.graph import diffusion as diffusion_module
+from polgraph.graph.build import build_graph, number_key
+from polgraph.graph.diffusion import (adoption_curve, diffusion, diffusion_panel, format_diffusion_csv,
+                                      province_neighbours, province_tiles)
+
+sys.path.insert(0, str(REPO / "bench"))
+from synth import diffusion_records  # noqa: E402
+
+sys.path.remove(str(REPO / "bench"))
+
+DIVISIONS = REPO / "data" / "divisions"
+
+
+def _rows(name):
+    with open(DIVISIONS / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+PROVINCE_CODE = {r["name"]: r["code"] for r in _rows("provinces.csv")}
+PROVINCE_OF = {v: k for k, v in PROVINCE_CODE.items()}
+CITIES = [r for r in _rows("cities.csv") if r["name"] != "市辖区" and "直辖" not in r["name"] and r["name"] != "县"]
+CITY_OF_CODE = {r["code"]: r["name"] for r in CITIES}
+AREAS = [r for r in _rows("areas.csv") if r["code"][4] != "7"]  # NBS zones (开发区, 管理区) are not divisions
+
+
+def _adcode(unit: str, name: str, province: str) -> str:
+    if unit == "province":
+        return PROVINCE_CODE[name] + "0000"
+    if unit == "city":
+        return next(r["code"] for r in CITIES if r["name"] == name and PROVINCE_OF[r["provinceCode"]] == province) + "00"
+    return next(r["code"] for r in AREAS if r["name"] == name and PROVINCE_OF[r["provinceCode"]] == province)
+
+
+def _candidates(unit: str, truth: dict) -> set[str]:
+    """The units that could have adopted, from the division tables (the issue's rule)."""
+    if unit == "province":
+        return set(PROVINCE_CODE)
+    provinces = set(truth["province"])
+    if unit == "city":
+        return {r["name"] for r in CITIES if PROVINCE_OF[r["provinceCode"]] in provinces}
+    cities = set(truth["city"])
+    return {r["name"] for r in AREAS
+            if (CITY_OF_CODE.get(r["cityCode"]) in cities)
+            or (r["cityCode"] not in CITY_OF_CODE and PROVINCE_OF[r["provinceCode"]] in provinces)}
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("unit", ["province", "city", "county"])
+def test_synthetic_adoption_equals_the_truth(seed, unit):
+    records, truth = diffusion_records(seed)
+    G = build_graph(records, quiet=True)
+    result = diffusion(G, truth["ref"], unit=unit)
+    expected = truth[unit]
+    assert {u["unit"] for u in result["units"]} == set(expected)
+    for u in result["units"]:
+        t = expected[u["unit"]]
+        assert u["adcode"] == _adcode(unit, u["unit"], t["province"]), u["unit"]
+        assert u["first"]["id"] == number_key(t["id"]), u["unit"]  # graph ids are the canonical 文号 keys
+        assert u["first"]["date"] == t["date"], u["unit"]
+        lag = (dt.date.fromisoformat(t["date"]) - dt.date.fromisoformat(truth["ref_date"])).days if t["date"] else None
+        assert u["lag_days"] == lag, u["unit"]
+        assert u["via"] == [number_key(i) for i in t["via"]], u["unit"]
+        assert u["route"] == ("direct" if not t["via"] else "via")
+        assert u["documents"] == t["documents"], u["unit"]
+    assert {u["unit"] for u in result["not_adopted"]} == _candidates(unit, truth) - set(expected)
+    assert sorted(d["id"] for d in result["undated"]) == sorted(number_key(i) for t in expected.values()
+                                                                for i in t["undated"])
+    for d in result["undated"]:
+        assert d["id"] in {number_key(i) for i in expected[d["unit"]]["undated"]}
+    lags = [u["lag_days"] for u in result["units"] if u["lag_days"] is not None]
+    if lags:
+        assert result["summary"]["lag_days"]["min"] == min(lags)
+        assert result["summary"]["lag_days"]["max"] == max(lags)
+    assert result["summary"]["units_total"] == len(result["units"]) + len(result["not_adopted"])
+
+
+def test_the_truth_has_the_hard_cases():
+    """Over the seeds the generator makes every case the truth test must see."""
+    cases = set()
+    for seed in range(6):
+        _, truth = diffusion_records(seed)
+        for unit in ("province", "city", "county"):
+            for t in truth[unit].values():
+                cases.add("via" if t["via"] else "direct")
+                cases.add("undated only" if t["date"] is None else "dated")
+                if t["undated"] and t["date"]:
+                    cases.add("undated beside dated")
+                if t["documents"] > 1:
+                    cases.add("several documents")
+        if "北京市" in truth["province"] or "重庆市" in truth["province"]:
+            cases.add("municipality")
+    assert cases == {"via", "direct", "undated only", "dated", "undated beside dated", "several documents",
+                     "municipality"}
+
+
+def test_docstring_example_runs():
+    assert doctest.testmod(diffusion_module).failed == 0
+
+
+def test_within_a_province_keeps_its_cities_only():
+    records, truth = diffusion_records(2)
+    G = build_graph(records, quiet=True)
+    province = sorted(p for p in truth["province"] if p not in ("北京市", "重庆市"))[0]
+    result = diffusion(G, truth["ref"], unit="city", within=province)
+    assert {u["unit"] for u in result["units"]} == {c for c, t in truth["city"].items() if t["province"] == province}
+    assert all(u["province"] == province for u in result["units"] + result["not_adopted"])
+    with pytest.raises(PolgraphError, match="not a province or city"):
+        diffusion(G, truth["ref"], unit="city", within="火星省")
+
+
+def test_relations_limit_the_adoption():
+    records, truth = diffusion_records(0)
+    G = build_graph(records, quiet=True)
+    assert diffusion(G, truth["ref"], relations=["CITES"])["units"] == []
+    with pytest.raises(PolgraphError, match="unknown relation"):
+        diffusion(G, truth["ref"], relations=["IMPLEMENTS", "X'] DETACH DELETE"])
+
+
+def test_panel_rows_run_until_adoption():
+    records, truth = diffusion_records(3)
+    G = build_graph(records, quiet=True)
+    result = diffusion(G, truth["ref"])
+    rows = diffusion_panel(result, "year")
+    start = int(truth["ref_date"][:4])
+    end = max([start] + [int(t["date"][:4]) for t in truth["province"].values() if t["date"]])
+    by_unit: dict[str, list[dict]] = {}
+    for r in rows:
+        by_unit.setdefault(r["unit"], []).append(r)
+    for name, t in truth["province"].items():
+        if t["date"] is None:
+            assert name not in by_unit  # when it adopted is unknown
+            continue
+        years = [int(r["period"]) for r in by_unit[name]]
+        assert years == list(range(start, max(start, int(t["date"][:4])) + 1))
+        assert [r["adopted"] for r in by_unit[name]] == [0] * (len(years) - 1) + [1]
+        assert by_unit[name][-1]["level"] == G.nodes[number_key(t["id"])]["level"]
+    for u in result["not_adopted"]:
+        assert [int(r["period"]) for r in by_unit[u["unit"]]] == list(range(start, end + 1))
+        assert all(r["adopted"] == 0 for r in by_unit[u["unit"]])
+    # neighbour share: the neighbours with a dated adoption in an earlier year
+    adopted_year = {n: int(t["date"][:4]) for n, t in truth["province"].items() if t["date"]}
+    for r in rows:
+        near = province_neighbours()[r["unit"]]
+        want = sum(1 for x in near if x in adopted_year and max(start, adopted_year[x]) < int(r["period"])) / len(near)
+        assert float(r["neighbour_share"]) == pytest.approx(want, abs=1e-4)
+    months = diffusion_panel(result, "month")
+    assert all(len(r["period"]) == 7 for r in months) and len(months) >= len(rows)
+
+
+def test_adjacency_and_tiles_tables():
+    near = province_neighbours()
+    assert len(near) == 31 and all(near[p] for p in near)
+    assert all(p in near[q] for p in near for q in near[p])  # symmetric
+    assert "湖北省" in near["河南省"] and "海南省" in near["广东省"] and "新疆维吾尔自治区" not in near["内蒙古自治区"]
+    tiles = province_tiles()
+    assert len(tiles) == 31 and len({(r, c) for r, c, _ in tiles.values()}) == 31
+
+
+def test_curve_is_cumulative_share():
+    records, truth = diffusion_records(4)
+    result = diffusion(build_graph(records, quiet=True), truth["ref"])
+    curve = adoption_curve(result)
+    assert [y for _, y in curve] == sorted(y for _, y in curve)
+    assert curve[-1][1] == pytest.approx(result["summary"]["units_dated"] / 31, abs=1e-4)
+
+
+def test_cli_json_csv_and_files(tmp_path):
+    records, truth = diffusion_records(5)
+    src = tmp_path / "c.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["diffusion", str(src), truth["ref"], "--format", "json", "-q",
+                            "--panel", str(tmp_path / "p.csv")])
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.output)
+    assert got == json.loads(json.dumps(diffusion(build_graph(records, quiet=True), truth["ref"])))
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8").startswith("unit,adcode,period,adopted,level,neighbour_share\n")
+    r2 = runner.invoke(cli, ["diffusion", str(src), truth["ref"], "--format", "csv", "-q"])
+    assert r2.output == format_diffusion_csv(got)
+    assert len(r2.output.splitlines()) == 1 + 31
+    r3 = runner.invoke(cli, ["diffusion", str(src), "国发〔1999〕999号", "-q"])
+    assert r3.exit_code == 5 and "no document matches" in r3.output
+    r4 = runner.invoke(cli, ["diffusion", str(src), truth["ref"], "-q", "--within", "火星"])
+    assert r4.exit_code == 2 and r4.output.count("\n") == 1
+
+
+def test_plot_writes_the_curve(tmp_path):
+    pytest.importorskip("matplotlib")
+    records, truth = diffusion_records(1)
+    result = diffusion(build_graph(records, quiet=True), truth["ref"])
+    from polgraph.graph.diffusion import plot_adoption_curve
+
+    for name in ("c.svg", "c2.svg"):
+        plot_adoption_curve(result, str(tmp_path / name))
+    assert (tmp_path / "c.svg").read_bytes() == (tmp_path / "c2.svg").read_bytes()  # same input, same bytes
+    plot_adoption_curve(result, str(tmp_path / "c.png"))
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(PolgraphError, match=r"\.png or \.svg"):
+        plot_adoption_curve(result, str(tmp_path / "c.gif"))
+
+
+def test_plot_without_matplotlib_names_the_install(tmp_path, monkeypatch):
+    records, truth = diffusion_records(1)
+    result = diffusion(build_graph(records, quiet=True), truth["ref"])
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    with pytest.raises(PolgraphError) as e:
+        diffusion_module.plot_adoption_curve(result, str(tmp_path / "c.png"))
+    assert str(e.value) == "--plot needs matplotlib: pip install 'polgraph[plot]'"
+    assert not (tmp_path / "c.png").exists()
