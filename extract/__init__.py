@@ -9,6 +9,7 @@ Stages (one module each):
   levels.py      机关代字 / issuer name -> level and region (data/issuer_codes.tsv, data/divisions/)
   metadata.py    the document's own title, number, issuer(s), date, level, carried instrument(s)
   find.py        citations: numbers and titles merged, relation, evidence, offsets
+  lifecycle.py   the document's own effective and expiry dates, repeals on its effective date
   pipeline.py    extract_paths() / write_jsonl(): many files, --jobs, skip list
 
 The record produced per document (the JSON Lines schema of `polgraph extract`)::
@@ -18,7 +19,10 @@ The record produced per document (the JSON Lines schema of `polgraph extract`)::
    "region": str|None (province name, e.g. "山西省"), "carries": [str],
    "citations": [{"doc_number": str|None (normalised), "doc_number_raw": str|None, "title": str|None,
                   "cited_issuer": str|None, "cited_level": str, "relation": str, "cue": str|None,
-                  "start": int, "end": int, "sentence": str, "anonymised": bool}]}
+                  "start": int, "end": int, "sentence": str, "anonymised": bool}],
+   "effective": {"date", "phrase", "original_version", "sentence", "start", "end"}|None,
+   "expires": {"date", "phrase", "sentence", "start", "end"}|None,
+   "repeals": [{"title", "doc_number", "date", "sentence", "start", "end"}]}   (lifecycle.py)
 
 `text[start:end]` is the cited span in the decoded text (the number and/or the 《title》).
 """

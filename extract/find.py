@@ -30,6 +30,7 @@ from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
 from polgraph.extract.levels import level_of_cited_title
+from polgraph.extract.lifecycle import extract_lifecycle
 from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, ends_line, intro_colon, item_line, may_be_item
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
@@ -528,17 +529,22 @@ def extract_texts(documents) -> list[dict]:
             issuer = overrides.get("issuer", own["issuer"])
             if isinstance(issuer, str):
                 issuer = [p for p in re.split(r"[、,，;；\s]+", issuer) if p]
+            date = overrides.get("date", own["date"])
+            lifecycle = extract_lifecycle(text, date, citations)
             records.append({
                 "path": path,
                 "id": overrides.get("id"),
                 "title": own["title"],
                 "doc_number": own["doc_number"],
                 "issuer": list(issuer or []),
-                "date": overrides.get("date", own["date"]),
+                "date": date,
                 "level": own["level"],
                 "region": own["region"],
                 "carries": own["carries"],
                 "citations": citations,
+                "effective": lifecycle["effective"],
+                "expires": lifecycle["expires"],
+                "repeals": lifecycle["repeals"],
             })
     return records
 

@@ -29,7 +29,7 @@ BATCH_MAX_FILES = 256
 
 # Key order of a record on output: the schema's order (extract/__init__.py), then any extra keys sorted.
 RECORD_KEYS = ("path", "id", "title", "doc_number", "issuer", "date", "level", "region", "carries",
-               "citations")
+               "citations", "effective", "expires", "repeals")
 CITATION_KEYS = ("doc_number", "doc_number_raw", "title", "cited_issuer", "cited_level", "relation", "cue",
                  "start", "end", "sentence", "anonymised")
 
