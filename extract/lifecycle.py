@@ -25,7 +25,7 @@ from importlib.resources import files
 
 from polgraph.extract.metadata import _cn_number, parse_date
 
-ROLES = ("subject", "verb", "event", "term", "until", "field", "repeal")
+ROLES = ("subject", "verb", "event", "term", "until", "field", "distinct", "repeal")
 HEAD_CHARS = 3000      # where a head line `2021年3月1日 施行` and a law's history are looked for
 MAX_SENTENCE = 300
 _SPACE = "[ \t\u3000]*"

@@ -18,6 +18,7 @@ from polgraph.extract.docnumber import docnumber_key
 from polgraph.extract.levels import level_of_agency, level_of_issuer
 from polgraph.graph.model import LEVELS, METHODS, RELATIONS
 from polgraph.graph.resolve import TitleIndex, issuer_compatible, normalize_title, title_id, year_of_number
+from polgraph.graph.versions import SUPERSEDES, in_force_version, start_of, version_groups, version_ids
 from polgraph.progress import progress
 
 _METHOD_RANK = {m: i for i, m in enumerate(METHODS)}
@@ -86,7 +87,15 @@ def _doc_node(record: dict) -> dict:
         "in_corpus": True,
         "path": str(record["path"]) if record.get("path") is not None else None,
         "carries": carries,
+        "effective": _own_effective(record),
+        "expires": (record.get("expires") or {}).get("date") or None,
     }
+
+
+def _own_effective(record: dict) -> str | None:
+    """The day this version takes effect by its own text (None when its clause is a first version's)."""
+    eff = record.get("effective") or {}
+    return None if eff.get("original_version") else eff.get("date") or None
 
 
 def _merge_duplicate(node: dict, record: dict) -> None:
@@ -97,7 +106,7 @@ def _merge_duplicate(node: dict, record: dict) -> None:
         if t and t != node["title"]:
             aliases.add(t)
     node["aliases"] = sorted(aliases)
-    for key in ("date", "region", "title"):
+    for key in ("date", "region", "title", "effective", "expires"):
         if not node[key] and other[key]:
             node[key] = other[key]
     if node["year"] is None:
@@ -150,9 +159,9 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
     numbers: dict[str, str] = {}
     titles = TitleIndex()
 
-    # 1. documents in the corpus
-    for rec in records:
-        nid = document_id(rec)
+    # 1. documents in the corpus (one node per version: graph/versions.py)
+    base_ids = [document_id(r) for r in records]
+    for rec, base, nid in zip(records, base_ids, version_ids(base_ids, [r.get("date") or _own_effective(r) for r in records])):
         if nid in nodes:
             _merge_duplicate(nodes[nid], rec)
             merged.append([nid, str(rec.get("path"))])
@@ -160,7 +169,9 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
             nodes[nid] = _doc_node(rec)
         record_node.append(nid)
         if rec.get("doc_number"):
-            numbers[number_key(rec["doc_number"])] = nid
+            numbers[number_key(rec["doc_number"])] = base
+    groups = version_groups(nodes)
+    group_of = {n: i for i, members in enumerate(groups) for n in members}
     for nid in sorted(nodes):
         node = nodes[nid]
         titles.add(nid, node["title"], "title")
@@ -204,8 +215,19 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
                     if own and src in own[0]:
                         dropped["self"] += 1  # its own title or the instrument it carries
                         continue
+                if by_title and src in group_of and not number:
+                    # its own title names an earlier version (《信访条例》同时废止 in the 2005 信访条例): the one in
+                    # force before this one; none in the corpus: the citation is of itself, as without versions
+                    own_group = [n for n in by_title[0] if group_of.get(n) == group_of[src]]
+                    if own_group:
+                        earlier = in_force_version(own_group, nodes, rec.get("date"), before=start_of(nodes[src]))
+                        if earlier is None and len(own_group) == len(by_title[0]):
+                            dropped["self"] += 1
+                            continue
+                        by_title = ([earlier], by_title[1], False) if earlier else (
+                            [n for n in by_title[0] if n not in own_group], by_title[1], by_title[2])
                 if by_title and (len(by_title[0]) > 1 or by_title[2]):
-                    by_title = _disambiguate(by_title, c, nodes, nodes[src], rec.get("date"))
+                    by_title = _disambiguate(by_title, c, nodes, nodes[src], rec.get("date"), group_of)
                 if by_number:
                     flags = []
                     # an issuer-less title (weak) shared by many documents is no evidence against the number
@@ -215,7 +237,7 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
                                           "title": c.get("title"), "number_target": by_number,
                                           "title_target": by_title[0][0], "start": c.get("start")})
                     add_edge(src, by_number, rec, c, "number", 100.0, flags)
-                elif by_title:
+                elif by_title and not _changes_later(c, nodes[by_title[0][0]], rec.get("date")):
                     add_edge(src, by_title[0][0], rec, c, by_title[1], 100.0)
                 elif number or c.get("title"):
                     pending.append((src, rec, c))
@@ -233,7 +255,8 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
             ph = placeholders[pid] = {
                 "label": number or c.get("title") or pid, "title": None, "aliases": [],
                 "doc_number": number, "issuer": [], "date": None, "year": year_of_number(number),
-                "level": "unknown", "region": None, "in_corpus": False, "path": None, "carries": []}
+                "level": "unknown", "region": None, "in_corpus": False, "path": None, "carries": [],
+                "effective": None, "expires": None}
         if c.get("title"):
             if ph["title"] is None:
                 ph["title"] = c["title"]
@@ -281,10 +304,18 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
             pid = title_id(qualifier + c["title"]) if qualifier else title_id(c["title"])
         else:
             pid = title_id(c["title"])
+        if pid in nodes:  # a repealed earlier version of a corpus document, itself not in the corpus
+            pid = f"{pid}@before-{rec.get('date')}"
         ph = placeholder(pid, c)
         if generic and not c.get("cited_issuer") and ph["region"] is None:
             ph["region"] = src_node["region"]
         add_edge(src, pid, rec, c, "placeholder", 100.0)
+
+    # 5. each version SUPERSEDES the one before it
+    for members in groups:
+        for older, newer in zip(members, members[1:]):
+            edges.setdefault((newer, older, SUPERSEDES), {"relation": SUPERSEDES, "method": "version",
+                                                          "score": 100.0, "mentions": [], "flags": []})
 
     G = nx.MultiDiGraph()
     G.graph["created_by"] = "polgraph"
@@ -307,9 +338,17 @@ def _graph_from_records(records: Iterable[dict], quiet: bool) -> nx.MultiDiGraph
     return G
 
 
-def _disambiguate(hit, c: dict, nodes: dict, citing: dict, date: str | None):
+def _changes_later(c: dict, target: dict, date: str | None) -> bool:
+    """True when a title-only REPEALS/AMENDS citation would change a document that took effect after the citing
+    one: 《中华人民共和国国家安全法》同时废止 in 2014 repeals the 1993 law, not the 2015 law of that title."""
+    return (c.get("relation") in ("REPEALS", "AMENDS") and not c.get("doc_number") and bool(date)
+            and start_of(target) > date)
+
+
+def _disambiguate(hit, c: dict, nodes: dict, citing: dict, date: str | None, group_of: dict | None = None):
     """Several documents share a cited title, or only its issuer-less form matched: keep the one the cited
-    issuer, level and dates allow; if several remain, the latest not after the citing document."""
+    issuer, level and dates allow; if several remain, the version in force on the citing document's date
+    (versions of one document), else the latest not after the citing document."""
     cands, method, weak = hit
     ok = [n for n in cands if _compatible(nodes[n], c, citing)]
     if weak and not ok:
@@ -317,6 +356,9 @@ def _disambiguate(hit, c: dict, nodes: dict, citing: dict, date: str | None):
     if len(ok) == 1:
         return [ok[0]], method, weak
     pool = ok or cands
+    if group_of and len({group_of.get(n, n) for n in pool}) == 1 and pool[0] in group_of:
+        chosen = in_force_version(pool, nodes, date) or min(pool, key=lambda n: (start_of(nodes[n]), n))
+        return [chosen], method, weak
     date = date or "9999"
     dated = sorted(pool, key=lambda n: ((nodes[n]["date"] or "") <= date, nodes[n]["date"] or "", n))
     return [dated[-1]], method, weak

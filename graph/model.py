@@ -19,10 +19,14 @@ Node attributes (scalars or lists of str only, so GraphML/GEXF export needs only
   in_corpus   bool            False for a placeholder (cited, but not in the corpus)
   path        str | None      source file of an in-corpus document
   carries     [str]
+  effective   str | None      ISO date it takes effect by its own text (extract `effective`; None when that clause
+                              is a first version's)
+  expires     str | None      the last day in force by its own term (有效期)
 
 Edge attributes:
   relation    one of RELATIONS (also the edge key)
-  method      how the target was resolved: number | title | alias | fuzzy | placeholder
+  method      how the target was resolved: number | title | alias | fuzzy | placeholder; version for
+              SUPERSEDES (a newer version of the same document -> the one before it: graph/versions.py)
   score       float, 100.0 except for fuzzy matches
   mentions    [ {path, sentence, start, end, cue, doc_number, title, cited_issuer} ] every mention, in text order
   flags       [str]           e.g. "upward" (IMPLEMENTS from a higher to a lower level), "cites_later",
@@ -34,5 +38,5 @@ from __future__ import annotations
 
 LEVELS = ("central", "provincial", "municipal", "county", "township", "unknown")
 LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}  # smaller = higher in the hierarchy
-RELATIONS = ("IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "CITES")
-METHODS = ("number", "title", "alias", "fuzzy", "placeholder")
+RELATIONS = ("IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "SUPERSEDES", "CITES")
+METHODS = ("number", "title", "alias", "fuzzy", "placeholder", "version")

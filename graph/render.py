@@ -36,6 +36,7 @@ RELATION_STYLE = {  # colour, dash pattern (False = solid), width, Chinese name
     "FORWARDS": ("#16a085", [2, 4], 1.6, "转发"),
     "AMENDS": ("#b9770e", [8, 3, 2, 3], 1.6, "修订"),
     "REPEALS": ("#1c2833", [10, 4], 1.6, "废止"),
+    "SUPERSEDES": ("#6c3483", [2, 2], 1.4, "新版本"),
     "REFERS_TO": ("#7f8c8d", [6, 4], 1.2, "参照"),
     "CITES": ("#a6acaf", [3, 3], 1.0, "引用"),
 }

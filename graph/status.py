@@ -1,0 +1,104 @@
+"""A document's status as of a date, from its own dates and the documents that repeal, amend or replace it.
+
+  in_force           in effect on that day
+  amended            a later version or amendment has taken effect: this wording is no longer the current one
+                     (an AMENDS or SUPERSEDES edge from a document in force by then, dated after this one)
+  repealed           a document in force by then REPEALS it
+  expired            past its own term (node `expires`: the last day in force)
+  not_yet_effective  its effective date is later
+  unknown            a placeholder (not in the corpus) that nothing repeals or amends
+
+A changing document counts from the day it takes effect (its `effective` date, else its date): 《X》同时废止 in a
+document that takes effect on 2021-01-01 repeals X on that day. A changing document without any date is taken as in
+force (its existence is the evidence) when it repeals; an amendment counts only when it is dated after the
+version (a consolidated text cites the decisions it already contains, dated the same day). `changed_by` / `changed_on` name the document and the day of the change
+(for `expired`, changed_by is None and changed_on the first day out of force).
+"""
+from __future__ import annotations
+
+import datetime
+
+import networkx as nx
+
+STATUSES = ("in_force", "amended", "repealed", "expired", "not_yet_effective", "unknown")
+NOT_IN_FORCE = ("amended", "repealed", "expired", "not_yet_effective")
+REPEALING = ("REPEALS",)
+REPLACING = ("AMENDS", "SUPERSEDES")
+
+
+def parse_as_of(value: str | None) -> str:
+    """`YYYY-MM-DD` (checked) -> itself; None -> today. ValueError names the bad value."""
+    if value is None:
+        return datetime.date.today().isoformat()
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(f"--as-of {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def in_force_from(node: dict) -> str | None:
+    """The day a document takes effect: its effective date, else its date."""
+    return node.get("effective") or node.get("date") or None
+
+
+def _dated(node: dict) -> str | None:
+    """The day a version was made (its date, else its effective date): what orders an amendment after it."""
+    return node.get("date") or node.get("effective") or None
+
+
+def _day_after(date: str) -> str:
+    try:
+        return (datetime.date.fromisoformat(date) + datetime.timedelta(days=1)).isoformat()
+    except ValueError:
+        return date
+
+
+def status_of(G: nx.MultiDiGraph, node: str, as_of: str) -> dict:
+    """{"status", "changed_by", "changed_on"} of `node` on the day `as_of` (ISO date)."""
+    attrs = G.nodes[node]
+    start = in_force_from(attrs)
+    terminal = []  # (day, status, changed_by)
+    replaced = []
+    for src, _, rel in G.in_edges(node, keys=True):
+        if src == node or rel not in REPEALING + REPLACING:
+            continue
+        day = in_force_from(G.nodes[src])
+        if day is not None and day > as_of:
+            continue
+        if rel in REPEALING:
+            terminal.append((day or "", "repealed", src))
+        elif _dated(G.nodes[src]) and _dated(attrs) and _dated(G.nodes[src]) > _dated(attrs):
+            replaced.append((day or "", "amended", src))
+    expires = attrs.get("expires")
+    if expires and expires < as_of:
+        terminal.append((_day_after(expires), "expired", None))
+    for found in (terminal, replaced):
+        if found:
+            day, status, by = min(found, key=lambda t: (t[0], t[1], t[2] or ""))
+            return {"status": status, "changed_by": by, "changed_on": day or None}
+    if start is not None and start > as_of:
+        return {"status": "not_yet_effective", "changed_by": None, "changed_on": start}
+    if not attrs.get("in_corpus", True):
+        return {"status": "unknown", "changed_by": None, "changed_on": None}
+    return {"status": "in_force", "changed_by": None, "changed_on": start}
+
+
+def statuses(G: nx.MultiDiGraph, as_of: str) -> dict[str, dict]:
+    """status_of every node, by node id (sorted)."""
+    return {n: status_of(G, n, as_of) for n in sorted(G.nodes)}
+
+
+def annotate_status(G: nx.MultiDiGraph, as_of: str) -> None:
+    """Set each node's `status`, `status_changed_by`, `status_changed_on` as of `as_of` (in place) and
+    G.graph["status_as_of"]."""
+    for n, s in statuses(G, as_of).items():
+        attrs = G.nodes[n]
+        attrs["status"] = s["status"]
+        attrs["status_changed_by"] = s["changed_by"]
+        attrs["status_changed_on"] = s["changed_on"]
+    G.graph["status_as_of"] = as_of
+
+
+def in_force_nodes(G: nx.MultiDiGraph, as_of: str) -> set[str]:
+    """Nodes in force (or of unknown status: nothing says otherwise) on `as_of`."""
+    return {n for n, s in statuses(G, as_of).items() if s["status"] not in NOT_IN_FORCE}

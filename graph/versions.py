@@ -1,0 +1,82 @@
+"""Versions of one document: the same title at different dates (修正, 修订) or with an edition mark ((试行)).
+
+Each version is its own node. Files of one document id (its 文号, else its title) with different dates are
+versions: the latest keeps the id, each earlier one gets ``id@date`` (a file without a date is dated by its
+effective clause; one without either joins the latest). In-corpus documents whose titles agree once
+an edition mark is dropped (``人民检察院刑事诉讼规则（试行）`` and ``人民检察院刑事诉讼规则``), of the same level and
+region, are one document's versions too; each newer version SUPERSEDES the one before it. Titles that name a
+different document every time (关于修改部分地方性法规的决定: data/lifecycle_phrases.tsv role `distinct`) are no
+versions. A title-only citation of such a title resolves to the version in force on the citing document's date.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+
+from polgraph.graph.resolve import normalize_title
+
+_EDITION = re.compile(r"[（(](?:试行|暂行|草案|\d{4}年?(?:修订|修正)?版?|\d{4}年?(?:修订|修正)|修订|修正)[)）]$")
+SUPERSEDES = "SUPERSEDES"
+
+
+@functools.lru_cache(maxsize=1)
+def _distinct_words() -> tuple[str, ...]:
+    from polgraph.extract.lifecycle import load_phrases
+
+    return load_phrases()["distinct"]
+
+
+def version_key(title: str | None) -> str | None:
+    """The title without its edition mark, normalised; None when such titles are no versions of each other."""
+    if not title:
+        return None
+    bare = _EDITION.sub("", title.strip())
+    if any(w in bare for w in _distinct_words()):
+        return None
+    return normalize_title(bare) or None
+
+
+def version_ids(base_ids: list[str], dates: list[str | None]) -> list[str]:
+    """The node id of each record, given its document id and date: records of one id with different dates are
+    versions (the latest keeps the id, an earlier one gets `id@date`); an undated file is no evidence of another
+    version: it joins the latest."""
+    by_id: dict[str, set] = defaultdict(set)
+    for nid, date in zip(base_ids, dates):
+        if date:
+            by_id[nid].add(date)
+    latest = {nid: max(ds) for nid, ds in by_id.items()}
+    return [nid if not date or date == latest[nid] else f"{nid}@{date}" for nid, date in zip(base_ids, dates)]
+
+
+def start_of(node: dict) -> str:
+    """Sort key of a version: the day it takes effect (its effective date, else its date), '' when unknown."""
+    return node.get("effective") or node.get("date") or ""
+
+
+def version_groups(nodes: dict[str, dict]) -> list[list[str]]:
+    """Groups (two or more) of in-corpus nodes that are versions of one document, each oldest first."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for nid, node in nodes.items():
+        if not node.get("in_corpus", True):
+            continue
+        key = version_key(node.get("title"))
+        if key:
+            groups[(key, node.get("level"), node.get("region"))].append(nid)
+    out = []
+    for members in groups.values():
+        if len(members) > 1:
+            out.append(sorted(members, key=lambda n: (start_of(nodes[n]), nodes[n].get("date") or "", n)))
+    return sorted(out)
+
+
+def in_force_version(candidates: list[str], nodes: dict[str, dict], date: str | None,
+                     before: str | None = None) -> str | None:
+    """Of `candidates` (versions of one document), the one in force on `date`: the latest that took effect by
+    then (None: the latest of all); `before` (a start date) keeps only versions that took effect before it."""
+    pool = [n for n in candidates if before is None or start_of(nodes[n]) < before]
+    if date:
+        pool = [n for n in pool if start_of(nodes[n]) <= date]
+    if not pool:
+        return None
+    return max(pool, key=lambda n: (start_of(nodes[n]), nodes[n].get("date") or "", n))
