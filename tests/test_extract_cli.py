@@ -61,6 +61,18 @@ def test_other_encodings_extract_identically(tmp_path, sample_dir, sample_record
     assert without_path(rec) == without_path(sample_record)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_extracts_identically(tmp_path, sample_dir, sample_record, encoding):
+    """Issue 11: UTF-16 without a byte-order mark was refused as "binary (contains NUL bytes)"."""
+    text = (sample_dir / "00008.txt").read_text(encoding="utf-8")
+    copy = tmp_path / "nobom.txt"
+    copy.write_bytes(text.encode(encoding))
+    result = run(copy, "-q")
+    assert result.exit_code == EXIT_OK, result.stderr
+    [rec] = records(result)
+    assert without_path(rec) == without_path(sample_record)
+
+
 def test_crlf_file_extracts_identically(tmp_path, sample_dir, sample_record):
     text = (sample_dir / "00008.txt").read_text(encoding="utf-8")
     copy = tmp_path / "crlf.txt"

@@ -50,6 +50,23 @@ def test_utf16_with_bom_is_read(sample_text):
     assert decode_bytes(data) == (sample_text, "utf-16")
 
 
+# A document of our own in traditional characters, as Hong Kong, Macao and Taiwan offices publish them in Big5.
+TRADITIONAL = ("雲南省人民政府關於加強城市供水安全管理工作的通知\n雲政發〔2021〕20號\n"
+               "各州、市人民政府，省直各委、辦、廳、局：\n為進一步保障城市供水安全，根據《城市供水條例》，"
+               "現就有關事項通知如下。\n一、各地要建立健全供水安全責任制度，明確職責分工。\n"
+               "雲南省人民政府\n2021年3月1日\n")
+
+
+def test_big5_text_is_detected():
+    assert decode_bytes(TRADITIONAL.encode("big5")) == (TRADITIONAL, "big5")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read(sample_text, codec):
+    assert decode_bytes(sample_text.encode(codec)) == (sample_text, "utf-16")
+    assert decode_bytes(TRADITIONAL.encode(codec)) == (TRADITIONAL, "utf-16")
+
+
 def test_newlines_are_normalised(sample_text):
     crlf = sample_text.replace("\n", "\r\n").encode("gb18030")
     assert decode_bytes(crlf)[0] == sample_text
@@ -244,7 +261,7 @@ def _tree(tmp_path):
     root = tmp_path / "corpus"
     for rel, content in {
         "b.txt": "乙", "a.txt": "甲", "README.md": "# about this corpus", "MANIFEST.tsv": "file\ttitle",
-        "notes.docx": "x", ".hidden.txt": "隐", ".git/x.txt": "隐", "sub/c.md": "丙", "sub/d.html": "<p>丁</p>",
+        "notes.xlsx": "x", ".hidden.txt": "隐", ".git/x.txt": "隐", "sub/c.md": "丙", "sub/d.html": "<p>丁</p>",
         "sub/deeper/e.txt": "戊", "a.b/f.txt": "己", "sub/readme.txt": "说明",
     }.items():
         p = root / rel
