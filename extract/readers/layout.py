@@ -99,8 +99,9 @@ def _drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[l
 
 
 def _median(values: list[float], default: float) -> float:
+    """The lower median: of two pitches, one of them a gap, the line pitch is the smaller."""
     values = sorted(values)
-    return values[len(values) // 2] if values else default
+    return values[(len(values) - 1) // 2] if values else default
 
 
 def pages_to_text(pages: list[list[Line]], heights: list[float]) -> str:
