@@ -32,13 +32,9 @@ def _parse(zf, names: dict[str, str], path: str):
         raise UnreadableError(f"corrupt OFD: {path} is not XML ({e})") from None
 
 
-def _local(el) -> str:
-    tag = el.tag
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _children(el, name: str):
-    return [c for c in el.iter() if _local(c) == name]
+    """Descendants named `name` in any namespace (producers differ: the 2016 namespace, none at all)."""
+    return list(el.iter("{*}" + name, name))
 
 
 def _resolve(base_dir: str, loc: str) -> str:
@@ -56,6 +52,11 @@ def _numbers(s: str | None) -> list[float]:
 def _advances(delta_x: str | None) -> list[float]:
     """DeltaX: space-separated advances, where `g N v` stands for N times v."""
     tokens, out, i = (delta_x or "").split(), [], 0
+    if "g" not in tokens:
+        try:
+            return [float(t) for t in tokens]
+        except ValueError:
+            return []
     try:
         while i < len(tokens):
             if tokens[i] == "g" and i + 2 < len(tokens):
