@@ -361,7 +361,7 @@ def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, po
 
 @functools.lru_cache(maxsize=1)
 def _levels():
-    level_of_agency, level_of_issuer, _ = _levels_api()  # memoised
+    level_of_agency, level_of_issuer = _levels_api()[:2]  # memoised
     return level_of_agency, level_of_issuer
 
 

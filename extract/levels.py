@@ -87,6 +87,7 @@ class _Divisions:
     areas: dict[str, list[tuple[str, str | None, str]]]      # name -> [(code, city code or None, province)]
     city_of_code: dict[str, str]
     max_len: int
+    full_name: dict[str, str]               # short name of an autonomous division -> its full name (海南州 -> 海南藏族自治州)
 
 
 @lru_cache(maxsize=None)
@@ -126,12 +127,71 @@ def _divisions() -> _Divisions:
     for r in rows("areas.csv"):
         city = None if r["cityCode"] in placeholder else r["cityCode"]
         areas.setdefault(r["name"], []).append((r["code"], city, provinces[r["provinceCode"]]))
+    full_name = _add_short_names(cities, areas)
     shared = frozenset(cols[2] for cols in _tsv("province_names.tsv", 3)
                        if len(cols) > 4 and cols[4] == "ambiguous")
     city_heads = frozenset(n[:2] for n in cities if n[0] in code_abbr and n[:2] not in names)
     max_len = max(len(n) for n in list(names) + list(cities) + list(areas))
     return _Divisions(names, frozenset(provinces.values()), code_abbr, shared, city_heads, cities, areas,
-                      city_of_code, max_len)
+                      city_of_code, max_len, full_name)
+
+
+_AUTONOMOUS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
+
+
+def autonomous_short_name(full: str) -> str | None:
+    """The short name of an autonomous division: its name without the 民族 (data/ethnic_groups.tsv, with or
+    without 族) and without 自治 (海南藏族自治州 -> 海南州, 黔东南苗族侗族自治州 -> 黔东南州, 伊犁哈萨克自治州 ->
+    伊犁州, 鄂伦春自治旗 -> 鄂伦春旗), or None for another name."""
+    suffix = next(((a, b) for a, b in _AUTONOMOUS if full.endswith(a)), None)
+    if suffix is None:
+        return None
+    core = stem = full[:-len(suffix[0])]
+    peoples = _ethnic_groups()
+    while True:
+        for people in peoples:
+            if stem.endswith(people + "族") and len(stem) > len(people) + 1:
+                stem = stem[:-len(people) - 1]
+                break
+            if len(people) >= 2 and stem.endswith(people) and len(stem) > len(people):
+                stem = stem[:-len(people)]
+                break
+        else:
+            break
+    if len(stem) < 2:  # the division is named by its people (鄂伦春自治旗)
+        stem = core
+    if stem.endswith("族") and stem[:-1] in peoples:  # 鄂温克族自治旗 -> 鄂温克旗, 东乡族自治县 -> 东乡县
+        stem = stem[:-1]
+    return stem + suffix[1] if len(stem) >= 2 else None
+
+
+@lru_cache(maxsize=None)
+def _ethnic_groups() -> tuple[str, ...]:
+    return tuple(sorted((cols[0] for cols in _tsv("ethnic_groups.tsv", 1)), key=lambda x: (-len(x), x)))
+
+
+def _add_short_names(cities: dict, areas: dict) -> dict[str, str]:
+    """Autonomous prefectures, counties and banners under their short names too (海南州, 长阳县): derived by
+    autonomous_short_name, plus the irregular ones of data/division_aliases.tsv. A short name that is already
+    another division's name is not added."""
+    aliases = {}
+    for table in (cities, areas):
+        for full in list(table):
+            short = autonomous_short_name(full)
+            if short:
+                aliases[short] = full
+    for cols in _tsv("division_aliases.tsv", 2):
+        if cols[1] not in cities and cols[1] not in areas:
+            raise ValueError(f"division_aliases.tsv: {cols[1]} is not in data/divisions/")
+        aliases[cols[0]] = cols[1]
+    added = {}
+    for short, full in sorted(aliases.items()):
+        if short in cities or short in areas:
+            continue
+        table = cities if full in cities else areas
+        table[short] = table[full]
+        added[short] = full
+    return added
 
 
 @lru_cache(maxsize=None)
@@ -396,6 +456,114 @@ def divisions_of_issuer(name: str) -> dict[str, Division] | None:
         out["county"] = _code_division(ccode, ccode) or Division(cname, None, "county", prov,
                                                                  out["city"].name if "city" in out else None)
     return out
+
+
+def central_name_at(name: str, pos: int) -> int:
+    """The length of the longest central organ name (data/central_organs.tsv, 3+ characters) that starts at
+    ``pos`` in ``name``, else 0."""
+    return next((len(c) for c in _central_names() if len(c) >= 3 and name.startswith(c, pos)), 0)
+
+
+# --- organs named without their place (市工业和信息化局 in a 天津 document) ------------------------------------------
+_UNIT_KINDS = {  # kind of division a level word stands for -> ((table, name ending), ...)
+    "autonomousregion": (("province", "自治区"),),
+    "province": (("province", "省"),),
+    "city": (("province", "市"), ("city", "市"), ("area", "市")),
+    "prefecture": (("city", "州"),),
+    "league": (("city", "盟"),),
+    "county": (("area", "县"),),
+    "district": (("area", "区"),),
+    "banner": (("area", "旗"),),
+}
+PLACE_HEAD_CHARS = 2000  # where a document names its own place: its head (addressees, the opening) ...
+PLACE_TAIL_CHARS = 1000  # ... and its tail (signature, contact address)
+TITLE_PLACE_WEIGHT = 3
+_CITED_TITLE = re.compile(r"《[^《》]*》")
+
+
+def abbreviated_unit(name: str) -> str | None:
+    """The level word (data/issuer_words.tsv, role abbrevunit) that opens an organ named without its place:
+    市工业和信息化局 -> 市, 省财政厅 -> 省, 自治区人民政府 -> 自治区; None for a name with a place, a central organ
+    (市场监管总局) or another word (区域, 省级)."""
+    s = _SPACE.sub("", name or "")
+    w = _words()
+    for p, _ in w.get("partyprefix", []):
+        if s.startswith(p) and len(s) > len(p) + 1:
+            s = s[len(p):]
+            break
+    notafter = {x for x, _ in w.get("abbrevnotafter", [])}
+    for unit, _ in w.get("abbrevunit", []):
+        if (s.startswith(unit) and len(s) > len(unit) and s[len(unit)] not in notafter
+                and not central_name_at(s, 0) and _match_divisions(s) is None):
+            return unit
+    return None
+
+
+def place_of_unit(text: str, unit: str, title: str | None = None) -> str | None:
+    """The full name of the division of the kind `unit` stands for (市: a city, a 直辖市 or a county-level city;
+    省: a province; 州: a prefecture …) that the document names as its own: every division named in its title,
+    head and tail counts for itself and for the divisions above it (河西区 counts for 天津市); the most counted
+    wins, the first named on a tie. None when it names none."""
+    kinds = _UNIT_KINDS.get(dict(_words().get("abbrevunit", [])).get(unit, ""))
+    if not kinds:
+        return None
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    # the title names the document's own place (a cited 《title》 in it does not): its names weigh more; in the
+    # body a two-character name is too often part of other words (市和县 is no 和县)
+    parts = [(_CITED_TITLE.sub("", title or ""), TITLE_PLACE_WEIGHT, 2), (text[:PLACE_HEAD_CHARS], 1, 3)]
+    if len(text) > PLACE_HEAD_CHARS:
+        parts.append((text[max(PLACE_HEAD_CHARS, len(text) - PLACE_TAIL_CHARS):], 1, 3))
+    order = 0
+    for part, weight, shortest in parts:
+        for start, end in _place_matches(part):
+            order += 1
+            if end - start < shortest:
+                continue
+            for table, name in _division_chain(part[start:end]):
+                if any(table == t and name.endswith(e) for t, e in kinds):
+                    counts[name] = counts.get(name, 0) + weight
+                    first.setdefault(name, order)
+    if not counts:
+        return None
+    return min(counts, key=lambda n: (-counts[n], first[n]))
+
+
+def _division_chain(name: str) -> list[tuple[str, str]]:
+    """(table, full name) of a division named `name` and of the divisions above it, where the name is unique:
+    河西区 -> [(area, 河西区), (province, 天津市)]; 海南州 -> [(city, 海南藏族自治州), (province, 青海省)]."""
+    d = _divisions()
+    full = d.full_name.get(name, name)
+    if name in d.province_full:
+        return [("province", name)]
+    if name in d.cities:
+        entries = d.cities[name]
+        if len(entries) == 1:
+            return [("city", full), ("province", entries[0][1])]
+        return []
+    entries = d.areas.get(name, [])
+    if len(entries) != 1:
+        return []
+    _, city, province = entries[0]
+    chain = [("area", full)]
+    if city is not None and city in d.city_of_code:
+        chain.append(("city", d.city_of_code[city]))
+    chain.append(("province", province))
+    return chain
+
+
+def with_place(name: str, text: str, title: str | None = None) -> str:
+    """An organ named without its place, with the place the document names as its own (GUIDELINES:
+    市工业和信息化局 in a 天津 document is 天津市工业和信息化局); else the name as written."""
+    unit = abbreviated_unit(name)
+    if unit is None:
+        return name
+    place = place_of_unit(text, unit, title)
+    if place is None:
+        return name
+    s = _SPACE.sub("", name)
+    k = s.find(unit)
+    return s[:k] + place + s[k + len(unit):]
 
 
 def _place_names() -> set[str]:

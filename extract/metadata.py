@@ -19,6 +19,7 @@ import functools
 import re
 
 from polgraph.extract.cues import load_cues
+from polgraph.extract.levels import abbreviated_unit, with_place
 from polgraph.extract.lists import LIST_MARKER
 from polgraph.extract.titles import clean_title, find_titles, title_key, title_verdict
 
@@ -121,6 +122,7 @@ _CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）
 _CARRY_TITLE_ENDS = ("通知", "决定", "函")  # what a title that _CARRY_IN_TITLE matches ends with (titles are stripped)
 _RELAYED_ORGAN = re.compile(r"(?:转发|批转)(.{2,40}?)(?:关于|《|<)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
+_TITLE_VERBS = ("关于", "转发", "批转", "印发")  # a title opening with one names no organ before it
 _ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部", "厅", "局", "委", "院", "署", "会", "办",
               "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
               "中心", "小组", "课题组", "协会", "联合会")
@@ -182,9 +184,64 @@ def looks_like_organ(name: str) -> bool:
 
 
 def split_issuers(head: str) -> list[str]:
-    """`最高人民法院、最高人民检察院` / `中共中央 国务院` -> the organs."""
-    parts = [p.strip() for p in _ISSUER_SEPARATOR.split(head) if p.strip()]
-    return [p for p in parts if looks_like_organ(p)]
+    """`最高人民法院、最高人民检察院` / `中共中央 国务院` / `科 技 部` / `国家发展改革委国家能源局` -> the organs."""
+    out = []
+    for part in _ISSUER_SEPARATOR.split(" ".join(_closed_up(head))):
+        part = part.strip()
+        if part and looks_like_organ(part):
+            out.extend(_run_together(part))
+    return out
+
+
+_ENTITY_RESIDUE = re.compile(r"&[A-Za-z]{1,8};?")  # `国务院办公厅   &sp;`: an HTML entity a scraper left
+_WHITE_RUN = re.compile(r"\s+")
+
+
+def _closed_up(line: str) -> list[str]:
+    """The words of a line with letter-spaced names closed up (GUIDELINES: `科 技 部` is 科技部): a run of
+    one-character words is one name, split only where its gap is wider than its narrowest one
+    (`国 务 院   财 政 部` -> 国务院, 财政部)."""
+    line = _ENTITY_RESIDUE.sub(" ", line).strip()
+    if not line:
+        return []
+    pieces = _WHITE_RUN.split(line)
+    gaps = [len(g) for g in _WHITE_RUN.findall(line)]
+    out, i = [], 0
+    while i < len(pieces):
+        j = i
+        while j + 1 < len(pieces) and len(pieces[j]) == 1 and len(pieces[j + 1]) == 1:
+            j += 1
+        if j == i:
+            out.append(pieces[i])
+        else:
+            narrow = min(gaps[i:j])
+            word = pieces[i]
+            for k in range(i, j):
+                if gaps[k] > narrow:
+                    out.append(word)
+                    word = ""
+                word += pieces[k + 1]
+            out.append(word)
+        i = j + 1
+    return out
+
+
+def _run_together(name: str) -> list[str]:
+    """Organ names written without a separator (`工业和信息化部办公厅国家标准化管理委员会办公室`) split where a
+    known central organ's name (data/central_organs.tsv) starts right after an organ's ending; a name that is
+    itself listed whole (中央纪委国家监委) or a division after a central name (国家税务总局山西省税务局) is one organ."""
+    starts = _levels_api()[3]
+    out, start = [], 0
+    skip_to = start + starts(name, start)
+    for j in range(2, len(name) - 2):
+        if j < skip_to or not name[:j].endswith(_ORGAN_END):
+            continue
+        k = starts(name, j)
+        if k and looks_like_organ(name[start:j]):
+            out.append(name[start:j])
+            start, skip_to = j, j + k
+    out.append(name[start:])
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- lines
@@ -407,7 +464,7 @@ def _signature_dates(text: str):
         if tail is None:
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
-        organ = text[line_start:m.start()].strip(" \t\u3000")  # web pages pad a signature with spaces
+        organ = _ENTITY_RESIDUE.sub("", text[line_start:m.start()]).strip()  # web pages pad a signature with spaces
         if len(organ) > 60 or _CLAUSE_MARK.search(organ):
             continue
         date = parse_date(m.group(0))
@@ -416,7 +473,10 @@ def _signature_dates(text: str):
 
 
 def _signature(text: str):
-    """(issuers, date, position) of the signature block: organ line(s) right before a date line."""
+    """(issuers, date, position) of the signature block: organ line(s) right before a date line, or the organ
+    written before the date on its line. The first block that names an organ wins; a printing line
+    (`X办公室 2020年9月22日印发`, the 版记) names the organ X, but the date of a signature line standing alone
+    before it (the seal covers the organ) is the document's own (成文) date."""
     found = []
     for organ, date, printed, line_start in _signature_dates(text):
         issuers = []
@@ -425,24 +485,98 @@ def _signature(text: str):
                 organ = organ[:-3]
             issuers = split_issuers(organ) or ([organ] if looks_like_organ(organ) else [])
         else:
-            # organ lines just above the date line
-            lines = text[max(0, line_start - 120):line_start].rstrip("\n \u3000").split("\n")[-3:]
-            block = []
-            for ln in reversed(lines):
-                ln = ln.strip()
-                if ln and looks_like_organ(ln) and len(ln) <= 30:
-                    block.insert(0, ln)
-                else:
-                    break
-            for ln in block:
-                if issuers and len(ln) <= 6 and ln.endswith(("局", "处", "司", "室", "部")):
-                    issuers[-1] += ln
-                else:
-                    issuers.extend(split_issuers(ln) or [ln])
+            issuers = _signature_block(text, line_start)
         if issuers:
+            if printed:
+                signed = [d for i, d, p, _ in found if not p]
+                date = signed[-1] if signed else date
             return issuers, date, line_start
-        found.append((issuers, date, line_start))
-    return found[-1] if found else ([], None, -1)
+        found.append((issuers, date, printed, line_start))
+    return found[-1][:2] + found[-1][3:] if found else ([], None, -1)
+
+
+SIGNATURE_BLOCK_LINES = 10  # joint documents sign with one organ a line
+SIGNATURE_BLOCK_CHARS = 400
+
+
+def _signature_block(text: str, line_start: int) -> list[str]:
+    """The organs on the lines right above a date line (letter-spaced names closed up, run-together names
+    split). A line that names no level of its own (国际合作局 under 国家自然科学基金委员会, 办公厅) is a unit of
+    the organ above it; 财政部 under 国家数据局 is an organ of its own."""
+    lines = text[max(0, line_start - SIGNATURE_BLOCK_CHARS):line_start].rstrip().split("\n")[-SIGNATURE_BLOCK_LINES:]
+    block = []
+    for ln in reversed(lines):
+        names = _closed_up(ln)
+        if names and all(looks_like_organ(x) and len(x) <= 30 for x in names):
+            block.insert(0, names)
+        else:
+            break
+    level_of_issuer = _levels_api()[1]
+    issuers: list[str] = []
+    for names in block:
+        for name in names:
+            if issuers and len(names) == 1 and level_of_issuer(name)[0] == "unknown" and not _stands_alone(name):
+                issuers[-1] += name
+            else:
+                issuers.extend(split_issuers(name) or [name])
+    return issuers
+
+
+def _stands_alone(name: str) -> bool:
+    """Is an organ that names no place or listed organ still an organ of its own (市财政局, 中共某某委员会), not a
+    unit of the organ above it?"""
+    return abbreviated_unit(name) is not None or name.startswith(("中共", "中国共产党"))
+
+
+def own_issuers(text: str, title: str | None, n, intro_issuer: str | None = None) -> tuple[list[str], str | None]:
+    """(issuers, signature date) inferred from the text, first hit wins: the signature block (the title head's
+    organ instead where the signature closes a relayed text or only abbreviates the organ the title names in
+    full); the title head before 关于/转发/印发; a law's history header; the organ that compiled the text
+    (X组织编制了《本指南》（以下简称…）); a decree's own order number; the author a report names in its opening
+    (X通过…进行了调研)."""
+    sig_issuers, sig_date, _ = _signature(text)
+    head = _TITLE_HEAD.match(title) if title and not title.startswith(_TITLE_VERBS) else None
+    heads = split_issuers(head.group(1)) if head else []
+    issuers = sig_issuers
+    if issuers and heads:
+        if title and _RELAYED_ORGAN.search(title) and not any(h in i or i in h for h in heads for i in issuers):
+            # 国务院办公厅转发国家教委关于…请示的通知: a signature other than the organ heading the title closes
+            # the relayed text; the notice's issuer is the organ heading its title
+            issuers = heads
+        elif all(abbreviated_unit(i) for i in issuers) and not any(abbreviated_unit(h) for h in heads):
+            issuers = heads  # signed 省府办公厅 under the title 广东省人民政府办公厅关于…
+    if not issuers:
+        issuers = heads
+    if not issuers:
+        issuers = _history_issuer(text)
+    if not issuers and intro_issuer and looks_like_organ(intro_issuer):
+        issuers = [intro_issuer]
+    if not issuers and n is not None:
+        issuers = _order_issuers(text, n)
+    if not issuers:
+        issuers = _report_author(text)
+    return issuers, sig_date
+
+
+REPORT_OPENING = 1500  # a report says who made the study in its opening paragraphs
+_STUDY = re.compile(r"(?:进行|开展|组织|作|做)了?[^，,。；;\n]{0,10}?(?:调研|调查|课题研究)")  # 进行了一次全面调研
+_STUDY_SUBJECT = re.compile(r"(?:^|(?<=[，,。；;：:\n]))[ \t\u3000]*(?:近日|近期|日前|今年以来|近年来)?[，,]?"
+                            r"([^，,。；;：:\n“”《》]{2,50}?)(?:全体学员|全体成员|一行|组成调研组|成立课题组)?"
+                            r"(?=[，,]|通过|就|对|深入|赴|围绕|采取|组织|在|于)")
+_STUDY_AUTHOR_BAD = re.compile(r"[，。；：“”的\s]")  # an organ name holds no clause, 的 or space
+
+
+def _report_author(text: str) -> list[str]:
+    """The organ or group a report names in its opening as the one that made its study:
+    `驻马店市委编办通过网络问卷调查…进行了一次全面调研` -> 驻马店市委编办; `中共XX省委党校…第五课题组全体学员，在XX区
+    就…进行了专题调研` -> the 课题组 (its name may hold a year: 20XX年第三期)."""
+    for sm in _STUDY.finditer(text, 0, REPORT_OPENING):
+        sentence_start = max(text.rfind("。", 0, sm.start()), text.rfind("\n", 0, sm.start())) + 1
+        for m in _STUDY_SUBJECT.finditer(text, sentence_start, sm.start()):
+            organ = m.group(1).strip()
+            if organ.endswith(_ORGAN_END) and 3 <= len(organ) <= 50 and not _STUDY_AUTHOR_BAD.search(organ):
+                return [organ]
+    return []
 
 
 def _history_date(text: str) -> str | None:
@@ -480,7 +614,7 @@ def _history_date(text: str) -> str | None:
 
 _HISTORY_ORGAN_LINE = re.compile(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次"
                                  r"(?:常务)?(?:会议|全体会议)([^\n]*)")
-_TERM = re.compile(r"第[一二三四五六七八九十]{1,4}届")
+_TERM = re.compile(r"第?[一二三四五六七八九十]{1,4}届")  # 北京市第十一届人民代表大会常务委员会, 市十四届人大常委会
 _HISTORY_ORGAN = re.compile(r"^\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)")
 
 
@@ -580,7 +714,7 @@ def _without_edition(title: str) -> str:
 
 
 def _level(issuers, number, title, text, levels):
-    level_of_agency, level_of_issuer, find_place = levels
+    level_of_agency, level_of_issuer, find_place = levels[:3]
     for name in issuers:
         lvl, region = level_of_issuer(name)
         if lvl != "unknown":
@@ -603,10 +737,10 @@ def _level(issuers, number, title, text, levels):
 
 @functools.lru_cache(maxsize=1)
 def _levels_api():
-    from polgraph.extract.levels import find_place, level_of_agency, level_of_issuer
+    from polgraph.extract.levels import central_name_at, find_place, level_of_agency, level_of_issuer
     # pure functions of short strings that documents repeat (issuer names, codes, title heads): memoised
     cached = functools.lru_cache(maxsize=1 << 14)
-    return cached(level_of_agency), cached(level_of_issuer), cached(find_place)
+    return cached(level_of_agency), cached(level_of_issuer), cached(find_place), cached(central_name_at)
 
 
 def _word_positions(text: str, word: str, key: int) -> list[int]:
@@ -673,25 +807,8 @@ def extract_metadata(text: str, numbers) -> dict:
     fm = _field("issuer", text)
     if fm:
         issuers = split_issuers(fm.group(1)) or [fm.group(1).strip()]
-    sig_issuers, sig_date, _ = _signature(text)
-    if not issuers and sig_issuers:
-        issuers = sig_issuers
-        # 国务院办公厅转发国家教委关于…请示的通知: a signature other than the organ heading the title closes the
-        # relayed text; the notice's issuer is the organ heading its title
-        head = _TITLE_HEAD.match(title) if title and _RELAYED_ORGAN.search(title) else None
-        heads = split_issuers(head.group(1)) if head else []
-        if heads and not any(h in i or i in h for h in heads for i in sig_issuers):
-            issuers = heads
-    if not issuers and title:
-        head = _TITLE_HEAD.match(title)
-        if head:
-            issuers = split_issuers(head.group(1))
-    if not issuers:
-        issuers = _history_issuer(text)
-    if not issuers and intro_issuer and looks_like_organ(intro_issuer):
-        issuers = [intro_issuer]
-    if not issuers and n is not None:
-        issuers = _order_issuers(text, n)
+    inferred, sig_date = own_issuers(text, title, n, intro_issuer)
+    issuers = [with_place(x, text, title) for x in issuers or inferred]
 
     date = None
     dm = _field("date", text)

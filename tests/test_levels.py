@@ -67,11 +67,13 @@ def test_division_licence_is_shipped():
 
 def test_issuer_words_roles_are_known():
     roles = {"partyprefix", "stateprefix", "township", "townshiporgan", "generic", "notafter", "genericarea",
-             "anonmark", "anonsuffix"}
+             "anonmark", "anonsuffix", "abbrevunit", "abbrevnotafter"}
     for r in _rows("issuer_words.tsv"):
         assert r[1].strip() in roles, r
         if r[1].strip() in ("generic", "anonsuffix"):
             assert r[2].strip() in levels.LEVELS
+        if r[1].strip() == "abbrevunit":
+            assert r[2].strip() in levels._UNIT_KINDS, r
 
 
 # --- level_of_agency ----------------------------------------------------------------------------------------
@@ -392,3 +394,55 @@ def test_a_substantial_body_naming_no_place_at_all_is_central():
     # a short one says too little, and one that names a city in passing is left alone
     assert levels.level_of_text(guide[:200])[0] == "unknown"
     assert levels.level_of_text(guide + "会议在济南市召开。")[0] == "unknown"
+
+
+# --- autonomous divisions by their short names; organs named without their place ----------------------------------
+@pytest.mark.parametrize("full,short", [
+    ("海南藏族自治州", "海南州"), ("黔东南苗族侗族自治州", "黔东南州"), ("伊犁哈萨克自治州", "伊犁州"),
+    ("长阳土家族自治县", "长阳县"), ("双江拉祜族佤族布朗族傣族自治县", "双江县"), ("鄂伦春自治旗", "鄂伦春旗"),
+    ("鄂温克族自治旗", "鄂温克旗"), ("东乡族自治县", "东乡县"), ("普洱市", None)])
+def test_autonomous_short_name(full, short):
+    assert levels.autonomous_short_name(full) == short
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("海南州人民政府", ("municipal", "青海省")),  # not 海南省
+    ("海南州人民政府办公室", ("municipal", "青海省")),
+    ("黔东南州人民政府", ("municipal", "贵州省")),
+    ("恩施州财政局", ("municipal", "湖北省")),
+    ("博州人民政府", ("municipal", "新疆维吾尔自治区")),  # irregular: data/division_aliases.tsv
+    ("长阳县人民政府", ("county", "湖北省")),
+    ("鄂伦春旗人民政府", ("county", "内蒙古自治区")),
+    ("海南省人民政府", ("provincial", "海南省")),
+])
+def test_autonomous_divisions_by_short_name(name, expected):
+    assert level_of_issuer(name) == expected
+
+
+def test_division_aliases_name_real_divisions():
+    for r in _rows("division_aliases.tsv"):
+        assert levels.level_of_issuer(r[1] + "人民政府")[0] != "unknown", r
+        assert levels.level_of_issuer(r[0] + "人民政府") == levels.level_of_issuer(r[1] + "人民政府"), r
+
+
+@pytest.mark.parametrize("name,unit", [
+    ("市工业和信息化局", "市"), ("省财政厅", "省"), ("自治区人民政府", "自治区"), ("州财政局", "州"), ("县人民政府", "县"),
+    ("中共市委", "市"), ("市民政局", "市"),
+    ("市场监管总局", None), ("区域合作办公室", None), ("天津市财政局", None), ("国务院", None)])
+def test_abbreviated_unit(name, unit):
+    assert levels.abbreviated_unit(name) == unit
+
+
+@pytest.mark.parametrize("name,text,title,full", [
+    ("市工业和信息化局", "现就我市工作通知如下。地址：河西区某某路1号", None, "天津市工业和信息化局"),
+    ("州财政局", "各县财政局：海南藏族自治州各县要落实。", None, "海南藏族自治州财政局"),
+    ("州财政局", "各县财政局：海南州各县要落实。", None, "海南藏族自治州财政局"),
+    ("县人民代表大会", "第一条 为了保护水资源，结合本县实际，制定本条例。", "景宁畲族自治县水资源管理条例", "景宁畲族自治县人民代表大会"),
+    # the title's own place outweighs a two-character county name in the body (市和县 is no 和县)
+    ("市人大常委会", "第二条 本市和县（市）区人民政府，和县级部门。", "宁波市终身教育促进条例", "宁波市人大常委会"),
+    # a cited title names another document's place
+    ("市财政局", "各区财政局：", "市财政局关于转发《北京市某某办法》的通知", "市财政局"),
+    ("市财政局", "各有关单位：现通知如下。", None, "市财政局"),
+])
+def test_with_place(name, text, title, full):
+    assert levels.with_place(name, text, title) == full

@@ -218,3 +218,89 @@ def test_a_signature_padded_with_spaces_on_a_web_page():
             "一、租赁飞机的完税价格依法审定。\n" + pad + "海关总署\n" + pad + "2016 年1月29日\n浏览次数：\n打印本页\n关闭\n")
     r = extract_text(text)
     assert (r["issuer"], r["date"], r["level"]) == (["海关总署"], "2016-01-29", "central")
+
+
+# --- the document's own issuer and date (GUIDELINES "own": issuer, date) -----------------------------------------
+def test_an_organ_named_without_its_place_takes_the_place_the_document_names_as_its_own():
+    # the Tianjin bureau names its city nowhere but in a district of its contact address
+    text = ("市工业和信息化局关于做好2021年企业技术中心推荐工作的通知\n各区工业和信息化主管部门：\n"
+            "现就我市推荐工作通知如下。\n（联系人：市工业和信息化局科技处；地址：河西区某某路1号）\n")
+    rec = extract_text(text)
+    assert (rec["issuer"], rec["level"], rec["region"]) == (["天津市工业和信息化局"], "provincial", "天津市")
+    signed = "关于做好预算工作的通知\n各州（市）财政局：\n云南省各地要做好工作。昆明市先行。\n省财政厅\n2020年3月2日\n"
+    assert extract_text(signed)["issuer"] == ["云南省财政厅"]
+    # no place named: the organ as written
+    assert extract_text("市财政局关于做好预算工作的通知\n各有关单位：\n现通知如下。\n")["issuer"] == ["市财政局"]
+
+
+def test_a_signature_abbreviating_the_organ_the_title_names_in_full_gives_way_to_the_title():
+    text = ("粤办函〔2017〕9号\n广东省人民政府办公厅关于印发某某工作方案的通知\n各地级以上市人民政府：\n"
+            "《某某工作方案》已经省人民政府同意，现印发给你们。\n    省府办公厅\n2017年3月21日\n")
+    assert extract_text(text)["issuer"] == ["广东省人民政府办公厅"]
+
+
+@pytest.mark.parametrize("signature, issuers", [
+    ("科 技 部", ["科技部"]),
+    ("中 央 网 信 办", ["中央网信办"]),
+    ("国 务 院   财 政 部", ["国务院", "财政部"]),  # the wider gap parts two letter-spaced names
+    ("科\u3000技\u3000部", ["科技部"]),
+    ("工业和信息化部办公厅国家标准化管理委员会办公室", ["工业和信息化部办公厅", "国家标准化管理委员会办公室"]),
+    ("国家数据局\n财政部\n自然资源部", ["国家数据局", "财政部", "自然资源部"]),  # one organ a line
+    ("国家自然科学基金委员会\n国际合作局", ["国家自然科学基金委员会国际合作局"]),  # a unit under its organ
+    ("国务院办公厅         &sp;", ["国务院办公厅"]),  # an entity a scraper left
+])
+def test_signature_block_names(signature, issuers):
+    text = f"关于开展某某工作的通知\n各有关单位：\n请认真组织实施。\n\n{signature}\n2019年5月22日\n（此件主动公开）\n"
+    rec = extract_text(text)
+    assert (rec["issuer"], rec["date"]) == (issuers, "2019-05-22")
+
+
+def test_joint_issuers_run_together_in_a_title_head_are_each_named():
+    assert split_issuers("国家发展改革委国家能源局") == ["国家发展改革委", "国家能源局"]
+    assert split_issuers("中央纪委国家监委") == ["中央纪委国家监委"]  # listed whole: one organ
+    assert split_issuers("国家税务总局山西省税务局") == ["国家税务总局山西省税务局"]  # a central organ's local office
+    rec = extract_text("国家发展改革委国家能源局关于印发《某某管理办法》的通知\n各省、自治区、直辖市发展改革委：\n现印发给你们。\n")
+    assert rec["issuer"] == ["国家发展改革委", "国家能源局"]
+
+
+def test_date_in_chinese_numerals_under_the_signature():
+    text = "关于某某事项的批复\n某某市人民政府：\n你市来文收悉。现批复如下。\n湖南省人民政府\n二〇二〇年九月二十二日\n"
+    rec = extract_text(text)
+    assert (rec["issuer"], rec["date"]) == (["湖南省人民政府"], "2020-09-22")
+
+
+def test_signature_date_before_the_printing_date():
+    # the seal covers the organ: the date line stands alone; the 版记 names the printing office and its date
+    body = "关于推进某某工作的通知\n各区工业和信息化局：\n现就有关工作通知如下。\n\n"
+    sealed = body + "2020年9月20日\n\n抄送：某某单位。\n青岛市工业和信息化局办公室\u2003\u20032020年9月22日印发\n"
+    assert (extract_text(sealed)["issuer"], extract_text(sealed)["date"]) == (["青岛市工业和信息化局"], "2020-09-20")
+    signed = body + "青岛市工业和信息化局\n2020年9月20日\n\n青岛市工业和信息化局办公室  2020年9月22日印发\n"
+    assert (extract_text(signed)["issuer"], extract_text(signed)["date"]) == (["青岛市工业和信息化局"], "2020-09-20")
+    printed_only = body + "青岛市工业和信息化局办公室\u2003\u20032020年9月22日印发\n"
+    rec = extract_text(printed_only)
+    assert (rec["issuer"], rec["date"]) == (["青岛市工业和信息化局"], "2020-09-22")
+
+
+def test_a_notice_opening_with_its_verb_names_no_organ_before_it():
+    text = ("辽政发〔1998〕3号\n批转省经贸委关于某某行业调整结构若干意见的通知\n各市人民政府：\n"
+            "省政府同意省经贸委《关于某某行业调整结构的若干意见》，现转发给你们。\n\n一九九八年八月十一日\n\n"
+            "关于某某行业调整结构的若干意见\n一、……\n省经贸委\n一九九八年七月二十七日\n")
+    assert "批转省经贸委" not in extract_text(text)["issuer"]
+
+
+def test_a_report_names_its_author_in_its_opening():
+    text = ("乡镇综合执法改革中的问题与建议\n\n为掌握改革进展，某某市委编办通过问卷调查和实地走访，对各乡镇改革工作进行了一次全面调研。"
+            "现将情况报告如下。\n一、基本情况\n")
+    assert extract_text(text)["issuer"] == ["某某市委编办"]
+    group = ("调研报告：关于权力清单的几点思考\n\n近日，中共XX省委党校20XX年第二期进修班第三课题组全体学员，"
+             "在XX区就权力清单问题进行了专题调研。\n")
+    assert extract_text(group)["issuer"] == ["中共XX省委党校20XX年第二期进修班第三课题组"]
+    # a rule's article speaking of a survey names no author of the text
+    law = "# 某某市统计条例\n\n第十一条 市统计机构负责组织实施，并与国家统计局派出机构共同开展统计调查工作。\n"
+    assert extract_text(law)["issuer"] == []
+
+
+def test_a_law_history_term_is_not_part_of_the_organ():
+    text = ("# 某某条例\n\n2014年10月29日 市十四届人大常委会第十九次会议通过\n\n2014年11月28日 省十二届人大常委会第十四次会议批准\n\n"
+            "<!-- INFO END -->\n\n第一条 为了促进宁波市终身教育，结合本市实际，制定本条例。宁波市各区县落实。\n")
+    assert extract_text(text)["issuer"] == ["宁波市人大常委会"]
