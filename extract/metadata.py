@@ -138,11 +138,12 @@ _CN_DATE_RE = re.compile(r"([一二][〇○零OＯ0０一二三四五六七八�
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
 _ANY_DATE = re.compile(
-    r"(?:19|20)\d\d[ \t\u3000]*年[ \t\u3000]*\d{1,2}[ \t\u3000]*月[ \t\u3000]*\d{1,2}[ \t\u3000]*日"
+    r"(?:19|20)\d\d[^\S\n]*年[^\S\n]*\d{1,2}[^\S\n]*月[^\S\n]*\d{1,2}[^\S\n]*日"
     r"|[一二][〇○零OＯ0０一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
-_LINE_TAIL = re.compile(r"[ \t\u3000]*(印发|发布|印)?[ \t\u3000]*(?:\n|$)")
-_DAY_AT_LINE_END = re.compile(r"日(?=[ \t\u3000]*(?:印发|发布|印)?[ \t\u3000]*(?:\n|$))")
+_LINE_TAIL = re.compile(r"[^\S\n]*(印发|发布|印)?[^\S\n]*(?:\n|$)")
+_DAY_AT_LINE_END = re.compile(r"日(?=[^\S\n]*(?:印发|发布|印)?[^\S\n]*(?:\n|$))")
 _DATE_BEFORE = re.compile("(?:" + _ANY_DATE.pattern + ")$")
+DATE_LONGEST = 48  # a date set with spaces between its parts (2017\u2002\u2002 年\u2002\u2002 11\u2002\u2002 月 …)
 
 
 def _cn_number(s: str) -> int:
@@ -457,7 +458,7 @@ def _signature_dates(text: str):
     if len(text) > SIGNATURE_HEAD:
         regions.append((max(SIGNATURE_HEAD, len(text) - SIGNATURE_TAIL), len(text)))
     for day in (d for a, b in regions for d in _DAY_AT_LINE_END.finditer(text, a, b)):
-        m = _DATE_BEFORE.search(text, max(0, day.start() - 24), day.end())
+        m = _DATE_BEFORE.search(text, max(0, day.start() - DATE_LONGEST), day.end())
         if m is None:
             continue
         tail = _LINE_TAIL.match(text, m.end())
@@ -612,29 +613,58 @@ def _history_date(text: str) -> str | None:
     return _iso_date(*latest) if latest else None
 
 
-_HISTORY_ORGAN_LINE = re.compile(r"\n\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次"
-                                 r"(?:常务)?(?:会议|全体会议)([^\n]*)")
 _TERM = re.compile(r"第?[一二三四五六七八九十]{1,4}届")  # 北京市第十一届人民代表大会常务委员会, 市十四届人大常委会
-_HISTORY_ORGAN = re.compile(r"^\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*([\u4e00-\u9fff]{2,40}?)第[^\n]{1,12}?次(?:常务)?(?:会议|全体会议)")
+_HISTORY_DATE = re.compile(r"[^\S\n]*(?:19|20)\d\d年\d{1,2}月\d{1,2}日[^\S\n]*")
+# the organs of a history line, before the act: `…常务委员会第三十六次会议通过`, `国务院、中央军委发布`, `公安部公布`
+_HISTORY_ACT = re.compile(r"经?([\u4e00-\u9fff、]{2,60}?)(?:第[^\n]{1,12}?次(?:(?:常务)?(?:会议|全体会议))?|令第|(?:审议)?通过|发布|"
+                          r"公布|颁布|批准)")
+
+
+_HISTORY_ORDER = re.compile(r"([\u4e00-\u9fff、]{2,60}?)令第[^\n号]{1,8}号")
+
+
+def _without_state_prefix(organ: str) -> str:
+    """中华人民共和国国务院 -> 国务院, as a decree's own order number names it (中华人民共和国国务院令第706号: 国务院)."""
+    for prefix, _ in _levels_api()[4]().get("stateprefix", []):
+        if organ.startswith(prefix) and len(organ) > len(prefix) + 1:
+            return organ[len(prefix):]
+    return organ
+
+
+def _without_council(organ: str) -> str:
+    for council, _ in _levels_api()[4]().get("council", []):
+        if organ.endswith(council) and len(organ) > len(council) + 1:
+            return organ[:-len(council)]
+    return organ
 
 
 def _history_issuer(text: str) -> list[str]:
-    """The adopting organ of a law's history header: `2002年9月6日 北京市第十一届人民代表大会常务委员会第三十六次
-    会议通过` -> 北京市人民代表大会常务委员会."""
+    """The adopting or issuing organ(s) of a law's history header, from its first dated line that names an organ
+    before its act and is no approval by a higher body (山东省…常务委员会第一次会议批准, 国务院批准): `2002年9月6日
+    北京市第十一届人民代表大会常务委员会第三十六次会议通过` -> 北京市人民代表大会常务委员会; `国务院、中央军委发布` ->
+    both; `1986年12月3日 国务院批准` / `1986年12月25日 公安部公布` -> 公安部."""
     end = text.find("<!-- INFO END -->", 0, 6000)
     if end < 0:
         return []
-    m = _HISTORY_ORGAN.search(text, 0, end)
-    if not m or "批准" in text[m.end():text.find("\n", m.end())]:
-        # a higher body approving a city's regulation (山东省…常务委员会第一次会议批准) is not its author
-        m = next((x for x in _HISTORY_ORGAN_LINE.finditer(text, 0, end)
-                  if "批准" not in x.group(2)), None)
-    if not m:
-        return []
-    organ = m.group(1)
-    if "届" in organ:
-        organ = _TERM.sub("", organ)
-    return [organ] if looks_like_organ(organ) else []
+    pos = text.find("\n", 0, end) + 1  # the first line is the title
+    while 0 < pos < end:
+        line_end = text.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        d = _HISTORY_DATE.match(text, pos, line_end)
+        if d is not None:
+            rest = _TERM.sub("", text[d.end():line_end])
+            m = _HISTORY_ACT.match(rest)
+            organs = []
+            if m is not None and "批准" not in rest:
+                if m.group(0).endswith("令第"):  # 国家教育委员会令第8号、国家体育运动委员会令第11号发布: each order's organ
+                    organs = [o for x in _HISTORY_ORDER.findall(rest) for o in split_issuers(x)]
+                else:
+                    organs = split_issuers(m.group(1))
+            if organs:
+                # a court's or procuratorate's committee adopts for it (最高人民检察院检察委员会 -> 最高人民检察院)
+                return [_without_council(_without_state_prefix(o)) for o in organs]
+        pos = line_end + 1
+    return []
 
 
 _CARRY_HINT = re.compile("现(?:将|予|以|印发|转发|批转|发布|颁布)")
@@ -737,10 +767,10 @@ def _level(issuers, number, title, text, levels):
 
 @functools.lru_cache(maxsize=1)
 def _levels_api():
-    from polgraph.extract.levels import central_name_at, find_place, level_of_agency, level_of_issuer
+    from polgraph.extract.levels import _words, central_name_at, find_place, level_of_agency, level_of_issuer
     # pure functions of short strings that documents repeat (issuer names, codes, title heads): memoised
     cached = functools.lru_cache(maxsize=1 << 14)
-    return cached(level_of_agency), cached(level_of_issuer), cached(find_place), cached(central_name_at)
+    return cached(level_of_agency), cached(level_of_issuer), cached(find_place), cached(central_name_at), _words
 
 
 def _word_positions(text: str, word: str, key: int) -> list[int]:

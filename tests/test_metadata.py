@@ -304,3 +304,23 @@ def test_a_law_history_term_is_not_part_of_the_organ():
     text = ("# 某某条例\n\n2014年10月29日 市十四届人大常委会第十九次会议通过\n\n2014年11月28日 省十二届人大常委会第十四次会议批准\n\n"
             "<!-- INFO END -->\n\n第一条 为了促进宁波市终身教育，结合本市实际，制定本条例。宁波市各区县落实。\n")
     assert extract_text(text)["issuer"] == ["宁波市人大常委会"]
+
+
+@pytest.mark.parametrize("header, issuers", [
+    ("2016年3月15日 某某市第三届人民代表大会第七次会议通过\n\n2016年3月31日 浙江省第十二届人民代表大会常务委员会第二十八次会议批准",
+     ["某某市人民代表大会"]),  # the congress itself, not its standing committee; the approval is no authorship
+    ("2001年10月28日 山东省第九届人民代表大会常务委员会第二十三次通过", ["山东省人民代表大会常务委员会"]),
+    ("1986年12月3日 国务院批准\u3000\n\n1986年12月25日 公安部公布", ["公安部"]),
+    ("1985年10月24日 国务院、中央军委发布\u3000", ["国务院", "中央军委"]),
+    ("2019年12月2日 最高人民检察院第十三届检察委员会第二十八次会议通过", ["最高人民检察院"]),
+    ("2005年6月23日 中华人民共和国国务院、中华人民共和国中央军事委员会令第438号公布", ["国务院", "中央军事委员会"]),
+    ("2019年2月24日 经某某自治县第九届人民代表大会第三次会议审议通过", ["某某自治县人民代表大会"]),
+])
+def test_law_history_header_names_its_issuing_organs(header, issuers):
+    rec = extract_text(f"# 某某管理办法\n\n{header}\n\n<!-- INFO END -->\n\n第一条 为了加强管理，制定本办法。\n")
+    assert rec["issuer"] == issuers
+
+
+def test_a_date_set_with_spaces_between_its_parts_closes_the_text():
+    text = "关于某某工程的批复\n某某中心：\n你单位的请示收悉。现批复如下。\n" + " " * 60 + "2017\u2002\u2002 年\u2002\u2002 11\u2002\u2002 月\u2002\u2002 24\u2002\u2002 日\n"
+    assert extract_text(text)["date"] == "2017-11-24"
