@@ -331,7 +331,7 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         if _LABEL_LINE.match(s) or s.startswith("<!--") or _is_number_line(text, start, line, number_spans):
             i += 1
             continue
-        if s.startswith(("文章属性", "扫一扫")) or _FIELD_LINE.match(s):
+        if s.startswith(("文章属性", "扫一扫")) or _FIELD_LINE.match(s) or _is_masthead(s):
             i += 1
             continue
         break
@@ -367,6 +367,32 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         if _title_finished(joined):
             title, end = joined, jend
     return clean_title(title), start, end, prefix
+
+
+def _is_masthead(line: str) -> bool:
+    """Is the line a red-header masthead (青岛市人民政府文件, 中共某某市委 某某市人民政府 文件; data/issuer_words.tsv
+    role masthead), which stands above the title and is none?"""
+    return bool(_masthead_organs(line))
+
+
+def _masthead_organs(line: str) -> list[str]:
+    name = " ".join(_closed_up(line))
+    for word, _ in _levels_api()[4]().get("masthead", []):
+        if name.endswith(word) and len(name) > len(word) + 1:
+            return split_issuers(name[:-len(word)])
+    return []
+
+
+MASTHEAD_LINES = 3
+
+
+def _masthead_issuers(text: str) -> list[str]:
+    """The organs of a masthead among the first lines of the text."""
+    for _, line in _lines(text, HEADER_CHARS, MASTHEAD_LINES):
+        organs = _masthead_organs(line.strip())
+        if organs:
+            return organs
+    return []
 
 
 _LETTER_SPACED = re.compile(r"[^\s](?:[ \t\u3000]+[^\s])+")
@@ -532,12 +558,20 @@ def _stands_alone(name: str) -> bool:
 def own_issuers(text: str, title: str | None, n, intro_issuer: str | None = None) -> tuple[list[str], str | None]:
     """(issuers, signature date) inferred from the text, first hit wins: the signature block (the title head's
     organ instead where the signature closes a relayed text or only abbreviates the organ the title names in
-    full); the title head before 关于/转发/印发; a law's history header; the organ that compiled the text
+    full; a notice that closes sealed before the text it carries dates the document); the title head before
+    关于/转发/印发; a red-header masthead (青岛市人民政府文件); a law's history header; the organ that compiled the text
     (X组织编制了《本指南》（以下简称…）); a decree's own order number; the author a report names in its opening
     (X通过…进行了调研)."""
-    sig_issuers, sig_date, _ = _signature(text)
+    sig_issuers, sig_date, sig_at = _signature(text)
     head = _TITLE_HEAD.match(title) if title and not title.startswith(_TITLE_VERBS) else None
     heads = split_issuers(head.group(1)) if head else []
+    notice_end = _unsigned_notice_end(text, sig_at) if sig_issuers else None
+    if notice_end is not None:
+        # 现将《X》印发给你们。⏎2019年1月20日⏎X …⏎市发展改革委⏎2019年1月10日: the notice closed, sealed, before
+        # the text it carries; the signature found closes the carried (or relayed) text
+        sig_date = notice_end
+        relayed = bool(title and _RELAYED_ORGAN.search(title))
+        sig_issuers = heads if heads or relayed else sig_issuers
     issuers = sig_issuers
     if issuers and heads:
         if title and _RELAYED_ORGAN.search(title) and not any(h in i or i in h for h in heads for i in issuers):
@@ -549,6 +583,8 @@ def own_issuers(text: str, title: str | None, n, intro_issuer: str | None = None
     if not issuers:
         issuers = heads
     if not issuers:
+        issuers = _masthead_issuers(text)
+    if not issuers:
         issuers = _history_issuer(text)
     if not issuers and intro_issuer and looks_like_organ(intro_issuer):
         issuers = [intro_issuer]
@@ -557,6 +593,20 @@ def own_issuers(text: str, title: str | None, n, intro_issuer: str | None = None
     if not issuers:
         issuers = _report_author(text)
     return issuers, sig_date
+
+
+def _unsigned_notice_end(text: str, signature_at: int) -> str | None:
+    """The date of a 印发/转发 notice's own closing line when it stands alone (the seal covers the organ) after the
+    notice says what it carries (现将…印发, 现转发) and before the signature at `signature_at`, else None."""
+    hint = _CARRY_HINT.search(text, 0, CARRY_CHARS)
+    if hint is None or signature_at <= hint.end():
+        return None
+    for organ, date, printed, line_start in _signature_dates(text):
+        if line_start >= signature_at:
+            return None
+        if line_start > hint.end() and not organ and not printed and not _signature_block(text, line_start):
+            return date
+    return None
 
 
 REPORT_OPENING = 1500  # a report says who made the study in its opening paragraphs

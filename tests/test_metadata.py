@@ -324,3 +324,32 @@ def test_law_history_header_names_its_issuing_organs(header, issuers):
 def test_a_date_set_with_spaces_between_its_parts_closes_the_text():
     text = "关于某某工程的批复\n某某中心：\n你单位的请示收悉。现批复如下。\n" + " " * 60 + "2017\u2002\u2002 年\u2002\u2002 11\u2002\u2002 月\u2002\u2002 24\u2002\u2002 日\n"
     assert extract_text(text)["date"] == "2017-11-24"
+
+
+def test_a_notice_sealed_before_the_text_it_carries_is_dated_and_issued_by_itself():
+    relay = ("天津市人民政府办公厅关于转发市发展改革委拟定的某某实施方案的通知\n津政办发〔2019〕3号\n\n各区人民政府：\n"
+             "市发展改革委拟定的《某某实施方案》已经市人民政府同意，现转发给你们，请照此执行。\n\n2019年1月20日\n\n"
+             "某某实施方案\n一、总体要求\n市发展改革委\n2019年1月10日\n")
+    rec = extract_text(relay)
+    assert (rec["issuer"], rec["date"]) == (["天津市人民政府办公厅"], "2019-01-20")
+    headless = ("批转省经贸委关于某某行业调整结构若干意见的通知\n各市人民政府：\n"
+                "省政府同意省经贸委《关于某某行业调整结构的若干意见》，现转发给你们。\n\n一九九八年八月十一日\n\n"
+                "关于某某行业调整结构的若干意见\n一、……\n省经贸委\n一九九八年七月二十七日\n")
+    rec = extract_text(headless)
+    assert (rec["issuer"], rec["date"]) == ([], "1998-08-11")  # the relayed organ is not the notice's
+    # a notice signed before what it carries keeps its own signature
+    signed = ("关于印发《某某办法》的通知\n各区财政局：\n现将《某某办法》印发给你们。\n\n天津市财政局\n2019年1月20日\n\n"
+              "某某办法\n第一条 为了规范管理，制定本办法。\n某某起草组\n2019年1月10日\n")
+    rec = extract_text(signed)
+    assert (rec["issuer"], rec["date"]) == (["天津市财政局"], "2019-01-20")
+
+
+@pytest.mark.parametrize("masthead, issuers", [
+    ("青岛市人民政府文件", ["青岛市人民政府"]),
+    ("中 共 某 某 市 委 文 件", ["中共某某市委"]),
+    ("中共某某市委  某某市人民政府文件", ["中共某某市委", "某某市人民政府"]),
+])
+def test_a_masthead_is_no_title_and_names_the_issuers(masthead, issuers):
+    rec = extract_text(f"{masthead}\n某政发〔2020〕5号\n\n关于做好某某工作的通知\n各县（区）人民政府：\n现就有关事项通知如下。\n")
+    assert (rec["title"], rec["issuer"]) == ("关于做好某某工作的通知", issuers)
+    assert extract_text("关于规范性文件\n管理工作的通知\n各县：\n现通知如下。\n")["title"] == "关于规范性文件管理工作的通知"
