@@ -204,6 +204,11 @@ def _words() -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def issuer_words(role: str) -> list[tuple[str, str]]:
+    """(word, value) of data/issuer_words.tsv rows of one role, longest word first."""
+    return _words().get(role, [])
+
+
 @lru_cache(maxsize=None)
 def _central_names() -> tuple[str, ...]:
     names = {cols[0] for cols in _tsv("central_organs.tsv", 1)}

@@ -7,8 +7,11 @@ Where each field is read from, first hit wins (GUIDELINES "own"):
               (`编制了《X》（以下简称…）`).
   doc_number  【字号】/发文字号：/文号： at a line start; the title prefix; a number alone on a header line; a
               number written right after the title. Never a number after a cue or after 》.
-  issuer      【制定机关】; the signature block before the date; the title head before 关于/转发/印发/对.
-  date        【公布日期】/成文日期：; the latest adoption date of a law's history header; the signature date.
+  issuer      【制定机关】; the signature block before the date (own_issuers); the title head before 关于/转发/印发/对;
+              a masthead; a law's history header; a self-introduction; an order number; a report's opening. An organ
+              written without its place (市工业和信息化局) takes the place the document names (levels.with_place).
+  date        【公布日期】/成文日期：; the latest adoption date of a law's history header; the signature date (a
+              notice's own, before a printing line's or a carried text's).
   level       the issuer; else the own number's 机关代字; else the title head or a place in it; else the body
               (extract/levels.py level_of_text: title words, law header, addressee line, 本办法由X负责解释,
               我县/本市/全省/我部 counted, a law-kind title without a place is national).
@@ -19,7 +22,7 @@ import functools
 import re
 
 from polgraph.extract.cues import load_cues
-from polgraph.extract.levels import abbreviated_unit, with_place
+from polgraph.extract.levels import abbreviated_unit, issuer_words, with_place
 from polgraph.extract.lists import LIST_MARKER
 from polgraph.extract.titles import clean_title, find_titles, title_key, title_verdict
 
@@ -377,7 +380,7 @@ def _is_masthead(line: str) -> bool:
 
 def _masthead_organs(line: str) -> list[str]:
     name = " ".join(_closed_up(line))
-    for word, _ in _levels_api()[4]().get("masthead", []):
+    for word, _ in issuer_words("masthead"):
         if name.endswith(word) and len(name) > len(word) + 1:
             return split_issuers(name[:-len(word)])
     return []
@@ -675,14 +678,14 @@ _HISTORY_ORDER = re.compile(r"([\u4e00-\u9fff、]{2,60}?)令第[^\n号]{1,8}号"
 
 def _without_state_prefix(organ: str) -> str:
     """中华人民共和国国务院 -> 国务院, as a decree's own order number names it (中华人民共和国国务院令第706号: 国务院)."""
-    for prefix, _ in _levels_api()[4]().get("stateprefix", []):
+    for prefix, _ in issuer_words("stateprefix"):
         if organ.startswith(prefix) and len(organ) > len(prefix) + 1:
             return organ[len(prefix):]
     return organ
 
 
 def _without_council(organ: str) -> str:
-    for council, _ in _levels_api()[4]().get("council", []):
+    for council, _ in issuer_words("council"):
         if organ.endswith(council) and len(organ) > len(council) + 1:
             return organ[:-len(council)]
     return organ
@@ -817,10 +820,10 @@ def _level(issuers, number, title, text, levels):
 
 @functools.lru_cache(maxsize=1)
 def _levels_api():
-    from polgraph.extract.levels import _words, central_name_at, find_place, level_of_agency, level_of_issuer
+    from polgraph.extract.levels import central_name_at, find_place, level_of_agency, level_of_issuer
     # pure functions of short strings that documents repeat (issuer names, codes, title heads): memoised
     cached = functools.lru_cache(maxsize=1 << 14)
-    return cached(level_of_agency), cached(level_of_issuer), cached(find_place), cached(central_name_at), _words
+    return cached(level_of_agency), cached(level_of_issuer), cached(find_place), cached(central_name_at)
 
 
 def _word_positions(text: str, word: str, key: int) -> list[int]:
