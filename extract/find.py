@@ -484,36 +484,42 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     return groups
 
 
-def extract_text(text: str, path: str | None = None, overrides: dict | None = None) -> dict:
+def extract_text(text: str, path: str | None = None, overrides: dict | None = None,
+                 header: list | None = None) -> dict:
     """The extraction record of one document (schema: extract/__init__.py).
 
     `overrides` (from .jsonl input: id, title, doc_number, issuer, date) replace the extracted own fields;
-    an overriding doc_number is also never reported as a citation.
+    an overriding doc_number is also never reported as a citation. `header` is what an HTML page's metadata
+    block says (Document.header).
     """
-    return extract_texts([(text, path, overrides)])[0]
+    return extract_texts([(text, path, overrides, header)])[0]
 
 
 def extract_texts(documents) -> list[dict]:
-    """extract_text of each (text, path, overrides) in `documents`, in order.
+    """extract_text of each (text, path, overrides[, header]) in `documents`, in order.
 
     The stages run over all the documents in turn -- every number, then every title, then the own metadata,
     then the citations -- rather than one document at a time: each stage's code and tables stay in the CPU's
     caches, ≈ 5% less time over a corpus. A stage that fails names the document (RuntimeError).
     """
-    docs = [("" if t is None else t if isinstance(t, str) else str(t), p, o or {}) for t, p, o in documents]
+    docs = [("" if d[0] is None else d[0] if isinstance(d[0], str) else str(d[0]), d[1], d[2] or {},
+             d[3] if len(d) > 3 else None) for d in documents]
     with _naming_the_document(docs) as current:
         numbers = []
-        for i, (text, _, _) in enumerate(docs):
+        for i, (text, _, _, _) in enumerate(docs):
             current[0] = i
             numbers.append(_numbers(text))
         titles = []
-        for i, (text, _, _) in enumerate(docs):
+        for i, (text, _, _, _) in enumerate(docs):
             current[0] = i
             titles.append(find_titles(text))
         owns = []
-        for i, (text, _, overrides) in enumerate(docs):
+        for i, (text, _, overrides, header) in enumerate(docs):
             current[0] = i
-            own = extract_metadata(text, numbers[i])
+            own = extract_metadata(text, numbers[i], header)
+            for key in ("title", "doc_number", "issuer", "date"):
+                if overrides.get(key):
+                    own["sources"][key] = "input"
             if overrides.get("doc_number"):
                 own["doc_number"] = (normalize_docnumber(str(overrides["doc_number"]))
                                      or str(overrides["doc_number"]))
@@ -522,7 +528,7 @@ def extract_texts(documents) -> list[dict]:
                 own["own_keys"] = set(own["own_keys"]) | {title_key(own["title"])}
             owns.append(own)
         records = []
-        for i, (text, path, overrides) in enumerate(docs):
+        for i, (text, path, overrides, _) in enumerate(docs):
             current[0] = i
             own = owns[i]
             citations = find_citations(text, numbers[i], titles[i], own)
@@ -541,6 +547,8 @@ def extract_texts(documents) -> list[dict]:
                 "level": own["level"],
                 "region": own["region"],
                 "carries": own["carries"],
+                "sources": own["sources"],
+                **own["extra"],
                 "citations": citations,
                 "effective": lifecycle["effective"],
                 "expires": lifecycle["expires"],

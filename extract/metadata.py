@@ -868,13 +868,27 @@ def _aliases(text: str, alias_at: list[int]):
             done = m.end()
 
 
-def extract_metadata(text: str, numbers) -> dict:
-    """Own metadata of `text`; `numbers` are its NumberMatch list in text order.
+def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
+    """Own metadata of `text`; `numbers` are its NumberMatch list in text order; `header` the pairs an HTML
+    page's metadata block gave (Document.header).
 
-    Returns the record's own fields plus `own_number_match` (the NumberMatch or None), `own_keys`
-    (title keys of the document itself, what it carries and their abbreviations) and `title_span`.
+    Returns the record's own fields plus `sources` (where each own field came from), `extra` (index_number,
+    topic, repeal_date of a portal page), `own_number_match` (the NumberMatch or None), `own_keys` (title keys
+    of the document itself, what it carries and their abbreviations) and `title_span`.
+    A portal page's metadata block (extract/portal.py) is read first: its rank-1 values replace what the text
+    gives, its lines and the site chrome are never the title.
     """
+    from polgraph.extract import portal
+
+    page = portal.read_page(text, header)
     title, t_start, t_end, prefix = own_title(text, numbers)
+    if page.masked and t_start >= 0 and page.is_masked(t_start, t_end):
+        title, t_start, t_end, prefix = own_title(page.masked_text(text), numbers)
+    heading_number = None
+    if title and t_start >= 0:
+        split = portal.number_and_title(text[t_start:t_end].strip())
+        if split is not None:  # 鲁政发〔2014〕20号《山东省人民政府关于…的实施意见》
+            heading_number, title = split
     alias_at = _word_positions(text, "以下简称", 3)  # for the self-introduction and the abbreviations
     intro = _self_intro(text, alias_at)
     intro_issuer = None
@@ -884,8 +898,12 @@ def extract_metadata(text: str, numbers) -> dict:
         om = _INTRO_ORGAN.search(text, max(0, intro.start() - 30), intro.start())
         intro_issuer = om.group(1) if om else None
     n = own_number(text, numbers, title, t_start, t_end, prefix)
+    if heading_number is not None:
+        n = portal.number_match(numbers, heading_number, n)
+    title_source = "heading" if t_start >= 0 and title else "text" if title else None
     if title is None:
         title = _filename_title(text)
+        title_source = "text" if title else None
     issuers = []
     fm = _field("issuer", text)
     if fm:
@@ -898,6 +916,13 @@ def extract_metadata(text: str, numbers) -> dict:
     if dm:
         date = parse_date(".".join(dm.groups()))
     date = date or _history_date(text) or sig_date
+
+    sources = {"title": title_source, "doc_number": ("heading" if heading_number else "text") if n else None,
+               "issuer": "text" if issuers else None, "date": "text" if date else None}
+    merged = portal.merge(page, text, numbers, {"title": title, "title_span": (t_start, t_end), "number": n,
+                                                "issuer": issuers, "date": date, "sources": sources}, _levels_api())
+    title, (t_start, t_end), n = merged["title"], merged["title_span"], merged["number"]
+    issuers, date = merged["issuer"], merged["date"]
 
     carries = _carries(text, title, numbers)
     own_keys = {k for k in (title_key(title), *(title_key(c) for c in carries)) if k}
@@ -921,6 +946,8 @@ def extract_metadata(text: str, numbers) -> dict:
         "level": level,
         "region": region,
         "carries": carries,
+        "sources": sources,
+        "extra": merged["extra"],
         "own_number_match": n,
         "own_keys": own_keys,
         "title_span": (t_start, t_end),

@@ -28,7 +28,7 @@ BATCH_BYTES = 512 * 1024
 BATCH_MAX_FILES = 256
 
 # Key order of a record on output: the schema's order (extract/__init__.py), then any extra keys sorted.
-RECORD_KEYS = ("path", "id", "title", "doc_number", "issuer", "date", "level", "region", "carries",
+RECORD_KEYS = ("path", "id", "title", "doc_number", "issuer", "date", "level", "region", "carries", "sources",
                "citations", "effective", "expires", "repeals")
 CITATION_KEYS = ("doc_number", "doc_number_raw", "title", "cited_issuer", "cited_level", "relation", "cue",
                  "start", "end", "sentence", "anonymised")
@@ -44,7 +44,7 @@ def _extract_docs(docs: list[Document]) -> list[dict]:
     """The records of `docs`, extracted together (find.extract_texts: stage by stage over the batch)."""
     from polgraph.extract.find import extract_texts
 
-    return extract_texts([(d.text, d.path, d.overrides) for d in docs])
+    return extract_texts([(d.text, d.path, d.overrides, d.header) for d in docs])
 
 
 # ------------------------------------------------------------------------------------ worker entry points

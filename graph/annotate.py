@@ -193,7 +193,7 @@ def annotate_document(doc, output, graph_source=None, quiet: bool = False) -> di
     sections, n_cit, n_res = [], 0, 0
     title = None
     for d in docs:
-        record = extract_text(d.text, d.path, d.overrides)
+        record = extract_text(d.text, d.path, d.overrides, d.header)
         targets = resolve_citations(G, record)
         n_cit += len(targets)
         n_res += sum(1 for node, _ in targets if node is not None)
