@@ -5,6 +5,8 @@ usage: .venv/bin/python scripts/make_format_fixtures.py   (needs Debian's libreo
 
 - dev-doc/<corpus>/<name>.doc: every document of ../shared/gold/dev.jsonl as legacy Word (.doc), converted by
   LibreOffice headless from the DOCX that tests/formats_support.py writes (tests/test_format_parity.py);
+- lo-pdf/<corpus>_<name>.pdf: three of them as PDF exported by LibreOffice (a second PDF producer: it draws
+  quotation marks and ○ in another font after their line, and wraps numbers short of the margin);
 - encrypted.pdf: a short notice of our own, exported by LibreOffice with an open password (the encrypted-PDF
   case of tests/test_formats.py).
 """
@@ -23,6 +25,7 @@ sys.path.insert(0, str(REPO / "tests"))
 SHARED = Path(os.environ.get("POLGRAPH_SHARED", REPO.parent / "shared")).resolve()
 OUT = REPO / "tests" / "fixtures" / "formats"
 NOTICE = "某市人民政府办公室关于做好节日期间安全生产工作的通知\n各区人民政府，市政府各部门：\n请各单位认真做好值班工作。\n"
+LO_PDF_DOCS = ("govcn-statecouncil-2019/00047.txt", "seed/00004.txt", "xvshiting-smart-policy/00032.txt")
 ENCRYPT = ('pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
            '"DocumentOpenPassword":{"type":"string","value":"secret"}}')
 
@@ -50,6 +53,13 @@ def main() -> None:
             outdir.mkdir(parents=True, exist_ok=True)
             soffice(docx, "doc", outdir)
             print(outdir / (Path(name).stem + ".doc"))
+        lo_pdf = OUT / "lo-pdf"
+        lo_pdf.mkdir(exist_ok=True)
+        for doc in LO_PDF_DOCS:
+            docx = write_docx((SHARED / "corpora" / doc).read_text(encoding="utf-8"),
+                              tmp / (doc.replace("/", "_").replace(".txt", ".docx")))
+            soffice(docx, "pdf", lo_pdf)
+            print(lo_pdf / docx.with_suffix(".pdf").name)
         notice = write_docx(NOTICE, tmp / "encrypted.docx")
         soffice(notice, ENCRYPT, OUT)
         print(OUT / "encrypted.pdf")

@@ -108,6 +108,19 @@ def test_pdf_text_is_the_document_without_its_page_furniture(tmp_path, footer, m
     assert rec["title"] == "某省人民政府关于进一步做好城乡供水安全保障工作的通知"
 
 
+@pytest.mark.parametrize("name", ["govcn-statecouncil-2019_00047", "seed_00004", "xvshiting-smart-policy_00032"])
+def test_libreoffice_pdf_reads_as_its_text(name, corpora):
+    """A second producer (scripts/make_format_fixtures.py): LibreOffice draws quotation marks and ○ after the
+    rest of their line and wraps a number short of the margin (自然资规〔 | 2022〕1号）)."""
+    [doc] = read_file(FIXTURES / "lo-pdf" / f"{name}.pdf")
+    original = (corpora / name.replace("_", "/", 1)).with_suffix(".txt").read_text(encoding="utf-8")
+
+    def lines(text):
+        return [x for x in text.replace(" ", "").replace("\u3000", "").split("\n") if x]
+
+    assert lines(doc.text) == lines(original)
+
+
 # ------------------------------------------------------------------------------------------------ DOCX
 
 def _docx_with_table_and_text_box(path: Path) -> Path:

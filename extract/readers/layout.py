@@ -35,6 +35,19 @@ PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}"                          # 3/9
     r"|(?:page|Page|PAGE)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?")
 SENTENCE_END = "。！？!?"
+OPENING = "〔（《“‘「『【〈［｛([{"
+# A line breaks before a run it cannot split (a number, a Latin word, with the closing bracket after it), so
+# it may stop that much short of the margin: 自然资规〔 | 2022〕1号）.
+_UNBREAKABLE_HEAD = re.compile(r"[!-~]+[〕）》”’」』】〉］｝]?")
+
+
+def _unbreakable_head(text: str) -> float:
+    """The width, in characters, of the unsplittable run a line opens with (half-width ASCII)."""
+    m = _UNBREAKABLE_HEAD.match(text)
+    if not m:
+        return 0.0
+    run = m.group()
+    return 0.55 * len(run.rstrip("〕）》”’」』】〉］｝")) + (1.0 if run[-1] in "〕）》”’」』】〉］｝" else 0.0)
 _LATIN_END = re.compile(r"[A-Za-z0-9,.;:]\Z")
 _LATIN_START = re.compile(r"\A[A-Za-z]")
 _DIGITS = re.compile(r"\d+")
@@ -125,11 +138,13 @@ def pages_to_text(pages: list[list[Line]], heights: list[float]) -> str:
                 out.append(ln.text)
             else:
                 gap = ln.y - lines[i - 1].y if i else 0.0  # a page break is no blank line
-                full = prev.x1 >= right - FULL_LINE_SLACK * prev.size
+                full = prev.x1 >= right - (FULL_LINE_SLACK + _unbreakable_head(ln.text)) * prev.size
                 indented = ln.x0 > left + INDENT * ln.size
                 if i and pitch and gap > BLANK_GAP * pitch:
                     out.append("")
                     out.append(ln.text)
+                elif prev.text[-1] in OPENING:  # no paragraph ends on an opening bracket: （国发〔 | 2015〕
+                    out[-1] += ln.text
                 elif full and not indented and not (prev.text[-1] in SENTENCE_END and not indents):
                     glue = " " if _LATIN_END.search(out[-1]) and _LATIN_START.match(ln.text) else ""
                     out[-1] += glue + ln.text
