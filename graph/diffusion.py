@@ -160,13 +160,6 @@ def adoption_relations(relations=None) -> list[str]:
 
 
 # --- the table ---------------------------------------------------------------------------------------------
-def _days(a: str | None, b: str | None) -> int | None:
-    try:
-        return (_dt.date.fromisoformat(b) - _dt.date.fromisoformat(a)).days
-    except (TypeError, ValueError):
-        return None
-
-
 def _doc(G, n: str) -> dict:
     d = G.nodes[n]
     return {"id": n, "doc_number": d.get("doc_number"), "title": d.get("title") or d.get("label"),
@@ -202,7 +195,7 @@ def diffusion(G: nx.MultiDiGraph, ref: str, unit: str = "province", within: str 
     `within` limits units and adopters to one province or city; `relations` the edges an adoption follows.
     Same graph and query → the same dict.
     """
-    from polgraph.graph.trace import _bfs, find_node
+    from polgraph.graph.trace import _bfs, _days, find_node
 
     if unit not in UNITS:
         raise PolgraphError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
@@ -608,6 +601,8 @@ def diffusion_html(result: dict, provinces: dict | None = None) -> str:
     undated = "".join(f"<li>{e(d['unit'])}: {e(_name(d))} [{e(d['level'])}]</li>" for d in result["undated"])
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+        "style-src 'unsafe-inline'\">"
         f"<title>{e('Adoption of ' + (t['doc_number'] or t['id']))}</title><style>{_PAGE_CSS}</style></head><body>\n"
         f"<h1>Adoption of {e(_name(t))}</h1><div class=\"meta\">{meta}</div>\n"
         '<div class="row"><div><div id="map">' + "".join(tiles) + "</div>"
@@ -647,8 +642,7 @@ def diffusion_neo4j(ref: str, unit: str = "province", within: str | None = None,
     are read back and grouped by the same code as the networkx backend (the division tables are not in the
     database), so units, chains and ordering are shared.
     """
-    from polgraph.graph.neo4j_store import (_EDGES_AMONG, _NODES_BY_ID, _attrs, _service_errors, connect,
-                                            resolve_ref_neo4j)
+    from polgraph.graph.neo4j_store import _service_errors, connect, resolve_ref_neo4j, subgraph_neo4j
 
     rels = adoption_relations(relations)
     driver = connect(uri, user, password, database)
@@ -657,14 +651,7 @@ def diffusion_neo4j(ref: str, unit: str = "province", within: str | None = None,
             root = resolve_ref_neo4j(driver, ref, database)
             rows = driver.execute_query(adoption_query(rels), parameters_={"ref": root},
                                         database_=database).records
-            adopters = {i for r in rows for i in r["adopters"]}
-            ids = sorted(adopters | {root})
-            H = nx.MultiDiGraph()
-            for rec in driver.execute_query(_NODES_BY_ID, parameters_={"ids": ids}, database_=database).records:
-                H.add_node(rec["id"], **_attrs(rec["props"]))
-            for rec in driver.execute_query(_EDGES_AMONG, parameters_={"ids": ids, "types": rels},
-                                            database_=database).records:
-                H.add_edge(rec["source"], rec["target"], key=rec["type"], relation=rec["type"])
+            H = subgraph_neo4j(driver, {i for r in rows for i in r["adopters"]} | {root}, rels, database)
     finally:
         driver.close()
     result = diffusion(H, root, unit=unit, within=within, relations=rels)

@@ -528,6 +528,21 @@ def resolve_ref_neo4j(driver, ref: str, database: str = "neo4j") -> str:
     return find_node(H, ref)
 
 
+def subgraph_neo4j(driver, ids, relations=None, database: str = "neo4j"):
+    """The documents `ids` with their attributes and the edges among them (of `relations`, or all), read from
+    the database as a networkx graph that the networkx code can lay out."""
+    import networkx as nx
+
+    ids = sorted(ids)
+    H = nx.MultiDiGraph()
+    for rec in driver.execute_query(_NODES_BY_ID, parameters_={"ids": ids}, database_=database).records:
+        H.add_node(rec["id"], **_attrs(rec["props"]))
+    for rec in driver.execute_query(_EDGES_AMONG, parameters_={"ids": ids, "types": relations},
+                                    database_=database).records:
+        H.add_edge(rec["source"], rec["target"], key=rec["type"], relation=rec["type"])
+    return H
+
+
 def trace_neo4j(ref: str, direction: str = "down", depth: int | None = None, relations=None,
                 uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j", password: str = "",
                 database: str = "neo4j") -> dict:
@@ -549,13 +564,7 @@ def trace_neo4j(ref: str, direction: str = "down", depth: int | None = None, rel
             root = resolve_ref_neo4j(driver, ref, database)
             hops = {r["id"]: r["hops"] for r in driver.execute_query(
                 query, parameters_={"id": root, "types": rels}, database_=database).records}
-            ids = sorted(set(hops) | {root})
-            H = nx.MultiDiGraph()
-            for rec in driver.execute_query(_NODES_BY_ID, parameters_={"ids": ids}, database_=database).records:
-                H.add_node(rec["id"], **_attrs(rec["props"]))
-            for rec in driver.execute_query(_EDGES_AMONG, parameters_={"ids": ids, "types": rels},
-                                            database_=database).records:
-                H.add_edge(rec["source"], rec["target"], key=rec["type"], relation=rec["type"])
+            H = subgraph_neo4j(driver, set(hops) | {root}, rels, database)
     finally:
         driver.close()
     result = trace(H, root, direction=direction, depth=depth, relations=rels)

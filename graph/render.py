@@ -332,8 +332,9 @@ def page_config() -> dict:
     }
 
 
-def render_page(H: nx.MultiDiGraph, title: str | None = None, in_degree: dict | None = None) -> str:
-    """The HTML text for `H` (already filtered); same graph -> same bytes."""
+def render_page(H: nx.MultiDiGraph, title: str | None = None, in_degree: dict | None = None,
+                links: str = "") -> str:
+    """The HTML text for `H` (already filtered); same graph -> same bytes. `links`: HTML put under the heading."""
     net, bands = build_network(H, in_degree=in_degree)
     n_corpus = sum(1 for _, d in H.nodes(data=True) if d.get("in_corpus"))
     title = title or f"polgraph — {n_corpus} documents, {H.number_of_nodes() - n_corpus} missing, " \
@@ -352,20 +353,33 @@ def render_page(H: nx.MultiDiGraph, title: str | None = None, in_degree: dict | 
         "vis_js": inline_script(asset("vis-network.min.js")),
         "app_js": inline_script(asset("render.js")),
         "data_json": script_json(data),
+        "links": links,
     })
 
 
 def render_html(G: nx.MultiDiGraph, output, focus: str | None = None, depth: int | None = None,
                 direction: str = "both", levels=None, relations=None, max_nodes: int = 2000,
-                force: bool = False, title: str | None = None) -> dict:
-    """Write the interactive HTML view of `G` to `output`; return {"nodes": n, "edges": m} drawn."""
+                force: bool = False, title: str | None = None, diffusion_page=None) -> dict:
+    """Write the interactive HTML view of `G` to `output`; return {"nodes": n, "edges": m} drawn.
+
+    With `focus` and `diffusion_page` (a path beside `output`), the adoption page of the focus document
+    (polgraph diffusion --html) is written there too and the view links to it."""
     H = select_subgraph(G, focus=focus, depth=depth, direction=direction, levels=levels, relations=relations)
     if H.number_of_nodes() > max_nodes and not force:
         hint = "narrow it with --focus REF (and --depth N)" if focus is None else "lower --depth"
         raise LimitError(f"{H.number_of_nodes()} nodes to draw, more than --max-nodes {max_nodes}: "
                          f"{hint}, --levels or --relations, or pass --force")
     in_degree = {n: len(set(G.predecessors(n))) for n in H.nodes}
-    text = render_page(H, title=title, in_degree=in_degree)
+    links = ""
+    if focus is not None and diffusion_page is not None:
+        from urllib.parse import quote
+
+        from polgraph.graph.diffusion import diffusion, diffusion_html, write_text_atomic
+
+        write_text_atomic(str(diffusion_page), diffusion_html(diffusion(G, _find_focus(G, focus))))
+        links = (f'<p class="hint"><a id="diffusion-link" href="{html.escape(quote(Path(diffusion_page).name))}">'
+                 "采纳情况 Adoption by province →</a></p>")
+    text = render_page(H, title=title, in_degree=in_degree, links=links)
     out = Path(output)
     try:
         out.write_text(text, encoding="utf-8")

@@ -79,6 +79,19 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1
 graph_arg = click.argument("source", nargs=1, type=click.Path(exists=True, dir_okay=True))
 
 
+def backend_options(fn):
+    """--backend networkx|neo4j and the Neo4j connection options (trace, diffusion)."""
+    for option in reversed([
+            click.option("--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx",
+                         show_default=True),
+            click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True),
+            click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True),
+            click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False),
+            click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)]):
+        fn = option(fn)
+    return fn
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="polgraph")
 def cli():
@@ -142,11 +155,7 @@ def build(paths, output, jobs, quiet):
 @click.option("--depth", type=click.IntRange(1, None), default=None, help="Maximum hops (default: all).")
 @click.option("--relations", default=None, help="Comma-separated relations to follow (default: all).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx", show_default=True)
-@click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True)
-@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
-@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@backend_options
 @jobs_option
 @quiet_option
 @user_errors
@@ -184,11 +193,7 @@ def trace(source, ref, direction, depth, relations, fmt, backend, uri, user, pas
               help="Draw the cumulative adoption curve (.png or .svg; needs matplotlib).")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
               help="Write an offline page: province tile map, curve and table.")
-@click.option("--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx", show_default=True)
-@click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True)
-@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
-@click.option("--password", envvar="NEO4J_PASSWORD", default="", show_default=False)
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
+@backend_options
 @jobs_option
 @quiet_option
 @user_errors
@@ -277,7 +282,8 @@ def render(source, output, focus, depth, direction, levels, relations, max_nodes
     info = render_html(G, output, focus=focus, depth=depth, direction=direction,
                        levels=[x.strip() for x in levels.split(",")] if levels else None,
                        relations=[x.strip().upper() for x in relations.split(",")] if relations else None,
-                       max_nodes=max_nodes, force=force, title=page_title)
+                       max_nodes=max_nodes, force=force, title=page_title,
+                       diffusion_page=os.path.splitext(output)[0] + ".diffusion.html" if focus else None)
     if not quiet:
         click.echo(f"polgraph: {info['nodes']} node(s), {info['edges']} edge(s) -> {output}", err=True)
 

@@ -223,3 +223,20 @@ def test_plot_without_matplotlib_names_the_install(tmp_path, monkeypatch):
         diffusion_module.plot_adoption_curve(result, str(tmp_path / "c.png"))
     assert str(e.value) == "--plot needs matplotlib: pip install 'polgraph[plot]'"
     assert not (tmp_path / "c.png").exists()
+
+
+def test_render_focus_links_to_the_adoption_page(tmp_path):
+    corpus = REPO / "data" / "diffusion_sample"
+    out = tmp_path / "focus.html"
+    r = CliRunner().invoke(cli, ["render", str(corpus), "-o", str(out), "--focus", "国办发[2019]58号", "-q"])
+    assert r.exit_code == 0, r.output
+    page = tmp_path / "focus.diffusion.html"
+    assert '<a id="diffusion-link" href="focus.diffusion.html">' in out.read_text(encoding="utf-8")
+    from polgraph.graph.diffusion import diffusion_html
+
+    assert page.read_text(encoding="utf-8") == diffusion_html(diffusion(build_graph([str(corpus)], quiet=True),
+                                                                        "国办发〔2019〕58号"))
+    plain = tmp_path / "all.html"
+    assert CliRunner().invoke(cli, ["render", str(corpus), "-o", str(plain), "-q"]).exit_code == 0
+    assert "diffusion-link" not in plain.read_text(encoding="utf-8")
+    assert not (tmp_path / "all.diffusion.html").exists()
