@@ -240,3 +240,21 @@ def test_render_focus_links_to_the_adoption_page(tmp_path):
     assert CliRunner().invoke(cli, ["render", str(corpus), "-o", str(plain), "-q"]).exit_code == 0
     assert "diffusion-link" not in plain.read_text(encoding="utf-8")
     assert not (tmp_path / "all.diffusion.html").exists()
+
+
+def test_divisions_of_issuer_with_adcodes():
+    from polgraph.extract.levels import divisions_of_issuer
+
+    def codes(name):
+        found = divisions_of_issuer(name)
+        return found and {k: (v.name, v.adcode) for k, v in found.items()}
+
+    assert codes("三台县人民政府办公室") == {"province": ("四川省", "510000"), "city": ("绵阳市", "510700"),
+                                     "county": ("三台县", "510722")}
+    assert codes("北京市朝阳区人民政府") == {"province": ("北京市", "110000"), "county": ("朝阳区", "110105")}
+    assert codes("济源市人民政府") == {"province": ("河南省", "410000"), "county": ("济源市", "419001")}  # 省直辖
+    assert codes("中共四川省委办公厅") == {"province": ("四川省", "510000")}
+    assert codes("国家税务总局山西省税务局") == {"province": ("山西省", "140000")}
+    assert codes("莱芜市人民政府") == {"province": ("山东省", "370000"), "city": ("莱芜市", None)}  # a former city
+    assert codes("安泽县城关镇人民政府")["county"] == ("安泽县", "141026")  # a township belongs to its county
+    assert codes("国务院办公厅") is None and codes("朝阳区人民政府") is None  # central; 朝阳区 of which city?
