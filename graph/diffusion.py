@@ -195,6 +195,15 @@ def diffusion(G: nx.MultiDiGraph, ref: str, unit: str = "province", within: str 
     `within` limits units and adopters to one province or city; `relations` the edges an adoption follows.
     Same graph and query → the same dict.
     """
+    from polgraph.graph.neo4j_store import _cyclic_gc_paused
+
+    # The answer allocates little and makes no cycles, but its allocations can trip the collector's full pass
+    # over the caller's whole graph (right after a 1M-document build: 294 s at load 23 in bench/diffusion_scale.py)
+    with _cyclic_gc_paused():
+        return _diffusion(G, ref, unit, within, relations)
+
+
+def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, relations) -> dict:
     from polgraph.graph.trace import _bfs, _days, find_node
 
     if unit not in UNITS:
