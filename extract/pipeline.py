@@ -7,6 +7,7 @@ are module-level functions, so the workers also start with the "spawn" start met
 """
 from __future__ import annotations
 
+import collections
 import gc
 import io
 import itertools
@@ -19,7 +20,9 @@ import traceback
 from typing import Iterable, Iterator
 
 from polgraph.errors import InputError
-from polgraph.extract.read import Document, list_input_files, read_documents
+from polgraph.output import encode_text
+from polgraph.extract.read import (Document, is_jsonl, iter_jsonl_documents, jsonl_slices, list_input_files,
+                                   read_documents)
 from polgraph.progress import progress
 
 # One batch of work for a worker: large enough that task overhead is negligible, small enough that both
@@ -48,15 +51,40 @@ def _extract_docs(docs: list[Document]) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------ worker entry points
+# A work unit is a file path, or a JsonlSlice of a large JSON Lines file (extracted in pieces, so memory stays
+# bounded however many lines the file has).
 # A result item is ("rec", record) or ("skip", path, reason), in input order.
 
-def _extract_file_batch(paths: list[str]) -> list[list[tuple]]:
-    """The result items of each file, in order: every file read first, then all their documents extracted
-    together."""
+class JsonlSlice(tuple):
+    """(path, start, end, first line number, last slice of its file): whole lines of a JSON Lines file."""
+
+    __slots__ = ()
+
+    def __new__(cls, path, start, end, first_line, last):
+        return tuple.__new__(cls, (path, start, end, first_line, last))
+
+    def __getnewargs__(self):  # pickled to the workers
+        return tuple(self)
+
+
+def _unit_documents(unit) -> list:
+    if isinstance(unit, JsonlSlice):
+        return list(iter_jsonl_documents(unit[0], unit[1], unit[2], unit[3]))
+    return read_documents(unit)
+
+
+def _units_done(units: list) -> int:
+    """How many input files `units` finish (a slice counts when it is its file's last)."""
+    return sum(1 for u in units if not isinstance(u, JsonlSlice) or u[4])
+
+
+def _extract_file_batch(paths: list) -> list[list[tuple]]:
+    """The result items of each work unit, in order: every file read first, then all their documents
+    extracted together."""
     per_file, docs = [], []
     for path in paths:
         try:
-            items = read_documents(path)
+            items = _unit_documents(path)
         except InputError as e:
             per_file.append([("skip", e.path, e.reason)])
             continue
@@ -88,26 +116,53 @@ def _extract_file_batch_jsonl(paths: list[str]) -> tuple[int, bytes, int, int, l
             else:
                 skipped.append((item[1], item[2]))
     lines.append("")
-    chunk = "\n".join(lines).encode("utf-8") if len(lines) > 1 else b""
-    return len(paths), chunk, len(lines) - 1, n_citations, skipped
+    chunk = encode_text("\n".join(lines)) if len(lines) > 1 else b""
+    return _units_done(paths), chunk, len(lines) - 1, n_citations, skipped
 
 
 # ------------------------------------------------------------------------------------ batching and pools
 
-def _file_size(path: str) -> int:
+def _file_size(path) -> int:
+    if isinstance(path, JsonlSlice):
+        return (path[2] or path[1] + BATCH_BYTES) - path[1]
     try:
         return os.path.getsize(path)
     except OSError:
         return 0
 
 
-def _batches(items: list, size_of, jobs: int) -> Iterator[list]:
+def _work_units(files: list[str]) -> Iterator:
+    """The files, a JSON Lines file larger than a batch cut into JsonlSlices of about BATCH_BYTES (lazily:
+    the cutting reads the file as the batches are handed out)."""
+    for path in files:
+        if is_jsonl(path) and _file_size(path) > BATCH_BYTES and not _starts_with_records(path):
+            for start, end, first_line, last in jsonl_slices(path, BATCH_BYTES):
+                yield JsonlSlice(path, start, end, first_line, last)
+        else:
+            yield path
+
+
+def _starts_with_records(path: str) -> bool:
+    """`polgraph extract` output given as input: left whole, so it is refused once as a file."""
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                if line.strip():
+                    return (line.lstrip(b"\xef\xbb\xbf").startswith(b'{"path"') and b'"text"' not in line
+                            and b'"html"' not in line)
+    except OSError:
+        pass
+    return False
+
+
+def _batches(items, size_of, jobs: int, n_items: int | None = None) -> Iterator[list]:
     """Consecutive runs of `items` (input order kept) of about BATCH_BYTES each, and of at most a quarter of
     an even share, so that every worker of a small input still gets several batches.
 
     Lazy: size_of (a stat() for a file) runs as batches are handed out, while the workers already extract.
     """
-    max_items = max(1, min(BATCH_MAX_FILES, -(-len(items) // (4 * jobs))))
+    n_items = len(items) if n_items is None else n_items
+    max_items = max(1, min(BATCH_MAX_FILES, -(-n_items // (4 * jobs))))
     current, current_size = [], 0
     for item in items:
         current.append(item)
@@ -254,7 +309,7 @@ def _file_batches(paths, jobs: int):
     listed = list_input_files([os.fspath(p) for p in paths])
     files = [x for x in listed if not isinstance(x, InputError)]
     missing = [(x.path, x.reason) for x in listed if isinstance(x, InputError)]
-    return files, missing, _batches(files, _file_size, jobs)
+    return files, missing, _batches(_work_units(files), _file_size, jobs, len(files))
 
 
 def extract_paths(paths, jobs: int = 1, quiet: bool = False, *, start_method: str | None = None
@@ -267,6 +322,8 @@ def extract_paths(paths, jobs: int = 1, quiet: bool = False, *, start_method: st
     """
     files, skipped, batches = _file_batches(paths, jobs)
     records: list[dict] = []
+    done = collections.deque()  # files each batch finishes, in order (the results come in the same order)
+    batches = (done.append(_units_done(b)) or b for b in batches)
     with progress(length=len(files), label="extracting", quiet=quiet) as bar:
         for batch_result in _run_batches(_extract_file_batch, batches, jobs, start_method):
             for file_result in batch_result:
@@ -275,7 +332,7 @@ def extract_paths(paths, jobs: int = 1, quiet: bool = False, *, start_method: st
                         records.append(item[1])
                     else:
                         skipped.append((item[1], item[2]))
-                bar.update(1)
+            bar.update(done.popleft())
     return records, skipped
 
 

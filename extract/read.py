@@ -17,6 +17,12 @@ Decisions:
   whatever its extension (HTML is recognised by its extension or by a leading <!DOCTYPE html>/<html>).
 - A file reached twice by the same path (named twice, or named and inside a named folder) is read once, at its
   first place. (Two symbolic links to one file are two documents.)
+- Only regular files (and symbolic links to them) are read. A FIFO, device, socket or broken link is skipped with
+  its reason, never opened for a blocking read. A file over the size cap (POLGRAPH_MAX_FILE_SIZE, default
+  512M) is skipped; for JSON Lines the cap is per line, as a .jsonl file is streamed line by line. Symbolic links
+  to folders are followed, each real folder once; a link back to a folder being walked is reported as a loop.
+- File names are str as the OS gives them: a byte that is not UTF-8 is a surrogate escape (U+DC80..U+DCFF),
+  carried as is and escaped only where written (polgraph/output.py).
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ import functools
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -51,6 +58,10 @@ MAX_CONTROL_RATIO = 0.01
 MIN_CJK_RATIO = 0.9
 MIN_LEVEL1_RATIO = 0.6
 SNIFF_CHARS = 20000  # the encoding checks look at the start of the text only
+# Guards against endless (/dev/zero behind a link) or huge inputs; a plain file is refused whole, a JSON Lines
+# line alone. Bytes, or a number with K/M/G; read from the environment so worker processes see it too.
+MAX_FILE_SIZE_ENV = "POLGRAPH_MAX_FILE_SIZE"
+DEFAULT_MAX_FILE_SIZE = 512 * 1024 * 1024
 
 
 @dataclass
@@ -467,67 +478,132 @@ def _is_html(path: str, data: bytes) -> bool:
 
 # ---------------------------------------------------------------------------------------------- JSON Lines
 
-def _jsonl_documents(path: str, text: str, encoding: str) -> list[Document | InputError]:
-    out: list[Document | InputError] = []
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{line_no}"
-        try:
-            obj = json.loads(line)
-        except ValueError as e:
-            out.append(InputError(where, f"not valid JSON ({e.msg} at column {e.colno})"))
-            continue
-        if not isinstance(obj, dict):
-            out.append(InputError(where, f"expected a JSON object, got {type(obj).__name__}"))
-            continue
-        doc_text, header = obj.get("text"), []
-        if doc_text is None and isinstance(obj.get("html"), str):  # a crawler's record: the page as fetched
-            doc_text, header = read_html(_SURROGATE.sub("\ufffd", obj["html"]))
-            if not doc_text.strip():
-                out.append(InputError(where, "no visible text in \"html\""))
-                continue
-        if not isinstance(doc_text, str):
-            out.append(InputError(where, "no \"text\" or \"html\" string"))
-            continue
-        if not doc_text.strip():
-            out.append(InputError(where, "empty \"text\""))
-            continue
-        overrides, problem = {}, None
-        for key in OVERRIDE_FIELDS:
-            value = obj.get(key)
-            if value is None:
-                continue
-            if key == "issuer" and isinstance(value, list) and all(isinstance(v, str) for v in value):
-                pass
-            elif key == "issuer" and isinstance(value, str):
-                value = [value]
-            elif key == "id" and isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)
-            elif not isinstance(value, str):
-                problem = f"\"{key}\" must be a string" + (" or a list of strings" if key == "issuer" else "")
-                break
-            overrides[key] = value
-        if problem is None and _has_surrogates(doc_text, overrides):
-            problem = "contains an unpaired surrogate (\\ud800-\\udfff escape), which is not text"
-        if problem:
-            out.append(InputError(where, problem))
-            continue
-        if "\r" in doc_text:
-            doc_text = _NEWLINES.sub("\n", doc_text)
-        out.append(Document(path=f"{path}#{line_no}", text=doc_text, overrides=overrides, source=path,
-                            encoding=encoding, header=header))
-    return out
-
-
-def _is_records_file(text: str) -> bool:
-    first = next((line for line in text.split("\n", 50)[:50] if line.strip()), "")
+def _jsonl_document(path: str, line_no: int, line: str, encoding: str) -> Document | InputError:
+    """The document of one JSON Lines line (already decoded, not blank), or the InputError saying why not."""
+    where = f"{path}:{line_no}"
     try:
-        obj = json.loads(first)
+        obj = json.loads(line)
+    except ValueError as e:
+        return InputError(where, f"not valid JSON ({e.msg} at column {e.colno})")
+    if not isinstance(obj, dict):
+        return InputError(where, f"expected a JSON object, got {type(obj).__name__}")
+    doc_text, header = obj.get("text"), []
+    if doc_text is None and isinstance(obj.get("html"), str):  # a crawler's record: the page as fetched
+        doc_text, header = read_html(_SURROGATE.sub("\ufffd", obj["html"]))
+        if not doc_text.strip():
+            return InputError(where, "no visible text in \"html\"")
+    if not isinstance(doc_text, str):
+        return InputError(where, "no \"text\" or \"html\" string")
+    if not doc_text.strip():
+        return InputError(where, "empty \"text\"")
+    overrides = {}
+    for key in OVERRIDE_FIELDS:
+        value = obj.get(key)
+        if value is None:
+            continue
+        if key == "issuer" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            pass
+        elif key == "issuer" and isinstance(value, str):
+            value = [value]
+        elif key == "id" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        elif not isinstance(value, str):
+            return InputError(where, f"\"{key}\" must be a string"
+                              + (" or a list of strings" if key == "issuer" else ""))
+        overrides[key] = value
+    if _has_surrogates(doc_text, overrides):
+        return InputError(where, "contains an unpaired surrogate (\\ud800-\\udfff escape), which is not text")
+    if "\r" in doc_text:
+        doc_text = _NEWLINES.sub("\n", doc_text)
+    return Document(path=f"{path}#{line_no}", text=doc_text, overrides=overrides, source=path, encoding=encoding,
+                    header=header)
+
+
+def _jsonl_documents(path: str, text: str, encoding: str) -> list[Document | InputError]:
+    """The documents of a JSON Lines file decoded whole (a UTF-16 one, which cannot be split on bytes)."""
+    return [_jsonl_document(path, line_no, line, encoding)
+            for line_no, line in enumerate(text.split("\n"), start=1) if line.strip()]
+
+
+def _decode_line(raw: bytes) -> tuple[str, str]:
+    """(text, encoding) of one JSON Lines line; UndecodableError when it is not text."""
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        try:
+            return decode_bytes(raw)
+        except UndecodableError:
+            raise UndecodableError(f"not UTF-8 text (byte 0x{raw[e.start]:02x} at column {e.start + 1})") from None
+
+
+def iter_jsonl_documents(path: str, start: int = 0, end: int | None = None, first_line: int = 1
+                         ) -> Iterator[Document | InputError]:
+    """The documents of a JSON Lines file, or of its bytes [start, end) whose first line is line `first_line`
+    (the pipeline's slices of a large file), streamed: one line in memory at a time, each at most the size
+    cap. A bad line (not JSON, not UTF-8, too long) is an InputError "file:line" in its place.
+
+    Raise InputError when the file as a whole cannot be used (unreadable, not a regular file, empty,
+    extraction records); those checks are made by the slice that starts the file."""
+    path = str(path)
+    cap = max_file_size()
+    with _open_regular(path) as f:
+        if start == 0:
+            head = f.read(4)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: cannot be split on bytes; read whole
+                f.seek(0)
+                yield from read_documents(path, _whole=True)
+                return
+            if not head:
+                raise InputError(path, "empty file")
+            f.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+        else:
+            f.seek(start)
+        pos = f.tell()
+        line_no = first_line - 1
+        first = start == 0
+        n_lines = 0
+        while end is None or pos < end:
+            raw = f.readline(cap + 1)
+            if not raw:
+                break
+            line_no += 1
+            pos += len(raw)
+            if len(raw) > cap and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the line, a chunk at a time
+                    raw = f.readline(1 << 20)
+                    pos += len(raw)
+                yield InputError(f"{path}:{line_no}", f"line longer than the size cap ({_size_text(cap)}; "
+                                 f"set {MAX_FILE_SIZE_ENV})")
+                continue
+            if not raw.strip():
+                continue
+            n_lines += 1
+            try:
+                line, encoding = _decode_line(raw)
+            except UndecodableError as e:
+                yield InputError(f"{path}:{line_no}", str(e))
+                continue
+            if first:
+                first = False
+                if _is_records_line(line):
+                    raise InputError(path, "extraction records (output of polgraph extract), not documents "
+                                           "with \"text\"")
+            yield _jsonl_document(path, line_no, line, encoding)
+        if start == 0 and end is None and not n_lines:
+            raise InputError(path, "no documents (only blank lines)")
+
+
+def _is_records_line(line: str) -> bool:
+    try:
+        obj = json.loads(line)
     except ValueError:
         return False
     return (isinstance(obj, dict) and "text" not in obj and "html" not in obj
             and isinstance(obj.get("citations"), list))
+
+
+def _is_records_file(text: str) -> bool:
+    return _is_records_line(next((line for line in text.split("\n", 50)[:50] if line.strip()), ""))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -541,26 +617,113 @@ def _has_surrogates(text: str, overrides: dict) -> bool:
 
 # ---------------------------------------------------------------------------------------------- files
 
-def _read_bytes(path: str) -> bytes:
+def _size_text(n: int) -> str:
+    for unit, size in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+        if n >= size and n % size == 0:
+            return f"{n // size}{unit}"
+    return f"{n} bytes"
+
+
+def parse_size(text: str) -> int:
+    """Bytes of "1048576", "512K", "512M", "2G" (powers of 1024); ValueError otherwise."""
+    m = re.fullmatch(r"\s*(\d+)\s*([KMG]?)i?B?\s*", str(text), re.IGNORECASE)
+    if not m or int(m.group(1)) <= 0:
+        raise ValueError(f"not a size: {text!r} (bytes, or a number with K, M or G)")
+    return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2).upper()]
+
+
+def max_file_size() -> int:
+    """The per-file (per JSON Lines line) size cap in bytes: POLGRAPH_MAX_FILE_SIZE, default 512M."""
+    value = os.environ.get(MAX_FILE_SIZE_ENV)
+    if not value:
+        return DEFAULT_MAX_FILE_SIZE
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return parse_size(value)
+    except ValueError:
+        return DEFAULT_MAX_FILE_SIZE
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for a skip reason."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
+def _not_regular(path: str) -> str | None:
+    """The skip reason of a path that is not a regular file (or a link to one), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "broken symbolic link" if os.path.islink(path) else "no such file or directory"
+    except OSError as e:
+        return f"cannot read ({e.strerror or e})"
+    if stat.S_ISREG(mode):
+        return None
+    return f"{file_kind(mode)}, not a regular file"
+
+
+def _open_regular(path: str):
+    """A binary file object of `path`, checked to be a regular file after opening (so a FIFO never blocks
+    the open, and a file swapped for a device after listing is still refused)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError:
         raise InputError(path, "is a directory") from None
     except FileNotFoundError:
-        raise InputError(path, "no such file") from None
+        raise InputError(path, "broken symbolic link" if os.path.islink(path) else "no such file") from None
     except PermissionError:
         raise InputError(path, "permission denied") from None
     except OSError as e:
         raise InputError(path, f"cannot read ({e.strerror or e})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(path, f"{file_kind(mode)}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
-def read_documents(path: str) -> list[Document | InputError]:
+def _read_bytes(path: str) -> bytes:
+    cap = max_file_size()
+    with _open_regular(path) as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+            if size > cap:
+                raise InputError(path, f"larger than the size cap ({size} bytes > {_size_text(cap)}; "
+                                       f"set {MAX_FILE_SIZE_ENV})")
+            data = f.read(cap + 1)
+        except OSError as e:
+            raise InputError(path, f"cannot read ({e.strerror or e})") from None
+    if len(data) > cap:  # it grew while being read
+        raise InputError(path, f"larger than the size cap ({_size_text(cap)}; set {MAX_FILE_SIZE_ENV})")
+    return data
+
+
+def is_jsonl(path: str) -> bool:
+    return str(path).lower().endswith(JSONL_EXTENSIONS)
+
+
+def read_documents(path: str, _whole: bool = False) -> list[Document | InputError]:
     """Documents of one file, with an InputError in place of each bad JSON Lines line.
 
     Raise InputError when the file as a whole cannot be used (unreadable, binary, empty, undecodable).
     """
     path = str(path)
+    if is_jsonl(path) and not _whole:
+        return list(iter_jsonl_documents(path))
     data = _read_bytes(path)
     if not data.strip():
         raise InputError(path, "empty file" if not data else "empty file (only white space)")
@@ -578,7 +741,7 @@ def read_documents(path: str) -> list[Document | InputError]:
         text, encoding = decode_bytes(data)
     except UndecodableError as e:
         raise InputError(path, str(e)) from None
-    if path.lower().endswith(JSONL_EXTENSIONS):
+    if is_jsonl(path):
         if _is_records_file(text):
             raise InputError(path, "extraction records (output of polgraph extract), not documents with \"text\"")
         docs = _jsonl_documents(path, text, encoding)
@@ -616,6 +779,50 @@ def _read_with(reader: Reader, path: str, data: bytes) -> str:
     return text
 
 
+def jsonl_slices(path: str, target: int) -> Iterator[tuple[int, int | None, int, bool]]:
+    """(start, end, first line number, last) of consecutive byte ranges of whole lines of about `target`
+    bytes, so a large JSON Lines file is extracted in pieces; reads the file once, `target` bytes at a time.
+    A UTF-16 file, which cannot be cut on bytes, is one range."""
+    try:
+        f = open(path, "rb")
+    except OSError:
+        yield 0, None, 1, True
+        return
+    with f:
+        if f.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            yield 0, None, 1, True
+            return
+        start, line = 0, 1
+        f.seek(0)
+        while True:
+            chunk = f.read(target)
+            if len(chunk) < target:
+                yield start, None, line, True
+                return
+            cut = chunk.rfind(b"\n") + 1
+            n_lines = chunk.count(b"\n")
+            end = start + cut
+            if not cut:  # one line longer than target: run to its end
+                end = start + len(chunk)
+                while True:
+                    more = f.read(target)
+                    i = more.find(b"\n")
+                    if not more:
+                        yield start, None, line, True
+                        return
+                    if i >= 0:
+                        end += i + 1
+                        n_lines = 1
+                        break
+                    end += len(more)
+            if f.read(1) == b"" and f.tell() == end:
+                yield start, None, line, True
+                return
+            yield start, end, line, False
+            start, line = end, line + n_lines
+            f.seek(start)
+
+
 def read_file(path) -> list[Document]:
     """Documents of one file; raise InputError(path, reason) for a binary, empty or undecodable file.
 
@@ -624,49 +831,129 @@ def read_file(path) -> list[Document]:
     return [d for d in read_documents(str(path)) if isinstance(d, Document)]
 
 
-def _walk(root: str) -> list[tuple[str, str]]:
-    """(path, path relative to root) of every document file under root, sorted."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = os.path.relpath(dirpath, root)  # once a folder, not once a file
-        parts = () if rel_dir == os.curdir else tuple(rel_dir.split(os.sep))
-        for name in filenames:
-            if name.startswith(".") or not name.lower().endswith(DOCUMENT_EXTENSIONS):
+def _is_document_name(name: str) -> bool:
+    lower = name.lower()
+    return not name.startswith(".") and lower.endswith(DOCUMENT_EXTENSIONS) and not lower.startswith("readme.")
+
+
+def _walk(root: str) -> tuple[list[tuple[str, str]], list[InputError]]:
+    """(path, path relative to root) of every document file under root, sorted; and the entries skipped
+    with a reason (special files with a document's name, symbolic link loops).
+
+    Symbolic links to folders are followed, each real folder once (a second link to a folder already read
+    is ignored; a link to a folder being walked is a loop, reported)."""
+    found, skipped = [], []
+    try:
+        st = os.stat(root)
+        visited = {(st.st_dev, st.st_ino)}
+    except OSError:
+        return [], [InputError(root, "cannot read folder")]
+
+    def walk(folder: str, parts: tuple, ancestors: tuple) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            skipped.append(InputError(folder, f"cannot read folder ({e.strerror or e})"))
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if name.lower().startswith("readme."):
-                continue
-            found.append((parts + (name,), os.path.join(dirpath, name)))
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                key = (st.st_dev, st.st_ino)
+                if key in ancestors:
+                    skipped.append(InputError(entry.path, "symbolic link loop (links back to a folder being "
+                                                          "read), not followed"))
+                    continue
+                if key in visited:
+                    continue
+                visited.add(key)
+                walk(entry.path, parts + (name,), ancestors + (key,))
+            elif _is_document_name(name):
+                if is_file:
+                    found.append((parts + (name,), entry.path))
+                else:
+                    reason = _not_regular(entry.path)
+                    if reason:
+                        skipped.append(InputError(entry.path, reason))
+
+    walk(root, (), tuple(visited))
     # Sort by path components so "a/b.txt" and "a.b/c.txt" order the same on every file system.
     found.sort()
-    return [(path, os.path.join(*key)) for key, path in found]
+    return [(path, os.path.join(*key)) for key, path in found], skipped
 
 
 def list_input_files(paths: Iterable[str]) -> list[str | InputError]:
     """The files to read, in order: each path as given, folders expanded recursively and sorted.
 
-    A path that does not exist becomes an InputError in its place; a file reached twice by the same absolute
-    path is kept once.
+    A path that does not exist or is not a regular file becomes an InputError in its place (for a folder,
+    its skipped entries come after its files); a file reached twice by the same absolute path is kept once.
     """
     out: list[str | InputError] = []
     seen: set[str] = set()
     for p in paths:
         p = os.fspath(p)
+        skipped: list[InputError] = []
         if os.path.isdir(p):
             # string work only (realpath() would cost 5 syscalls a file), and abspath() once a folder: a walked
             # path is the folder's path joined with a relative path that has no "." or ".." in it
             base = os.path.abspath(p)
-            files = [(f, os.path.join(base, rel)) for f, rel in _walk(p)]
-        elif os.path.exists(p):
-            files = [(p, os.path.abspath(p))]
+            walked, skipped = _walk(p)
+            files = [(f, os.path.join(base, rel)) for f, rel in walked]
         else:
-            out.append(InputError(p, "no such file or directory"))
-            continue
+            reason = _not_regular(p)
+            if reason:
+                out.append(InputError(p, reason))
+                continue
+            files = [(p, os.path.abspath(p))]
         for f, key in files:
             if key not in seen:
                 seen.add(key)
                 out.append(f)
+        out.extend(skipped)
     return out
+
+
+def reads_path(inputs: Iterable[str], path: str) -> str | None:
+    """The input among `inputs` that would read `path` (the same file, or a folder whose walk lists it), or
+    None: an output written there would destroy an input or be read back as one."""
+    path = os.fspath(path)
+    target = os.path.realpath(path)
+    for p in inputs:
+        p = os.fspath(p)
+        if os.path.isdir(p):
+            rel = os.path.relpath(target, os.path.realpath(p))
+            parts = rel.split(os.sep)
+            if rel != os.curdir and parts[0] != os.pardir and all(not x.startswith(".") for x in parts) \
+                    and _is_document_name(parts[-1]):
+                return p
+        elif os.path.exists(path) and os.path.exists(p):
+            try:
+                if os.path.samefile(p, path):
+                    return p
+            except OSError:
+                pass
+        elif os.path.realpath(p) == target:
+            return p
+    return None
+
+
+_LINE_SKIP = re.compile(r"\.jsonl:\d+\Z", re.IGNORECASE)
+
+
+def is_line_skip(path: str) -> bool:
+    """A skipped item that is one JSON Lines line ("file.jsonl:12"), not a whole file."""
+    return _LINE_SKIP.search(str(path)) is not None
 
 
 def iter_documents(paths: list[str]) -> Iterator[Document | InputError]:

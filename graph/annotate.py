@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from polgraph.errors import InputError, NotFoundError, PolgraphError
+from polgraph.errors import InputError, NotFoundError
 from polgraph.graph.render import LEVEL_STYLE, RELATION_STYLE, asset, fill_template
+from polgraph.output import write_text_atomic
 
 def _same_file(a, b) -> bool:
     return a is not None and b is not None and os.path.abspath(str(a)) == os.path.abspath(str(b))
@@ -213,8 +214,5 @@ def annotate_document(doc, output, graph_source=None, quiet: bool = False) -> di
         "legend": legend,
         "body": "".join(sections),
     })
-    try:
-        out.write_text(page, encoding="utf-8")
-    except OSError as e:
-        raise PolgraphError(f"{out}: cannot write ({e.strerror or e})") from None
+    write_text_atomic(out, page)
     return {"citations": n_cit, "resolved": n_res}

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from pathlib import Path
 
 import networkx as nx
 
 from polgraph.errors import InputError
+from polgraph.output import atomic_output, display
 
 FORMATS = ("graphml", "gexf", "jsonl", "neo4j-csv")
 NODE_LIST_PROPS = ("aliases", "issuer", "carries")
@@ -33,8 +35,22 @@ def _cues(mentions) -> list[str]:
     return sorted({m.get("cue") for m in mentions or [] if m.get("cue")})
 
 
+# What XML 1.0 forbids (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF), plus DEL and the C1
+# controls it only discourages: scraped titles carry \x08 or \x1b, and Gephi refuses such files.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value):
+    """`value` with the characters XML cannot carry removed; a surrogate-escaped byte of a non-UTF-8 file
+    name is kept visible as \\xNN. Non-strings pass through."""
+    if not isinstance(value, str) or not _NOT_XML.search(value):
+        return value
+    return _NOT_XML.sub("", display(value))
+
+
 def flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of `G` with only str/int/float/bool attribute values, for GraphML and GEXF."""
+    """A copy of `G` with only str/int/float/bool attribute values, every string fit for XML 1.0, for GraphML
+    and GEXF."""
     H = nx.MultiDiGraph()
     H.graph["created_by"] = "polgraph"
     for n in sorted(G.nodes):
@@ -46,21 +62,21 @@ def flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 v = " | ".join(str(x) for x in v)
             elif not isinstance(v, (str, int, float, bool)):
                 v = json.dumps(v, ensure_ascii=False, sort_keys=True)
-            attrs[k] = v
-        H.add_node(n, **attrs)
+            attrs[xml_text(k)] = xml_text(v)
+        H.add_node(xml_text(n), **attrs)
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         mentions = d.get("mentions") or []
         attrs = {"id": f"{u}|{v}|{k}", "relation": d.get("relation", k), "method": d.get("method") or "",
                  "score": float(d.get("score") or 0.0), "mention_count": len(mentions),
                  "cues": " | ".join(_cues(mentions)), "flags": " | ".join(d.get("flags") or []),
                  "mentions_json": _mentions_json(mentions)}
-        H.add_edge(u, v, key=k, **attrs)
+        H.add_edge(xml_text(u), xml_text(v), key=xml_text(k), **{a: xml_text(x) for a, x in attrs.items()})
     return H
 
 
 def write_jsonl(G: nx.MultiDiGraph, path) -> None:
     """Nodes then edges, one JSON object per line, sorted; nodes have "type": "node", edges "type": "edge"."""
-    with open(path, "w", encoding="utf-8") as f:
+    with atomic_output(path) as f:
         for n in sorted(G.nodes):
             f.write(json.dumps({"type": "node", "id": n, **G.nodes[n]}, ensure_ascii=False, sort_keys=True) + "\n")
         for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
@@ -86,9 +102,9 @@ def neo4j_label(d: dict) -> str:
 def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list[str]:
     """nodes.csv and relationships.csv for `neo4j-admin database import full` (default ',' and ';')."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)
     nodes_path, rels_path = folder / "nodes.csv", folder / "relationships.csv"
-    with open(nodes_path, "w", encoding="utf-8", newline="") as f:
+    with atomic_output(nodes_path, newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(NEO4J_NODE_HEADER)
         for n in sorted(G.nodes):
@@ -98,7 +114,7 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list[str]:
                         "" if d.get("year") is None else int(d["year"]), d.get("level") or "unknown",
                         d.get("region"), "true" if d.get("in_corpus") else "false", d.get("path"),
                         _array(d.get("carries")), _one_line(d.get("label"))])
-    with open(rels_path, "w", encoding="utf-8", newline="") as f:
+    with atomic_output(rels_path, newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(NEO4J_REL_HEADER)
         for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
@@ -123,10 +139,13 @@ def export_graph(G: nx.MultiDiGraph, fmt: str, output) -> list[str]:
         if fmt == "jsonl":
             write_jsonl(G, output)
         elif fmt == "graphml":
-            nx.write_graphml(flat_graph(G), output, encoding="utf-8", prettyprint=True,
-                             edge_id_from_attribute="id")
+            H = flat_graph(G)
+            with atomic_output(output, "wb") as f:
+                nx.write_graphml(H, f, encoding="utf-8", prettyprint=True, edge_id_from_attribute="id")
         else:
-            nx.write_gexf(flat_graph(G), output, encoding="utf-8", prettyprint=True)
+            H = flat_graph(G)
+            with atomic_output(output, "wb") as f:
+                nx.write_gexf(H, f, encoding="utf-8", prettyprint=True)
     except OSError as e:
         raise InputError(output, f"cannot write: {e.strerror or e}") from None
     return [output]

@@ -2,16 +2,22 @@
 
 A SOURCE is a graph file, or a corpus: files and folders of documents, or `polgraph extract` JSON Lines
 (lines with "citations"), which are built directly without extracting again.
+
+A SOURCE named with a `.json` extension is always a graph file (or extract records), never the text of a
+document: a JSON file that is not a valid graph is refused with the reason. A graph file is validated on load
+(format marker, version, node and edge shapes and attribute types, unique ids, edges between existing nodes);
+a UTF-8 byte-order mark is accepted.
 """
 from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import networkx as nx
 
 from polgraph.errors import InputError
+from polgraph.graph.model import LEVELS
+from polgraph.output import atomic_output
 
 GRAPH_FORMAT = "polgraph-graph"
 GRAPH_VERSION = 1
@@ -41,20 +47,116 @@ def graph_to_json(G: nx.MultiDiGraph) -> str:
 
 def save_graph(G: nx.MultiDiGraph, path) -> None:
     """Write `G` as node-link JSON (UTF-8); written to a temporary file first so a crash leaves no half file."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(_graph_data(G), f, **_JSON_ARGS)  # streamed: no second copy of the text in memory
-            f.write("\n")
-        os.replace(tmp, path)
-    except OSError as e:
-        raise InputError(path, f"cannot write the graph: {e.strerror or e}") from None
+    with atomic_output(path) as f:
+        json.dump(_graph_data(G), f, **_JSON_ARGS)  # streamed: no second copy of the text in memory
+        f.write("\n")
+
+
+_NODE_STR = ("title", "doc_number", "date", "region", "path", "label")
+_NODE_STR_LIST = ("aliases", "issuer", "carries")
+_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
+               bool: "true/false", type(None): "null"}
+
+
+def _kind(value) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_node(i: int, node) -> str | None:
+    """Why node `i` of a graph file is malformed, or None."""
+    if not isinstance(node, dict):
+        return f"node {i} is {_kind(node)}, not an object"
+    nid = node.get("id")
+    if not isinstance(nid, str) or not nid:
+        return f"node {i} has no string \"id\" (got {_kind(nid)})"
+    where = f"node {_short(nid)}"
+    for key in _NODE_STR:
+        if node.get(key) is not None and not isinstance(node[key], str):
+            return f"{where}: \"{key}\" must be a string, not {_kind(node[key])}"
+    for key in _NODE_STR_LIST:
+        v = node.get(key)
+        if v is not None and (not isinstance(v, list) or not all(isinstance(x, str) for x in v)):
+            return f"{where}: \"{key}\" must be a list of strings"
+    if node.get("level") is not None and node["level"] not in LEVELS:
+        got = _short(node["level"]) if isinstance(node["level"], str) else _kind(node["level"])
+        return f"{where}: \"level\" must be one of {', '.join(LEVELS)} (got {got})"
+    year = node.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        return f"{where}: \"year\" must be a whole number, not {_kind(year)}"
+    if node.get("in_corpus") is not None and not isinstance(node["in_corpus"], bool):
+        return f"{where}: \"in_corpus\" must be true or false, not {_kind(node['in_corpus'])}"
+    return None
+
+
+def _check_edge(i: int, edge, ids: set) -> str | None:
+    """Why edge `i` of a graph file is malformed, or None."""
+    if not isinstance(edge, dict):
+        return f"edge {i} is {_kind(edge)}, not an object"
+    for end in ("source", "target"):
+        if not isinstance(edge.get(end), str):
+            return f"edge {i}: \"{end}\" must be a node id string, not {_kind(edge.get(end))}"
+        if edge[end] not in ids:
+            return f"edge {i}: {end} {_short(edge[end])} is not a node of the file"
+    where = f"edge {i} ({_short(edge['source'])} -> {_short(edge['target'])})"
+    for key in ("key", "relation", "method"):
+        if edge.get(key) is not None and not isinstance(edge[key], str):
+            return f"{where}: \"{key}\" must be a string, not {_kind(edge[key])}"
+    score = edge.get("score")
+    if score is not None and (not isinstance(score, (int, float)) or isinstance(score, bool)):
+        return f"{where}: \"score\" must be a number, not {_kind(score)}"
+    mentions = edge.get("mentions")
+    if mentions is not None and (not isinstance(mentions, list) or not all(isinstance(m, dict) for m in mentions)):
+        return f"{where}: \"mentions\" must be a list of objects"
+    flags = edge.get("flags")
+    if flags is not None and (not isinstance(flags, list) or not all(isinstance(x, str) for x in flags)):
+        return f"{where}: \"flags\" must be a list of strings"
+    return None
+
+
+def graph_problem(data) -> str | None:
+    """Why `data` (a parsed graph file) is not a graph `polgraph build` could have written, or None."""
+    if not isinstance(data, dict):
+        return f"not a polgraph graph file: a JSON {'array' if isinstance(data, list) else _kind(data)}, " \
+               f"not an object (write one with `polgraph build`)"
+    if data.get("format") != GRAPH_FORMAT:
+        return f"not a polgraph graph file: no \"format\": \"{GRAPH_FORMAT}\" (write one with `polgraph build`)"
+    if data.get("version") != GRAPH_VERSION:
+        return f"graph file version {_short(data.get('version'))} is not supported (this polgraph reads " \
+               f"version {GRAPH_VERSION}; rebuild it with `polgraph build`)"
+    for key in ("nodes", "edges"):
+        if not isinstance(data.get(key), list):
+            return f"malformed graph file: \"{key}\" must be a list, not {_kind(data.get(key))}"
+    if "graph" in data and not isinstance(data["graph"], dict):
+        return f"malformed graph file: \"graph\" must be an object, not {_kind(data['graph'])}"
+    ids: set = set()
+    for i, node in enumerate(data["nodes"]):
+        problem = _check_node(i, node)
+        if problem:
+            return f"malformed graph file: {problem}"
+        if node["id"] in ids:
+            return f"malformed graph file: node id {_short(node['id'])} appears twice"
+        ids.add(node["id"])
+    seen_edges: set = set()
+    for i, edge in enumerate(data["edges"]):
+        problem = _check_edge(i, edge, ids)
+        if problem:
+            return f"malformed graph file: {problem}"
+        triple = (edge["source"], edge["target"], edge.get("key"))
+        if triple in seen_edges:
+            return f"malformed graph file: edge {i} repeats {_short(list(triple))}"
+        seen_edges.add(triple)
+    return None
 
 
 def graph_from_json(data: dict, path="<graph>") -> nx.MultiDiGraph:
-    if data.get("format") != GRAPH_FORMAT:
-        raise InputError(path, "not a polgraph graph file (write one with `polgraph build`)")
+    problem = graph_problem(data)
+    if problem:
+        raise InputError(path, problem)
     try:
         G = nx.node_link_graph({k: v for k, v in data.items() if k not in ("format", "version")},
                                directed=True, multigraph=True, edges="edges")
@@ -64,18 +166,19 @@ def graph_from_json(data: dict, path="<graph>") -> nx.MultiDiGraph:
 
 
 def load_graph(path) -> nx.MultiDiGraph:
-    """Read a graph file written by `save_graph`."""
+    """Read a graph file written by `save_graph` (a UTF-8 byte-order mark is accepted), validated."""
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        with open(path, "rb") as f:
+            raw = f.read()
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(path, "graph file is not UTF-8") from None
     except json.JSONDecodeError as e:
         raise InputError(path, f"graph file is not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise InputError(path, "graph file is not valid JSON (nested too deeply)") from None
     except OSError as e:
         raise InputError(path, f"cannot read: {e.strerror or e}") from None
-    if not isinstance(data, dict):
-        raise InputError(path, "not a polgraph graph file (write one with `polgraph build`)")
     return graph_from_json(data, path)
 
 
@@ -92,14 +195,13 @@ def is_graph_file(path) -> bool:
     p = str(path)
     if not os.path.isfile(p):
         return False
-    head = _head(p).lstrip()
-    if not head.startswith(b"{"):
-        return False
-    # keys are written sorted, so a graph file opens with "directed"; the format marker is checked on load.
-    # Any other JSON object in a .json file is meant as a graph too: better a clear "not a graph file" than
-    # reading it as the text of a policy document.
-    return (head.startswith(b'{\n "directed"') or head.startswith(b'{"directed"')
-            or p.lower().endswith(".json"))
+    # Anything in a .json file is meant as a graph: better a clear "not a graph file" (checked on load) than
+    # reading JSON as the text of a policy document.
+    if p.lower().endswith(".json"):
+        return True
+    # keys are written sorted, so a graph file opens with "directed"
+    head = _head(p).removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b'{\n "directed"') or head.startswith(b'{"directed"')
 
 
 def is_records_file(path) -> bool:

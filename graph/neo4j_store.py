@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import logging
+import os
 import random
 import re
 import time
@@ -172,13 +174,52 @@ def _batches(rows: list, size: int) -> Iterator[list]:
 # connection
 
 
+# Seconds to wait for a Bolt connection (TCP connect and handshake, and taking one from the pool): a port that
+# never answers fails in this time, not the driver's default 60 s. Env POLGRAPH_NEO4J_TIMEOUT.
+CONNECT_TIMEOUT_ENV = "POLGRAPH_NEO4J_TIMEOUT"
+DEFAULT_CONNECT_TIMEOUT = 5.0
+
+
+def connect_timeout() -> float:
+    try:
+        value = float(os.environ.get(CONNECT_TIMEOUT_ENV) or DEFAULT_CONNECT_TIMEOUT)
+    except ValueError:
+        raise PolgraphError(f"{CONNECT_TIMEOUT_ENV}={os.environ[CONNECT_TIMEOUT_ENV]!r} is not a number of "
+                            f"seconds") from None
+    if not value > 0:
+        raise PolgraphError(f"{CONNECT_TIMEOUT_ENV} must be more than 0 seconds")
+    return value
+
+
+def _root_os_error(exc: BaseException, depth: int = 0) -> OSError | None:
+    """The OSError (timed out, connection refused, an SSL failure) at the bottom of a driver error's chain."""
+    if exc is None or depth > 20:
+        return None
+    if isinstance(exc, OSError):
+        return exc
+    for inner in list(getattr(exc, "exceptions", ())) + [exc.__cause__, exc.__context__]:
+        found = _root_os_error(inner, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def _reason(exc: Exception) -> str:
     """One short line out of a driver error ("connection refused", "timed out", ...)."""
+    root = _root_os_error(exc)
+    if root is not None and root is not exc:
+        if isinstance(root, TimeoutError) or "timed out" in str(root).lower():
+            return f"timed out after {connect_timeout():g} s (set {CONNECT_TIMEOUT_ENV} to wait longer)"
+        text = root.strerror or str(root) or type(root).__name__
+        return " ".join(str(text).split()).rstrip(".").lower()
     text = str(exc) or type(exc).__name__
     m = re.search(r"reason (?:\[Errno -?\d+\] )?([^)\n]+)", text)
     if m:
         return m.group(1).strip().rstrip(".").lower()
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip().rstrip(":")]
+    # "Couldn't connect to HOST (resolved to ...):" then the cause on the next line: keep the cause
+    first = lines[-1] if lines and text.strip().splitlines()[0].rstrip().endswith(":") else \
+        (lines[0] if lines else type(exc).__name__)
     return first.rstrip(".")
 
 
@@ -195,9 +236,14 @@ def connect(uri: str, user: str = "neo4j", password: str = "", database: str = "
         raise PolgraphError(f"bad Neo4j URI {uri!r}: use bolt://, neo4j:// or neo4j+s:// (also bolt+s, bolt+ssc, "
                             f"neo4j+ssc)")
     auth = (user, password) if password else None
+    timeout = connect_timeout()
+    # the driver logs a failed routing fetch as a warning; with no handler Python prints it before our line
+    neo4j_log = logging.getLogger("neo4j")
+    if not neo4j_log.handlers:
+        neo4j_log.addHandler(logging.NullHandler())
     try:
-        driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=10,
-                                            max_transaction_retry_time=15)
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=timeout,
+                                            connection_acquisition_timeout=timeout, max_transaction_retry_time=15)
     except (ValueError, ConfigurationError) as e:
         raise PolgraphError(f"bad Neo4j URI {uri!r}: {_reason(e)}") from None
     try:

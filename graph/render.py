@@ -21,6 +21,7 @@ import networkx as nx
 
 from polgraph.errors import LimitError, NotFoundError, PolgraphError
 from polgraph.graph.model import LEVEL_RANK, LEVELS, RELATIONS
+from polgraph.output import write_text_atomic
 
 LEVEL_STYLE = {  # colour, Chinese name
     "central": ("#c0392b", "中央"),
@@ -381,8 +382,5 @@ def render_html(G: nx.MultiDiGraph, output, focus: str | None = None, depth: int
                  "采纳情况 Adoption by province →</a></p>")
     text = render_page(H, title=title, in_degree=in_degree, links=links)
     out = Path(output)
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise PolgraphError(f"{out}: cannot write ({e.strerror or e})") from None
+    write_text_atomic(out, text)
     return {"nodes": H.number_of_nodes(), "edges": H.number_of_edges()}

@@ -13,14 +13,15 @@ import sys
 import click
 
 from polgraph import __version__
-from polgraph.errors import EXIT_BUG, EXIT_PARTIAL, PolgraphError
+from polgraph.errors import EXIT_BUG, EXIT_PARTIAL, PolgraphError, Terminated
+from polgraph.output import ESCAPE_ERRORS, atomic_output, check_output_path, display, raise_on_sigterm
 
 LEVEL_CHOICES = ["central", "provincial", "municipal", "county", "township", "unknown"]
 RELATION_CHOICES = ["IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "CITES"]
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"polgraph: {message}", err=True)
+    click.echo(f"polgraph: {display(message)}", err=True)
     sys.exit(code)
 
 
@@ -35,6 +36,8 @@ def user_errors(fn):
             _fail(str(e), e.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except Terminated:
+            _fail("terminated", 143)
         except BrokenPipeError:
             sys.exit(0)
         except (SystemExit, click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
@@ -52,9 +55,13 @@ def report_skipped(skipped) -> bool:
     """List the skipped inputs at the end of a run; True when there were any."""
     if not skipped:
         return False
-    click.echo(f"polgraph: skipped {len(skipped)} file(s):", err=True)
+    from polgraph.extract.read import is_line_skip
+
+    n_lines = sum(1 for path, _ in skipped if is_line_skip(path))
+    counts = [f"{n} {what}" for n, what in ((len(skipped) - n_lines, "file(s)"), (n_lines, "JSON Lines line(s)")) if n]
+    click.echo(f"polgraph: skipped {' and '.join(counts)}:", err=True)
     for path, reason in skipped:
-        click.echo(f"  {path}: {reason}", err=True)
+        click.echo(f"  {display(path)}: {display(reason)}", err=True)
     return True
 
 
@@ -65,12 +72,16 @@ def open_graph(paths, jobs: int = 1, quiet: bool = False):
     return _open(list(paths), jobs=jobs, quiet=quiet)
 
 
-def _write_text(text: str, output) -> None:
-    if output is None or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text)
+def _set_max_file_size(ctx, param, value):
+    if value is not None:
+        from polgraph.extract.read import MAX_FILE_SIZE_ENV, parse_size
+
+        try:
+            parse_size(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
+        os.environ[MAX_FILE_SIZE_ENV] = value  # in the environment: worker processes read it too
+    return value
 
 
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
@@ -94,6 +105,9 @@ def backend_options(fn):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="polgraph")
+@click.option("--max-file-size", default=None, expose_value=False, is_eager=True, callback=_set_max_file_size,
+              help="Skip input files larger than this (a JSON Lines line: that line), e.g. 64M "
+                   "[default: 512M; env POLGRAPH_MAX_FILE_SIZE].")
 def cli():
     """Trace how Chinese policy documents cite and implement each other.
 
@@ -113,12 +127,24 @@ def extract(paths, output, jobs, quiet):
     """Extract own metadata and citations of each document as JSON Lines."""
     from polgraph.extract.pipeline import write_jsonl
 
-    out = sys.stdout if output in (None, "-") else open(output, "w", encoding="utf-8")
-    try:
-        n_docs, n_cit, skipped = write_jsonl(list(paths), out, jobs=jobs, quiet=quiet)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    def nothing_read(skipped):
+        report_skipped(skipped)
+        where = "; nothing written" if output in (None, "-") else f"; {output} not written"
+        return PolgraphError(f"no readable document ({len(skipped)} skipped){where}" if skipped
+                             else f"no document found{where}")
+
+    if output in (None, "-"):
+        n_docs, n_cit, skipped = write_jsonl(list(paths), sys.stdout, jobs=jobs, quiet=quiet)
+        if not n_docs:
+            raise nothing_read(skipped)
+    else:
+        # the file appears at `output` only complete (renamed over it at the end), and not at all when no
+        # document could be read
+        check_output_path(output, paths)
+        with atomic_output(output, "wb") as out:
+            n_docs, n_cit, skipped = write_jsonl(list(paths), out, jobs=jobs, quiet=quiet)
+            if not n_docs:
+                raise nothing_read(skipped)
     if not quiet:
         click.echo(f"polgraph: {n_docs} document(s), {n_cit} citation(s)", err=True)
     if report_skipped(skipped):
@@ -136,6 +162,7 @@ def build(paths, output, jobs, quiet):
     """Build the citation graph and save it as node-link JSON."""
     from polgraph.graph.io import save_graph
 
+    check_output_path(output, paths)
     G = open_graph(paths, jobs=jobs, quiet=quiet)
     save_graph(G, output)
     if not quiet:
@@ -253,6 +280,7 @@ def export(source, fmt, output, jobs, quiet):
     """Export the graph for Gephi (GraphML, GEXF), as JSON Lines, or as neo4j-admin import CSV."""
     from polgraph.graph.export import export_graph
 
+    check_output_path(output, [source], folder=fmt == "neo4j-csv")
     G = open_graph([source], jobs=jobs, quiet=quiet)
     written = export_graph(G, fmt, output)
     if not quiet:
@@ -278,6 +306,7 @@ def render(source, output, focus, depth, direction, levels, relations, max_nodes
     """Render the graph as one self-contained, offline, interactive HTML file (pyvis)."""
     from polgraph.graph.render import render_html
 
+    check_output_path(output, [source])
     G = open_graph([source], jobs=jobs, quiet=quiet)
     info = render_html(G, output, focus=focus, depth=depth, direction=direction,
                        levels=[x.strip() for x in levels.split(",")] if levels else None,
@@ -299,6 +328,7 @@ def annotate(doc, output, graph_source, quiet):
     """Write DOC as HTML with each citation highlighted, its relation shown and linked."""
     from polgraph.graph.annotate import annotate_document
 
+    check_output_path(output, [doc] + ([graph_source] if graph_source else []))
     info = annotate_document(doc, output, graph_source=graph_source, quiet=quiet)
     if not quiet:
         click.echo(f"polgraph: {info['citations']} citation(s), {info['resolved']} resolved -> {output}", err=True)
@@ -329,6 +359,11 @@ def load(source, uri, user, password, database, batch_size, wipe, jobs, quiet):
 
 
 def main():
+    # a file name that is not UTF-8 (a surrogate escape) is printed escaped instead of crashing the print
+    for stream, errors in ((sys.stdout, ESCAPE_ERRORS), (sys.stderr, "backslashreplace")):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=errors)
+    raise_on_sigterm()  # SIGTERM ends a command as Ctrl-C does: temporary outputs removed, exit 143
     cli(prog_name="polgraph")
 
 

@@ -49,3 +49,16 @@ class LimitError(PolgraphError):
     """A request that exceeds a safety limit (e.g. too many nodes to render)."""
 
     exit_code = EXIT_CHECK
+
+
+class OutputError(PolgraphError):
+    """An output that cannot be written (missing or read-only folder, full disk, the path of an input)."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class Terminated(BaseException):
+    """SIGTERM while an output was being written: raised so the temporary file is removed (exit 143)."""

@@ -146,13 +146,31 @@ bolt_ready() {
   "$PY" - "$1" <<'PY' 2>/dev/null
 import sys
 from neo4j import GraphDatabase
-with GraphDatabase.driver(f"bolt://127.0.0.1:{sys.argv[1]}", auth=None, connection_timeout=2) as d:
+with GraphDatabase.driver(f"bolt://127.0.0.1:{sys.argv[1]}", auth=None, connection_timeout=2,
+                           connection_acquisition_timeout=2) as d:
     records, _, _ = d.execute_query("RETURN 1 AS one", database_="neo4j")
     sys.exit(0 if records[0]["one"] == 1 else 1)
 PY
 }
 
+# The server started by this run of `start`, killed if the script ends before it answers (timeout, Ctrl-C, an
+# error): a failed start never leaves a server behind.
+STARTING_PID=""
+kill_unready() {
+  [[ -n "$STARTING_PID" ]] || return 0
+  kill -TERM "$STARTING_PID" 2>/dev/null || true
+  local i
+  for i in $(seq 1 20); do kill -0 "$STARTING_PID" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL "$STARTING_PID" 2>/dev/null || true
+  rm -f "$PIDFILE"
+  STARTING_PID=""
+}
+
 start() {
+  # the readiness probe needs the neo4j driver: without it every probe fails and the start would wait its
+  # whole timeout in silence
+  "$PY" -c 'import neo4j' 2>/dev/null \
+    || die "$PY cannot import the neo4j driver: create the project venv (python3 -m venv .venv && .venv/bin/pip install -e .) or set NEO4J_PYTHON"
   [[ -x "$JAVA" ]] || die "Java 17 not found at $JAVA (set NEO4J_JAVA)"
   ls "$LIB"/neo4j-[0-9]*.jar >/dev/null 2>&1 || die "not built: run scripts/neo4j-server.sh build"
   if pid_alive; then
@@ -174,13 +192,20 @@ start() {
     > "$RUN/console.log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$PIDFILE"
+  STARTING_PID=$pid
+  trap kill_unready EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   while (( SECONDS - t0 < TIMEOUT )); do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$PIDFILE"
+      STARTING_PID=""
       echo "neo4j-server: Neo4j exited during start (instance '$INSTANCE', port $port)" >&2
       last_logs 40; exit 1
     fi
     if bolt_ready "$port"; then
+      STARTING_PID=""
+      trap - EXIT INT TERM
       echo "neo4j-server: Neo4j $(built_version) ready at bolt://127.0.0.1:$port in $((SECONDS - t0))s (pid $pid, instance '$INSTANCE')"
       return 0
     fi
@@ -188,7 +213,7 @@ start() {
   done
   echo "neo4j-server: Bolt on 127.0.0.1:$port did not answer RETURN 1 within ${TIMEOUT}s; stopping it" >&2
   last_logs 40
-  stop >/dev/null 2>&1 || true
+  kill_unready
   exit 1
 }
 
