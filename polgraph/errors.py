@@ -3,10 +3,12 @@
 Exit codes (documented in the README):
   0  done, every input used
   1  internal error (a bug: please report it)
-  2  usage error or unusable input (nothing was produced)
-  3  done, but some input files were skipped (listed on stderr)
+  2  usage error or unusable input (nothing was produced): also no readable document at all, and an output
+     that cannot be written or is one of the inputs
+  3  done, but some input files or JSON Lines lines were skipped (listed on stderr)
   4  an external service (Neo4j) could not be reached or refused the request
   5  a check failed (e.g. `render` over --max-nodes without --force, a REF not found)
+  130 / 143  interrupted by SIGINT / SIGTERM (outputs left as they were)
 """
 from __future__ import annotations
 
