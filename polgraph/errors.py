@@ -26,13 +26,20 @@ class PolgraphError(Exception):
     exit_code = EXIT_USAGE
 
 
-class InputError(PolgraphError):
-    """A file that cannot be read as a document (binary, empty, undecodable, malformed JSON Lines)."""
+class PathError(PolgraphError):
+    """A problem with one file: `path` and `reason`, printed as "path: reason"."""
 
     def __init__(self, path, reason: str):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+    def __reduce__(self):  # picklable across worker processes
+        return type(self), (self.path, self.reason)
+
+
+class InputError(PathError):
+    """A file that cannot be read as a document (binary, empty, undecodable, malformed JSON Lines)."""
 
 
 class ServiceError(PolgraphError):
@@ -53,13 +60,8 @@ class LimitError(PolgraphError):
     exit_code = EXIT_CHECK
 
 
-class OutputError(PolgraphError):
+class OutputError(PathError):
     """An output that cannot be written (missing or read-only folder, full disk, the path of an input)."""
-
-    def __init__(self, path, reason: str):
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
 
 
 class Terminated(BaseException):
