@@ -41,9 +41,10 @@ from importlib.resources import files
 
 import networkx as nx
 
-from polgraph.errors import InputError, PolgraphError
+from polgraph.errors import PolgraphError
 from polgraph.extract.levels import Division, division_table, divisions_of_issuer
 from polgraph.graph.model import LEVEL_RANK, RELATIONS
+from polgraph.output import atomic_output, write_text_atomic  # noqa: F401 (write_text_atomic: for the CLI)
 
 UNITS = ("province", "city", "county")
 DEFAULT_RELATIONS = ("BASED_ON", "FORWARDS", "IMPLEMENTS")
@@ -468,22 +469,9 @@ def _draw_curve(plt, result: dict, points: list, path: str) -> None:
 
 
 def _atomic_bytes(path: str, write) -> None:
-    """Write through `path`.tmp then rename, so a crash leaves no half file; a write error is one line."""
-    import os
-
-    tmp = f"{path}.tmp"
-    try:
-        with open(tmp, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except OSError as e:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise InputError(path, f"cannot write: {e.strerror or e}") from None
-
-
-def write_text_atomic(path: str, text: str) -> None:
-    _atomic_bytes(path, lambda f: f.write(text.encode("utf-8")))
+    """write(f) into a temporary file renamed over `path` when complete (polgraph.output.atomic_output)."""
+    with atomic_output(path, "wb") as f:
+        write(f)
 
 
 # --- the offline page ----------------------------------------------------------------------------------------
