@@ -550,3 +550,43 @@ def test_the_server_script_fails_fast_without_a_python_that_has_the_driver(tmp_p
     assert proc.returncode == 1
     assert proc.stderr.decode().startswith(f"neo4j-server: {no_driver} cannot import the neo4j driver")
     assert not (tmp_path / "neo4j" / "hardening" / "neo4j.pid").exists()
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError):
+            if text.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(int(pid))
+    return found
+
+
+def test_the_server_script_leaves_no_server_after_a_start_that_times_out(tmp_path):
+    if not list((REPO / ".neo4j" / "home" / "lib").glob("neo4j-[0-9]*.jar")):
+        pytest.skip("Neo4j not built here (scripts/neo4j-server.sh build)")
+    instance = f"hardening-timeout-{os.getpid()}"
+    env = {**os.environ, "NEO4J_INSTANCE": instance, "NEO4J_START_TIMEOUT": "2", "NEO4J_HEAP": "256m"}
+    env.pop("NEO4J_BOLT_PORT", None)
+    try:
+        proc = subprocess.run(["bash", str(REPO / "scripts" / "neo4j-server.sh"), "start"], capture_output=True,
+                              timeout=120, env=env)
+        assert proc.returncode == 1
+        assert "did not answer RETURN 1 within 2s; stopping it" in proc.stderr.decode()
+        assert _processes_mentioning(f"/{instance}/conf") == []
+        assert not (REPO / ".neo4j" / instance / "neo4j.pid").exists()
+        # the script itself stopped while it waits (an outer timeout, Ctrl-C): the server goes with it
+        script = subprocess.Popen(["bash", str(REPO / "scripts" / "neo4j-server.sh"), "start"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env={**env, "NEO4J_START_TIMEOUT": "120"})
+        t0 = time.monotonic()
+        while not _processes_mentioning(f"/{instance}/conf") and time.monotonic() - t0 < 60:
+            time.sleep(0.2)
+        assert _processes_mentioning(f"/{instance}/conf"), "the server never started"
+        script.send_signal(signal.SIGTERM)
+        assert script.wait(timeout=60) == 143
+        assert _processes_mentioning(f"/{instance}/conf") == []
+    finally:
+        for pid in _processes_mentioning(f"/{instance}/conf"):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(REPO / ".neo4j" / instance, ignore_errors=True)
