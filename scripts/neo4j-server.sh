@@ -147,7 +147,7 @@ bolt_ready() {
 import sys
 from neo4j import GraphDatabase
 with GraphDatabase.driver(f"bolt://127.0.0.1:{sys.argv[1]}", auth=None, connection_timeout=2,
-                           connection_acquisition_timeout=2) as d:
+                           connection_acquisition_timeout=2, max_transaction_retry_time=2) as d:
     records, _, _ = d.execute_query("RETURN 1 AS one", database_="neo4j")
     sys.exit(0 if records[0]["one"] == 1 else 1)
 PY
@@ -203,7 +203,10 @@ start() {
       echo "neo4j-server: Neo4j exited during start (instance '$INSTANCE', port $port)" >&2
       last_logs 40; exit 1
     fi
-    if bolt_ready "$port"; then
+    # the probe runs in the background and is waited for: bash runs a signal's trap at once during `wait`,
+    # but only after a foreground command ends
+    bolt_ready "$port" &
+    if wait $!; then
       STARTING_PID=""
       trap - EXIT INT TERM
       echo "neo4j-server: Neo4j $(built_version) ready at bolt://127.0.0.1:$port in $((SECONDS - t0))s (pid $pid, instance '$INSTANCE')"
