@@ -11,6 +11,7 @@ Stages (one module each):
   metadata.py    the document's own title, number, issuer(s), date, level, carried instrument(s), their sources
   find.py        citations: numbers and titles merged, relation, evidence, offsets
   lifecycle.py   the document's own effective and expiry dates, repeals on its effective date
+  textview.py    traditional or noisy text: a simplified, de-noised view and its offset map back
   pipeline.py    extract_paths() / write_jsonl(): many files, --jobs, skip list
 
 The record produced per document (the JSON Lines schema of `polgraph extract`)::

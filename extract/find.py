@@ -30,10 +30,12 @@ from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
                                         parse_docnumber)
 from polgraph.extract.levels import level_of_cited_title
+from polgraph.extract.lifecycle import _sentence as lifecycle_sentence
 from polgraph.extract.lifecycle import extract_lifecycle
 from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, ends_line, intro_colon, item_line, may_be_item
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
+from polgraph.extract import textview
 
 MAX_SENTENCE = 300
 _NUMBER_AFTER_TITLE = re.compile(r"[ \t\u3000\n]{0,2}[（(]?[ \t\u3000]{0,2}$")
@@ -504,49 +506,78 @@ def extract_texts(documents) -> list[dict]:
     """
     docs = [("" if d[0] is None else d[0] if isinstance(d[0], str) else str(d[0]), d[1], d[2] or {},
              d[3] if len(d) > 3 else None) for d in documents]
+    # a traditional or noisy document is read through its simplified, de-noised view (textview.py); the
+    # tests for it look at what the stages find, so a plain document costs nothing more
+    texts = [d[0] for d in docs]
+    views: list = [None] * len(docs)
+
+    def read_through_view(i: int) -> bool:
+        view = textview.build_view(docs[i][0])
+        if view is None:
+            return False
+        views[i], texts[i] = view, view.text
+        numbers[i], titles[i] = _numbers(view.text), find_titles(view.text)
+        return True
+
+    def header_of(i: int):
+        header = docs[i][3]
+        if header and views[i] is not None:  # a traditional page's labels and values, simplified
+            header = [tuple(textview.simplified(x) if isinstance(x, str) else x for x in pair) for pair in header]
+        return header
+
     with _naming_the_document(docs) as current:
         numbers = []
-        for i, (text, _, _, _) in enumerate(docs):
+        for i, text in enumerate(texts):
             current[0] = i
             numbers.append(_numbers(text))
         titles = []
-        for i, (text, _, _, _) in enumerate(docs):
+        for i, text in enumerate(texts):
             current[0] = i
             titles.append(find_titles(text))
+        for i, text in enumerate(texts):
+            if textview.needs_view(text, numbers[i], titles[i]):
+                current[0] = i
+                read_through_view(i)
         owns = []
-        for i, (text, _, overrides, header) in enumerate(docs):
+        for i, (_, _, overrides, _) in enumerate(docs):
             current[0] = i
-            own = extract_metadata(text, numbers[i], header)
+            own = extract_metadata(texts[i], numbers[i], header_of(i))
+            if views[i] is None and textview.fields_need_view(texts[i], own) and read_through_view(i):
+                own = extract_metadata(texts[i], numbers[i], header_of(i))
             for key in ("title", "doc_number", "issuer", "date"):
                 if overrides.get(key):
                     own["sources"][key] = "input"
             if overrides.get("doc_number"):
-                own["doc_number"] = (normalize_docnumber(str(overrides["doc_number"]))
-                                     or str(overrides["doc_number"]))
+                number = textview.simplified(str(overrides["doc_number"]))
+                own["doc_number"] = normalize_docnumber(number) or number
             if overrides.get("title"):
-                own["title"] = str(overrides["title"])
+                own["title"] = textview.simplified(str(overrides["title"]))
                 own["own_keys"] = set(own["own_keys"]) | {title_key(own["title"])}
             owns.append(own)
         records = []
-        for i, (text, path, overrides, _) in enumerate(docs):
+        for i, (_, path, overrides, _) in enumerate(docs):
             current[0] = i
             own = owns[i]
-            citations = find_citations(text, numbers[i], titles[i], own)
+            citations = find_citations(texts[i], numbers[i], titles[i], own)
             issuer = overrides.get("issuer", own["issuer"])
             if isinstance(issuer, str):
-                issuer = [p for p in re.split(r"[、,，;；\s]+", issuer) if p]
+                issuer = [p for p in re.split(r"[、,，;；\s]+", textview.simplified(issuer)) if p]
             date = overrides.get("date", own["date"])
-            lifecycle = extract_lifecycle(text, date, citations)
+            lifecycle = extract_lifecycle(texts[i], date, citations)
+            title, carries = own["title"], own["carries"]
+            if views[i] is not None:
+                _to_original(views[i], numbers[i], citations, lifecycle)
+                title, carries = textview.clean_spaces(title), [textview.clean_spaces(c) for c in carries]
             records.append({
                 "path": path,
                 "id": overrides.get("id"),
-                "title": own["title"],
+                "title": title,
                 "doc_number": own["doc_number"],
                 "issuer": list(issuer or []),
                 "date": date,
                 "level": own["level"],
                 "region": own["region"],
-                "carries": own["carries"],
+                "carries": carries,
                 "sources": own["sources"],
                 **own["extra"],
                 "citations": citations,
@@ -555,6 +586,35 @@ def extract_texts(documents) -> list[dict]:
                 "repeals": lifecycle["repeals"],
             })
     return records
+
+
+def _to_original(view, numbers, citations: list[dict], lifecycle: dict) -> None:
+    """Citations and lifecycle clauses found on a document's view, their offsets and sentences moved onto the
+    original text; each number's `doc_number_raw` as the original writes it (the normalised fields stay
+    simplified and clean)."""
+    original = view.original
+    for key in ("effective", "expires"):
+        clause = lifecycle[key]
+        if clause is not None:
+            s, e = view.to_original(clause["start"], clause["end"])
+            clause["start"], clause["end"] = s, e
+            clause["sentence"] = (original[s:e] if clause.get("phrase") == "field"
+                                  else lifecycle_sentence(original, s, e))
+    for repeal in lifecycle["repeals"]:
+        s, e = view.to_original(repeal["start"], repeal["end"])
+        repeal["start"], repeal["end"], repeal["sentence"] = s, e, _sentence(original, s, e)
+    raw_as_written = {}
+    for n in numbers:
+        s, e = view.to_original(n.start, n.end)
+        raw_as_written.setdefault(n.number.raw, original[s:e])
+    for c in citations:
+        for mention in c["mentions"]:
+            s, e = view.to_original(mention["start"], mention["end"])
+            mention["start"], mention["end"], mention["sentence"] = s, e, _sentence(original, s, e)
+        first = c["mentions"][0]
+        c["start"], c["end"], c["sentence"] = first["start"], first["end"], first["sentence"]
+        if c["doc_number_raw"] is not None:
+            c["doc_number_raw"] = raw_as_written.get(c["doc_number_raw"], c["doc_number_raw"])
 
 
 @contextlib.contextmanager

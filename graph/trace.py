@@ -12,6 +12,7 @@ import networkx as nx
 
 from polgraph.errors import NotFoundError
 from polgraph.extract.docnumber import normalize_docnumber
+from polgraph.extract.textview import simplified
 from polgraph.graph.model import LEVEL_RANK, LEVELS
 from polgraph.graph.resolve import normalize_title, title_keys
 
@@ -49,6 +50,8 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
         raise NotFoundError("empty reference: give a 文号 or title words")
     if ref in G:
         return ref
+    given = ref
+    ref = simplified(ref)  # a REF in traditional characters names the simplified document (國辦發 = 国办发)
     number = normalize_ref_number(ref)
     if number:
         if number in G:
@@ -62,7 +65,7 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
                       if d.get("doc_number") and (d["doc_number"] == number or number_key(d["doc_number"]) == key))
         if len(hits) == 1:
             return hits[0]
-    by_file = _by_path(G, ref)
+    by_file = _by_path(G, given)
     if len(by_file) == 1:
         return by_file[0]
     keys = set(title_keys(ref))
@@ -72,7 +75,7 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
             names = [d.get("title")] + list(d.get("aliases") or []) + list(d.get("carries") or [])
             if any(keys & set(title_keys(t)) for t in names if t):
                 exact.append(n)
-        found = _one_of(G, ref, exact)
+        found = _one_of(G, given, exact)
         if found is not None:
             return found
     words = [normalize_title(w) for w in ref.split()]
@@ -84,10 +87,10 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
             text = " ".join(normalize_title(t) for t in names if t)
             if all(w in text for w in words):
                 hits.append(n)
-        found = _one_of(G, ref, hits)
+        found = _one_of(G, given, hits)
         if found is not None:
             return found
-    raise NotFoundError(f"no document matches {ref!r}" + _suggest(G, ref))
+    raise NotFoundError(f"no document matches {given!r}" + _suggest(G, ref))
 
 
 def _one_of(G, ref: str, nodes: list[str]) -> str | None:

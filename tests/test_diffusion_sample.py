@@ -21,7 +21,7 @@ EXPECTED = REPO / "tests" / "expected"
 
 @pytest.fixture(scope="module")
 def simplified_corpus(tmp_path_factory):
-    """The corpus without its traditional-character document (pinned apart: its support lands separately)."""
+    """The corpus without its traditional-character document (pinned apart, in test_the_traditional_character_document_adopts)."""
     d = tmp_path_factory.mktemp("diffusion_sample")
     for f in sorted(CORPUS.glob("*.txt")):
         if f.name != TRADITIONAL:
@@ -45,10 +45,6 @@ def test_the_undated_and_the_referring_documents():
     assert "河南省" in {u["unit"] for u in with_refers["units"]}
 
 
-# strict=False: the day traditional characters are read this XPASSes instead of breaking main; drop the mark then
-@pytest.mark.xfail(strict=False,
-                   reason="traditional-character documents (廣東省人民政府辦公廳, 國辦發) are read once the tradnoise "
-                          "work is in main; until then 粵府辦〔2019〕30號 has no issuer and its 國辦發 citation is unresolved")
 def test_the_traditional_character_document_adopts():
     result = diffusion(build_graph([str(CORPUS)], quiet=True), "国办发〔2019〕58号")
     guangdong = next(u for u in result["units"] if u["unit"] == "广东省")
