@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import functools
 import operator
 import re
@@ -521,8 +522,10 @@ def extract_texts(documents) -> list[dict]:
 
     def header_of(i: int):
         header = docs[i][3]
-        if header and views[i] is not None:  # a traditional page's labels and values, simplified
-            header = [tuple(textview.simplified(x) if isinstance(x, str) else x for x in pair) for pair in header]
+        if header and views[i] is not None:  # a traditional page's values, simplified (portal.Pair)
+            header = [dataclasses.replace(p, value=[textview.simplified(v) for v in p.value]
+                                          if isinstance(p.value, list) else textview.simplified(p.value)
+                                          if isinstance(p.value, str) else p.value) for p in header]
         return header
 
     with _naming_the_document(docs) as current:

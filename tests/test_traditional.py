@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import polgraph
+import polgraph.extract.pipeline
 from polgraph.extract import textview
 from polgraph.extract.find import extract_text, extract_texts
 from polgraph.graph.trace import find_node
@@ -217,3 +218,19 @@ def test_every_dev_gold_document_in_traditional_characters_scores_as_the_origina
         if isinstance(value, float):
             assert trad_scores[metric] is not None and abs(trad_scores[metric] - value) <= 0.02, \
                 (metric, value, trad_scores[metric])
+
+
+def test_a_traditional_portal_page_reports_its_header_simplified(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>雲南省人民政府關於完善財政體制的意見</title></head><body>"
+        "<table><tr><td>標題</td><td>雲南省人民政府關於完善省以下財政體制深化預算管理制度改革的意見</td></tr>"
+        "<tr><td>文號</td><td>雲政發〔2022〕20號</td><td>發文機關</td><td>雲南省人民政府</td></tr>"
+        "<tr><td>成文日期</td><td>2022年08月10日</td></tr></table><div><p>各州、市人民政府：</p>"
+        "<p>爲認真貫徹落實《國務院辦公廳關於進一步推進省以下財政體制改革工作的指導意見》（國辦發〔2022〕20號）精神，"
+        "現提出如下意見。</p><p>雲南省人民政府</p><p>2022年8月10日</p></div></body></html>", encoding="utf-8")
+    (rec,) = polgraph.extract.pipeline.extract_paths([str(page)], quiet=True)[0]
+    assert (rec["title"], rec["doc_number"], rec["issuer"], rec["date"]) == (
+        "云南省人民政府关于完善省以下财政体制深化预算管理制度改革的意见", "云政发〔2022〕20号", ["云南省人民政府"],
+        "2022-08-10")
+    assert ("国办发〔2022〕20号", "IMPLEMENTS") in {(c["doc_number"], c["relation"]) for c in rec["citations"]}
