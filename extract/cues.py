@@ -18,7 +18,7 @@ CLAUSE_END = set("，,；;。！？!?：:")
 SENTENCE_END = set("。！？!?；;")
 _CLOSERS = {"》": "《", "）": "（", ")": "(", "〕": "〔", "]": "[", "】": "【", "〉": "〈", ">": "<", "”": "“"}
 
-RELATIONS = ("IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "CITES")
+from polgraph.vocabulary import RELATIONS  # noqa: E402  (data/relations.tsv)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, ends_line, intro_co
 from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 from polgraph.extract import textview
+from polgraph.vocabulary import RELATION_TABLE
 
 MAX_SENTENCE = 300
 _NUMBER_AFTER_TITLE = re.compile(r"[ \t\u3000\n]{0,2}[（(]?[ \t\u3000]{0,2}$")
@@ -138,6 +139,7 @@ def _cited_issuer(text: str, start: int) -> str | None:
 _ORGAN_END_LAST = frozenset(e[-1] for e in _ORGAN_END)  # one lookup rules out most texts before a title
 _ISSUER_BEFORE = _ORGAN_END_LAST | frozenset("\n、 \u3000")  # what _cited_issuer can find before a title
 _RELATION_SET = frozenset(RELATIONS)
+_POST_DECIDES = frozenset(r.name for r in RELATION_TABLE if r.post_decides)  # data/relations.tsv
 _BY_SPAN = operator.attrgetter("start", "end")
 
 
@@ -344,7 +346,7 @@ def _relation(text: str, clause: str, post_at: int, start: int, listed: bool, po
         post, adjacent = None, False  # find_post_cue's first test, without the call
     else:
         post, adjacent = find_post_cue(text, e, post_stop)
-    if post is not None and adjacent and post.relation in ("REPEALS", "AMENDS", "FORWARDS"):
+    if post is not None and adjacent and post.relation in _POST_DECIDES:
         return post.relation, post.phrase
     if pre is not None:
         if pre.relation == "FUTURE":

@@ -27,7 +27,7 @@ from importlib import resources
 __all__ = ["level_of_agency", "level_of_issuer", "level_of_title", "level_of_text", "addressee_level", "find_place",
            "divisions_of_issuer", "division_table", "Division", "LEVELS"]
 
-LEVELS = ("central", "provincial", "municipal", "county", "township", "unknown")
+from polgraph.vocabulary import LEVELS  # noqa: E402  (data/levels.tsv)
 _UNKNOWN: tuple[str, None] = ("unknown", None)
 _SPACE = re.compile(r"[\s\u3000\u00a0\u200b]+")
 _TERM = re.compile(r"^第[〇一二三四五六七八九十百]+届")
@@ -68,7 +68,7 @@ def issuer_codes() -> dict[str, IssuerCode]:
         province = cols[3] if len(cols) > 3 and cols[3] else None
         exact = code.endswith("=")
         code = code.rstrip("=")
-        if level not in ("central", "provincial", "municipal", "county", "ambiguous"):
+        if level != "ambiguous" and (level not in LEVELS or level in ("township", "unknown")):
             raise ValueError(f"issuer_codes.tsv: bad level {level!r} for {code}")
         if code in out:
             raise ValueError(f"issuer_codes.tsv: {code} listed twice")
@@ -833,7 +833,7 @@ def _ends_a_division_name(text: str, start: int, end: int) -> bool:
 
 
 SELF_LOWEST = 3
-_LOWEST_FIRST = ("township", "county", "municipal", "provincial", "central")
+_LOWEST_FIRST = tuple(reversed(LEVELS[:-1]))  # township ... central: every level but unknown, lowest first
 _ITEM_SEPARATOR = re.compile(r"[、，,；;]")
 
 

@@ -15,8 +15,9 @@ from urllib.parse import quote
 import networkx as nx
 
 from polgraph.errors import InputError, NotFoundError
-from polgraph.graph.render import LEVEL_STYLE, RELATION_STYLE, asset, fill_template
+from polgraph.graph.render import asset, fill_template
 from polgraph.output import write_text_atomic
+from polgraph.vocabulary import RELATION_TABLE, level_info, relation_info
 
 def _same_file(a, b) -> bool:
     return a is not None and b is not None and os.path.abspath(str(a)) == os.path.abspath(str(b))
@@ -86,7 +87,7 @@ def _link(target_path: str | None, output: Path) -> str | None:
 def _badge(i: int, c: dict, node, G, output: Path) -> str:
     esc = html.escape
     rel = c.get("relation") or "CITES"
-    colour, _, _, zh = RELATION_STYLE.get(rel, RELATION_STYLE["CITES"])
+    colour, zh = relation_info(rel).colour, relation_info(rel).zh
     parts = [f'<sup class="badge" id="b{i}" style="border-color:{colour};color:{colour}">'
              f'<a href="#c{i}">[{i}]</a> {esc(zh)} {esc(rel)} → ']
     if node is None:
@@ -135,7 +136,7 @@ def citation_table(record: dict, targets: list, G, output: Path) -> str:
     rows = []
     for i, (c, (node, method)) in enumerate(zip(record["citations"], targets), start=1):
         rel = c.get("relation") or "CITES"
-        colour, _, _, zh = RELATION_STYLE.get(rel, RELATION_STYLE["CITES"])
+        colour, zh = relation_info(rel).colour, relation_info(rel).zh
         if node is None:
             target = '<span class="unresolved">未解析 unresolved</span>'
         else:
@@ -147,7 +148,7 @@ def citation_table(record: dict, targets: list, G, output: Path) -> str:
             where = (f'<a class="target" href="{esc(href)}">{name}</a>' if href
                      else f'<span class="target missing">{name} · 未收录 not in corpus</span>')
             target = (f'{where}<br><span class="small">{title}</span> '
-                      f'<span class="small">[{esc(LEVEL_STYLE.get(lvl, LEVEL_STYLE["unknown"])[1])} {esc(lvl)}'
+                      f'<span class="small">[{esc(level_info(lvl).zh)} {esc(lvl)}'
                       f'{" · " + esc(method) if method else ""}]</span>')
         cited = c.get("doc_number_raw") or c.get("doc_number") or ""
         if c.get("title"):
@@ -169,7 +170,7 @@ def _meta(record: dict) -> str:
     lvl = record.get("level") or "unknown"
     items = [("文号", record.get("doc_number")), ("发文机关", "、".join(record.get("issuer") or [])),
              ("日期", record.get("date")),
-             ("层级", f"{LEVEL_STYLE.get(lvl, LEVEL_STYLE['unknown'])[1]} {lvl}"
+             ("层级", f"{level_info(lvl).zh} {lvl}"
                       + (f" · {record['region']}" if record.get("region") else "")),
              ("文件", record.get("path"))]
     return "".join(f"<dt>{esc(k)}</dt><dd>{esc(str(v))}</dd>" for k, v in items if v)
@@ -206,8 +207,8 @@ def annotate_document(doc, output, graph_source=None, quiet: bool = False) -> di
             f'<div class="text">{annotated_text(d.text, record, targets, G, out)}</div>'
             f'<h2>引用 Citations</h2>{citation_table(record, targets, G, out)}</article>')
     legend = "".join(
-        f'<span class="rel" style="background:{colour}">{html.escape(zh)} {rel}</span> '
-        for rel, (colour, _, _, zh) in RELATION_STYLE.items())
+        f'<span class="rel" style="background:{r.colour}">{html.escape(r.zh)} {r.name}</span> '
+        for r in RELATION_TABLE)
     page = fill_template(asset("annotate.html"), {
         "title": html.escape(f"polgraph annotate — {title}"),
         "css": asset("annotate.css"),

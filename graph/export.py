@@ -16,6 +16,7 @@ import networkx as nx
 
 from polgraph.errors import InputError
 from polgraph.output import atomic_output, display
+from polgraph.vocabulary import level_info
 
 FORMATS = ("graphml", "gexf", "jsonl", "neo4j-csv")
 NODE_LIST_PROPS = ("aliases", "issuer", "carries")
@@ -95,7 +96,7 @@ def _array(values) -> str:
 
 def neo4j_label(d: dict) -> str:
     """`Document;<Level>` (+ `;Placeholder`) for the :LABEL column."""
-    label = "Document;" + (d.get("level") or "unknown").capitalize()
+    label = "Document;" + level_info(d.get("level")).neo4j_label  # data/levels.tsv, as `load` labels it
     return label + ("" if d.get("in_corpus") else ";Placeholder")
 
 

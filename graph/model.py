@@ -36,7 +36,6 @@ Graph attributes (G.graph): skipped [[path, reason]], conflicts [...], created_b
 """
 from __future__ import annotations
 
-LEVELS = ("central", "provincial", "municipal", "county", "township", "unknown")
-LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}  # smaller = higher in the hierarchy
-RELATIONS = ("IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "SUPERSEDES", "CITES")
+from polgraph.vocabulary import LEVEL_RANK, LEVELS, RELATIONS  # noqa: F401  (data/levels.tsv, data/relations.tsv)
+
 METHODS = ("number", "title", "alias", "fuzzy", "placeholder", "version")

@@ -26,11 +26,10 @@ from importlib import resources
 from typing import Iterator
 
 from polgraph.errors import PolgraphError, ServiceError
-from polgraph.graph.model import LEVELS, RELATIONS
+from polgraph.vocabulary import LEVEL_TABLE, LEVELS, RELATIONS
 from polgraph.progress import progress
 
-LEVEL_LABELS = {"central": "Central", "provincial": "Provincial", "municipal": "Municipal",
-                "county": "County", "township": "Township", "unknown": "Unknown"}
+LEVEL_LABELS = {lv.name: lv.neo4j_label for lv in LEVEL_TABLE}  # data/levels.tsv
 PLACEHOLDER_LABEL = "Placeholder"
 NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "year", "level", "region",
                    "in_corpus", "path", "carries", "label")

@@ -20,27 +20,9 @@ from pathlib import Path
 import networkx as nx
 
 from polgraph.errors import LimitError, NotFoundError, PolgraphError
-from polgraph.graph.model import LEVEL_RANK, LEVELS, RELATIONS
 from polgraph.output import write_text_atomic
+from polgraph.vocabulary import LEVEL_RANK, LEVEL_TABLE, LEVELS, RELATION_TABLE, RELATIONS, level_info, relation_info
 
-LEVEL_STYLE = {  # colour, Chinese name
-    "central": ("#c0392b", "中央"),
-    "provincial": ("#d68910", "省级"),
-    "municipal": ("#2471a3", "市级"),
-    "county": ("#229954", "县级"),
-    "township": ("#7d3c98", "乡镇"),
-    "unknown": ("#717d7e", "未知"),
-}
-RELATION_STYLE = {  # colour, dash pattern (False = solid), width, Chinese name
-    "IMPLEMENTS": ("#c0392b", False, 2.2, "贯彻落实"),
-    "BASED_ON": ("#2471a3", False, 1.6, "依据"),
-    "FORWARDS": ("#16a085", [2, 4], 1.6, "转发"),
-    "AMENDS": ("#b9770e", [8, 3, 2, 3], 1.6, "修订"),
-    "REPEALS": ("#1c2833", [10, 4], 1.6, "废止"),
-    "SUPERSEDES": ("#6c3483", [2, 2], 1.4, "新版本"),
-    "REFERS_TO": ("#7f8c8d", [6, 4], 1.2, "参照"),
-    "CITES": ("#a6acaf", [3, 3], 1.0, "引用"),
-}
 PLACEHOLDER_DASHES = [4, 3]
 MAX_MENTIONS_SHOWN = 3  # evidence sentences per edge tooltip; the count of the rest is shown
 LABEL_CHARS = 11
@@ -92,7 +74,7 @@ def select_subgraph(G: nx.MultiDiGraph, focus: str | None = None, depth: int | N
         if lvl not in LEVEL_RANK:
             raise PolgraphError(f"--levels: unknown level {lvl!r} (choose from {', '.join(LEVELS)})")
     for rel in relations or ():
-        if rel not in RELATION_STYLE:
+        if rel not in RELATIONS:
             raise PolgraphError(f"--relations: unknown relation {rel!r} (choose from {', '.join(RELATIONS)})")
     keep = set(G.nodes)
     focus_node = None
@@ -220,7 +202,7 @@ def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
     for n in order:
         d = H.nodes[n]
         level = d.get("level") or "unknown"
-        colour = LEVEL_STYLE.get(level, LEVEL_STYLE["unknown"])[0]
+        colour = level_info(level).colour
         placeholder = not d.get("in_corpus", False)
         indeg = in_degree.get(n, 0)
         label = d.get("label") or d.get("doc_number") or d.get("title") or str(n)
@@ -252,7 +234,8 @@ def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
     pair_seen: dict = {}
     for i, (u, v, k, d) in enumerate(edges):
         rel = d.get("relation") or k
-        colour, dashes, width, _ = RELATION_STYLE.get(rel, RELATION_STYLE["CITES"])
+        style = relation_info(rel)
+        colour, dashes, width = style.colour, style.dashes, style.width
         mentions = list(d.get("mentions") or [])
         nth = pair_seen.get((u, v), 0)
         pair_seen[(u, v)] = nth + 1
@@ -324,9 +307,9 @@ def inline_script(code: str) -> str:
 def page_config() -> dict:
     """Styles, names and the search table the page's JavaScript needs (the legend is built from this)."""
     return {
-        "levels": [{"name": lv, "zh": LEVEL_STYLE[lv][1], "colour": LEVEL_STYLE[lv][0]} for lv in LEVELS],
-        "relations": [{"name": r, "zh": RELATION_STYLE[r][3], "colour": RELATION_STYLE[r][0],
-                       "dashes": RELATION_STYLE[r][1], "width": RELATION_STYLE[r][2]} for r in RELATIONS],
+        "levels": [{"name": lv.name, "zh": lv.zh, "colour": lv.colour} for lv in LEVEL_TABLE],
+        "relations": [{"name": r.name, "zh": r.zh, "colour": r.colour, "dashes": r.dashes, "width": r.width}
+                      for r in RELATION_TABLE],
         "search_map": SEARCH_CHAR_MAP,
         "placeholder_dashes": PLACEHOLDER_DASHES,
         "font": FONT_STACK,

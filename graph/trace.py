@@ -13,7 +13,7 @@ import networkx as nx
 from polgraph.errors import NotFoundError
 from polgraph.extract.docnumber import normalize_docnumber
 from polgraph.extract.textview import simplified
-from polgraph.graph.model import LEVEL_RANK, LEVELS
+from polgraph.vocabulary import LEVEL_RANK, LEVELS, level_info
 from polgraph.graph.resolve import normalize_title, title_keys
 
 def normalize_ref_number(ref: str) -> str | None:
@@ -223,10 +223,6 @@ def trace(G: nx.MultiDiGraph, ref: str, direction: str = "down", depth: int | No
             if delays else None}
 
 
-_LEVEL_NAMES = {"central": "中央 central", "provincial": "省级 provincial", "municipal": "市级 municipal",
-                "county": "县级 county", "township": "乡镇 township", "unknown": "级别不明 unknown"}
-
-
 def _line(d: dict, down: bool = True) -> str:
     date = d["date"] or "date ?"
     delay = ""
@@ -271,7 +267,7 @@ def format_trace_text(result: dict) -> str:
     lines += ["", "By level and region:"]
     for lvl, regions in result["by_level"].items():
         n = sum(len(v) for v in regions.values())
-        lines.append(f"  {_LEVEL_NAMES.get(lvl, lvl)}: {n}")
+        lines.append(f"  {level_info(lvl).zh_long} {lvl}: {n}")
         for region, ids in regions.items():
             name = region or ("national" if lvl == "central" else "region unknown")
             lines.append(f"    {name}: {len(ids)}")

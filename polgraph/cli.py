@@ -15,9 +15,7 @@ import click
 from polgraph import __version__
 from polgraph.errors import EXIT_BUG, EXIT_PARTIAL, PolgraphError, Terminated
 from polgraph.output import ESCAPE_ERRORS, atomic_output, check_output_path, display, raise_on_sigterm
-
-LEVEL_CHOICES = ["central", "provincial", "municipal", "county", "township", "unknown"]
-RELATION_CHOICES = ["IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "CITES"]
+from polgraph.vocabulary import LEVELS, RELATIONS
 
 
 def _fail(message: str, code: int) -> None:
@@ -180,7 +178,8 @@ def build(paths, output, jobs, quiet):
 @click.option("--direction", type=click.Choice(["down", "up"]), default="down", show_default=True,
               help="down: who implements/cites REF; up: what REF rests on.")
 @click.option("--depth", type=click.IntRange(1, None), default=None, help="Maximum hops (default: all).")
-@click.option("--relations", default=None, help="Comma-separated relations to follow (default: all).")
+@click.option("--relations", default=None,
+              help=f"Comma-separated relations to follow (default: all): {', '.join(RELATIONS)}.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @backend_options
 @jobs_option
@@ -294,8 +293,8 @@ def export(source, fmt, output, jobs, quiet):
 @click.option("--focus", default=None, help="Draw only the neighbourhood of this document (文号 or title).")
 @click.option("--depth", type=click.IntRange(1, None), default=None, help="Hops around --focus (default: all).")
 @click.option("--direction", type=click.Choice(["down", "up", "both"]), default="both", show_default=True)
-@click.option("--levels", default=None, help="Comma-separated levels to keep, e.g. central,provincial.")
-@click.option("--relations", default=None, help="Comma-separated relations to keep, e.g. IMPLEMENTS,BASED_ON.")
+@click.option("--levels", default=None, help=f"Comma-separated levels to keep: {', '.join(LEVELS)}.")
+@click.option("--relations", default=None, help=f"Comma-separated relations to keep: {', '.join(RELATIONS)}.")
 @click.option("--max-nodes", type=click.IntRange(1, None), default=2000, show_default=True)
 @click.option("--force", is_flag=True, help="Render even past --max-nodes.")
 @click.option("--title", "page_title", default=None, help="Page title.")
