@@ -45,9 +45,10 @@ from polgraph.errors import PolgraphError
 from polgraph.extract.levels import Division, division_table, divisions_of_issuer
 from polgraph.graph.model import LEVEL_RANK, RELATIONS
 from polgraph.output import atomic_output, write_text_atomic  # noqa: F401 (write_text_atomic: for the CLI)
+from polgraph.vocabulary import RELATION_TABLE
 
 UNITS = ("province", "city", "county")
-DEFAULT_RELATIONS = ("BASED_ON", "FORWARDS", "IMPLEMENTS")
+DEFAULT_RELATIONS = tuple(sorted(r.name for r in RELATION_TABLE if r.adoption))  # data/relations.tsv
 _UNIT_LEVEL = {"province": "provincial", "city": "municipal", "county": "county"}
 
 
