@@ -358,7 +358,7 @@ def render_html(G: nx.MultiDiGraph, output, focus: str | None = None, depth: int
     if focus is not None and diffusion_page is not None:
         from urllib.parse import quote
 
-        from polgraph.graph.diffusion import diffusion, diffusion_html, write_text_atomic
+        from polgraph.graph.diffusion import diffusion, diffusion_html
 
         write_text_atomic(str(diffusion_page), diffusion_html(diffusion(G, _find_focus(G, focus))))
         links = (f'<p class="hint"><a id="diffusion-link" href="{html.escape(quote(Path(diffusion_page).name))}">'
