@@ -534,6 +534,17 @@ def place_of_unit(text: str, unit: str, title: str | None = None) -> str | None:
     return min(counts, key=lambda n: (-counts[n], first[n]))
 
 
+def _place_of_agency(agency: str | None, unit: str) -> str | None:
+    """The province a 机关代字 names (level_of_agency), where it is of the kind `unit` stands for, else None."""
+    if not agency:
+        return None
+    level, province = level_of_agency(agency)
+    kinds = _UNIT_KINDS.get(dict(_words().get("abbrevunit", [])).get(unit, ""), ())
+    if level != "provincial" or province is None:
+        return None
+    return province if any(t == "province" and province.endswith(e) for t, e in kinds) else None
+
+
 def _division_chain(name: str) -> list[tuple[str, str]]:
     """(table, full name) of a division named `name` and of the divisions above it, where the name is unique:
     河西区 -> [(area, 河西区), (province, 天津市)]; 海南州 -> [(city, 海南藏族自治州), (province, 青海省)]."""
@@ -557,13 +568,15 @@ def _division_chain(name: str) -> list[tuple[str, str]]:
     return chain
 
 
-def with_place(name: str, text: str, title: str | None = None) -> str:
+def with_place(name: str, text: str, title: str | None = None, agency: str | None = None) -> str:
     """An organ named without its place, with the place the document names as its own (GUIDELINES:
-    市工业和信息化局 in a 天津 document is 天津市工业和信息化局); else the name as written."""
+    市工业和信息化局 in a 天津 document is 天津市工业和信息化局); else the name as written. The own number's
+    机关代字 (``agency``) names a province first where it names one of the kind (省财政厅 under 云财预 -> 云南省,
+    市财政局 under 津财预 -> 天津市)."""
     unit = abbreviated_unit(name)
     if unit is None:
         return name
-    place = place_of_unit(text, unit, title)
+    place = _place_of_agency(agency, unit) or place_of_unit(text, unit, title)
     if place is None:
         return name
     s = _SPACE.sub("", name)

@@ -909,7 +909,8 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
     if fm:
         issuers = split_issuers(fm.group(1)) or [fm.group(1).strip()]
     inferred, sig_date = own_issuers(text, title, n, intro_issuer)
-    issuers = [with_place(x, text, title) for x in issuers or inferred]
+    agency = n.number.agency if n is not None and not n.number.anonymised else None
+    issuers = [with_place(x, text, title, agency) for x in issuers or inferred]
 
     date = None
     dm = _field("date", text)

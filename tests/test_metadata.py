@@ -353,3 +353,23 @@ def test_a_masthead_is_no_title_and_names_the_issuers(masthead, issuers):
     rec = extract_text(f"{masthead}\n某政发〔2020〕5号\n\n关于做好某某工作的通知\n各县（区）人民政府：\n现就有关事项通知如下。\n")
     assert (rec["title"], rec["issuer"]) == ("关于做好某某工作的通知", issuers)
     assert extract_text("关于规范性文件\n管理工作的通知\n各县：\n现通知如下。\n")["title"] == "关于规范性文件管理工作的通知"
+
+
+def test_the_own_number_names_the_province_of_an_organ_written_without_it():
+    text = "云财预〔2020〕1号\n关于做好预算工作的通知\n各州（市）财政局：\n现通知如下。\n省财政厅\n2020年3月2日\n"
+    assert extract_text(text)["issuer"] == ["云南省财政厅"]
+    text = "津财预〔2020〕1号\n关于做好预算工作的通知\n各区财政局：\n现通知如下。\n市财政局\n2020年3月2日\n"
+    assert extract_text(text)["issuer"] == ["天津市财政局"]
+    # a province's code says nothing of a city bureau's city
+    text = "鲁财预〔2020〕1号\n关于做好预算工作的通知\n各区财政局：\n现通知如下。\n市财政局\n2020年3月2日\n"
+    assert extract_text(text)["issuer"] == ["市财政局"]
+
+
+def test_a_number_and_its_title_on_one_line():
+    text = ("鲁政发〔2014〕20号《山东省人民政府关于加快某某产业发展的实施意见》\n各市人民政府：\n"
+            "为贯彻落实《国务院关于加快某某产业发展的意见》（国发〔2013〕30号），提出如下实施意见。\n")
+    rec = extract_text(text)
+    assert (rec["title"], rec["doc_number"]) == ("山东省人民政府关于加快某某产业发展的实施意见", "鲁政发〔2014〕20号")
+    assert [c["doc_number"] for c in rec["citations"]] == ["国发〔2013〕30号"]
+    plain = "鲁政发〔2014〕20号 山东省人民政府关于加快某某产业发展的实施意见\n各市人民政府：\n现提出如下意见。\n"
+    assert extract_text(plain)["title"] == "山东省人民政府关于加快某某产业发展的实施意见"
