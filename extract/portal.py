@@ -69,7 +69,7 @@ def load_labels() -> dict[str, Label]:
 
 
 @functools.lru_cache(maxsize=1)
-def load_chrome() -> tuple[re.Pattern, "ChromeClass", frozenset]:
+def load_chrome() -> tuple["ChromeLines", "ChromeClass", frozenset]:
     """(line pattern, class/id test, tag names) from data/portal_chrome.tsv."""
     kinds = {"line": [], "class": [], "keep": [], "tag": []}
     for n, parts in _rows("portal_chrome.tsv"):
@@ -77,8 +77,32 @@ def load_chrome() -> tuple[re.Pattern, "ChromeClass", frozenset]:
             raise ValueError(f"data/portal_chrome.tsv line {n}: expected line|class|keep|tag<TAB>pattern")
         kinds[parts[0]].append(parts[1])
     any_of = lambda ps: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE)  # noqa: E731
-    return (re.compile("|".join(f"(?:{p})" for p in kinds["line"])),
+    return (ChromeLines(tuple(kinds["line"])),
             ChromeClass(any_of(kinds["class"]), any_of(kinds["keep"])), frozenset(kinds["tag"]))
+
+
+class ChromeLines:
+    """The chrome line patterns of data/portal_chrome.tsv as one test, `search(text)`, equal to searching their
+    alternation: every document's head is tested, and `re` tries all branches of an alternation at every
+    position (0.35 ms a law's head), while the branches anchored with ^ can only match at the start and each
+    unanchored one alone opens with a literal that `re` skips to (0.04 ms: bench/extract_throughput.py)."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.pattern = "|".join(f"(?:{p})" for p in patterns)  # the alternation, for the whole-text scan
+        anchored = [p for p in patterns if p.startswith("^")]
+        self._anchored = re.compile("|".join(f"(?:{p})" for p in anchored)) if anchored else None
+        self._unanchored = [re.compile(p) for p in patterns if not p.startswith("^")]
+
+    def search(self, text: str):
+        """The first match found (not necessarily the leftmost), or None."""
+        m = self._anchored.match(text) if self._anchored is not None else None
+        if m is not None:
+            return m
+        for rx in self._unanchored:
+            m = rx.search(text)
+            if m is not None:
+                return m
+        return None
 
 
 _CLASS_WORDS = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
