@@ -5,17 +5,24 @@ Flags:
                           county plan): usually a misread level or a misresolved citation.
   cites_later             the cited document is dated after the citing one.
   number_title_conflict   the cited 文号 and the cited title point at different documents (set by build).
+  cites_void              the citing document cites, implements or rests on a document already repealed or
+                          expired on its own date (graph/status.py; REPEALS, AMENDS, SUPERSEDES are not flagged).
+
+past_term(G, as_of) lists the documents past their own term (有效期) on a day.
 """
 from __future__ import annotations
 
 import networkx as nx
 
 from polgraph.graph.model import LEVEL_RANK
+from polgraph.graph.status import void_from
 
 IMPLEMENTS_LOWER_LEVEL = "implements_lower_level"
 CITES_LATER = "cites_later"
 NUMBER_TITLE_CONFLICT = "number_title_conflict"
-CHECK_FLAGS = (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, NUMBER_TITLE_CONFLICT)
+CITES_VOID = "cites_void"
+CHECK_FLAGS = (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, NUMBER_TITLE_CONFLICT, CITES_VOID)
+CHANGING = ("REPEALS", "AMENDS", "SUPERSEDES")  # relations that change the cited document: no reliance on it
 HIERARCHICAL = ("IMPLEMENTS", "BASED_ON")
 
 
@@ -36,15 +43,34 @@ def cites_later(citing: dict, cited: dict) -> bool:
     return False
 
 
+def cites_void(citing: dict, relation: str, void: tuple | None) -> bool:
+    """True when a document relies on one that was void (void_from: repealed or expired) on its own date."""
+    day = citing.get("date") or citing.get("effective")
+    return relation not in CHANGING and bool(day and void and void[0] and void[0] <= day)
+
+
+def past_term(G: nx.MultiDiGraph, as_of: str) -> list[dict]:
+    """In-corpus documents whose own term (有效期, node `expires`) ended before `as_of`, sorted by id."""
+    return [{"id": n, "title": d.get("title"), "doc_number": d.get("doc_number"), "expires": d["expires"],
+             "path": d.get("path")}
+            for n, d in sorted(G.nodes(data=True)) if d.get("in_corpus") and d.get("expires")
+            and d["expires"] < as_of]
+
+
 def apply_checks(G: nx.MultiDiGraph) -> int:
     """Add the check flags to every failing edge of `G` (in place); return how many edges are flagged."""
     flagged = 0
+    void: dict = {}
     for u, v, rel, data in G.edges(keys=True, data=True):
-        flags = [f for f in data.get("flags", []) if f not in (IMPLEMENTS_LOWER_LEVEL, CITES_LATER)]
+        flags = [f for f in data.get("flags", []) if f not in (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, CITES_VOID)]
         if implements_lower_level(G.nodes[u], G.nodes[v], rel):
             flags.append(IMPLEMENTS_LOWER_LEVEL)
         if cites_later(G.nodes[u], G.nodes[v]):
             flags.append(CITES_LATER)
+        if v not in void:
+            void[v] = void_from(G, v)
+        if cites_void(G.nodes[u], rel, void[v]):
+            flags.append(CITES_VOID)
         data["flags"] = sorted(set(flags))
         flagged += bool(data["flags"])
     return flagged

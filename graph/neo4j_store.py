@@ -32,7 +32,8 @@ from polgraph.progress import progress
 LEVEL_LABELS = {lv.name: lv.neo4j_label for lv in LEVEL_TABLE}  # data/levels.tsv
 PLACEHOLDER_LABEL = "Placeholder"
 NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "year", "level", "region",
-                   "in_corpus", "path", "carries", "label")
+                   "in_corpus", "path", "carries", "label", "effective", "expires", "status", "status_changed_by",
+                   "status_changed_on", "status_as_of")
 RELATIONSHIP_PROPERTIES = ("method", "score", "flags", "cues", "mention_count", "mentions_json")
 # 1,000 rows a transaction: less for the server to hold and collect than 5,000 (bench/README.md)
 DEFAULT_BATCH_SIZE = 1000
@@ -133,6 +134,12 @@ def node_properties(node_id: str, attrs: dict) -> dict:
         "path": attrs.get("path"),
         "carries": _list_or_none(attrs.get("carries")),
         "label": attrs.get("label"),
+        "effective": attrs.get("effective"),
+        "expires": attrs.get("expires"),
+        "status": attrs.get("status"),
+        "status_changed_by": attrs.get("status_changed_by"),
+        "status_changed_on": attrs.get("status_changed_on"),
+        "status_as_of": attrs.get("status_as_of"),
     }
 
 

@@ -24,6 +24,8 @@ from polgraph.output import write_text_atomic
 from polgraph.vocabulary import LEVEL_RANK, LEVEL_TABLE, LEVELS, RELATION_TABLE, RELATIONS, level_info, relation_info
 
 PLACEHOLDER_DASHES = [4, 3]
+VOID_STATUSES = ("repealed", "expired")  # drawn faded, the label struck through
+VOID_OPACITY = 0.35
 MAX_MENTIONS_SHOWN = 3  # evidence sentences per edge tooltip; the count of the rest is shown
 LABEL_CHARS = 11
 
@@ -64,12 +66,19 @@ def neighbourhood(G: nx.MultiDiGraph, node, direction: str = "both", depth: int 
 
 
 def select_subgraph(G: nx.MultiDiGraph, focus: str | None = None, depth: int | None = None,
-                    direction: str = "both", levels=None, relations=None) -> nx.MultiDiGraph:
-    """The part of `G` that `polgraph render` draws after --focus/--depth/--direction/--levels/--relations.
+                    direction: str = "both", levels=None, relations=None, statuses=None) -> nx.MultiDiGraph:
+    """The part of `G` that `polgraph render` draws after --focus/--depth/--direction/--levels/--relations/
+    --status.
 
     --relations drops the other edges and any node left without edges by that (documents that never had
-    an edge stay); --levels drops nodes of the other levels (the focus document always stays).
+    an edge stay); --levels and --status drop nodes of the other levels or statuses (graph/status.py; the focus
+    document always stays).
     """
+    from polgraph.graph.status import STATUSES
+
+    for st in statuses or ():
+        if st not in STATUSES:
+            raise PolgraphError(f"--status: unknown status {st!r} (choose from {', '.join(STATUSES)})")
     for lvl in levels or ():
         if lvl not in LEVEL_RANK:
             raise PolgraphError(f"--levels: unknown level {lvl!r} (choose from {', '.join(LEVELS)})")
@@ -84,6 +93,9 @@ def select_subgraph(G: nx.MultiDiGraph, focus: str | None = None, depth: int | N
     if levels:
         wanted = set(levels)
         keep = {n for n in keep if G.nodes[n].get("level", "unknown") in wanted or n == focus_node}
+    if statuses:
+        wanted_status = set(statuses)
+        keep = {n for n in keep if G.nodes[n].get("status", "unknown") in wanted_status or n == focus_node}
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.add_nodes_from((n, G.nodes[n]) for n in sorted(keep, key=str))
@@ -206,6 +218,8 @@ def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
         placeholder = not d.get("in_corpus", False)
         indeg = in_degree.get(n, 0)
         label = d.get("label") or d.get("doc_number") or d.get("title") or str(n)
+        status = d.get("status")
+        void = status in VOID_STATUSES
         style = {
             "color": ({"background": "#ffffff", "border": colour,
                        "highlight": {"background": "#fdf2e9", "border": colour},
@@ -216,17 +230,23 @@ def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
                        "hover": {"background": colour, "border": "#17202a"}}),
             "borderWidth": 2 if placeholder else 1,
             "shapeProperties": {"borderDashes": PLACEHOLDER_DASHES if placeholder else False},
-            "font": {"color": "#566573" if placeholder else "#17202a"},
+            "font": {"color": "#566573" if placeholder or void else "#17202a"},
         }
+        shown = str(label) if label == d.get("doc_number") else _short(str(label))
+        if void:  # repealed or expired: faded, and the label struck through (U+0336 on each character)
+            style["opacity"] = VOID_OPACITY
+            shown = "".join(ch + "\u0336" for ch in shown)
         net.add_node(
-            str(n), label=str(label) if label == d.get("doc_number") else _short(str(label)), shape="dot",
+            str(n), label=shown, shape="dot", status=status,
             size=round(min(9 + 5 * math.sqrt(indeg), 42), 2),
             x=pos[n][0], y=pos[n][1], level_name=level, placeholder=placeholder, key=_doc_key(d, n),
             info={
                 "title": d.get("title"), "doc_number": d.get("doc_number"), "issuer": list(d.get("issuer") or []),
                 "date": d.get("date"), "level": level, "region": d.get("region"), "path": d.get("path"),
                 "in_corpus": not placeholder, "cited_by": indeg, "aliases": list(d.get("aliases") or []),
-                "label": str(label),
+                "label": str(label), "status": status, "status_changed_by": d.get("status_changed_by"),
+                "status_changed_on": d.get("status_changed_on"), "effective": d.get("effective"),
+                "expires": d.get("expires"),
             },
             **style,
         )
@@ -343,12 +363,13 @@ def render_page(H: nx.MultiDiGraph, title: str | None = None, in_degree: dict | 
 
 def render_html(G: nx.MultiDiGraph, output, focus: str | None = None, depth: int | None = None,
                 direction: str = "both", levels=None, relations=None, max_nodes: int = 2000,
-                force: bool = False, title: str | None = None, diffusion_page=None) -> dict:
+                force: bool = False, title: str | None = None, diffusion_page=None, statuses=None) -> dict:
     """Write the interactive HTML view of `G` to `output`; return {"nodes": n, "edges": m} drawn.
 
     With `focus` and `diffusion_page` (a path beside `output`), the adoption page of the focus document
     (polgraph diffusion --html) is written there too and the view links to it."""
-    H = select_subgraph(G, focus=focus, depth=depth, direction=direction, levels=levels, relations=relations)
+    H = select_subgraph(G, focus=focus, depth=depth, direction=direction, levels=levels, relations=relations,
+                        statuses=statuses)
     if H.number_of_nodes() > max_nodes and not force:
         hint = "narrow it with --focus REF (and --depth N)" if focus is None else "lower --depth"
         raise LimitError(f"{H.number_of_nodes()} nodes to draw, more than --max-nodes {max_nodes}: "

@@ -6,8 +6,9 @@ from collections import Counter
 
 import networkx as nx
 
-from polgraph.graph.checks import flagged_edges
+from polgraph.graph.checks import flagged_edges, past_term
 from polgraph.graph.model import LEVELS, METHODS, RELATIONS
+from polgraph.graph.status import STATUSES
 
 RESOLVED = ("number", "title", "alias", "fuzzy")
 
@@ -69,7 +70,18 @@ def graph_stats(G: nx.MultiDiGraph, top: int = 20) -> dict:
         "flags": {"counts": dict(sorted(Counter(f["flag"] for f in flags).items())), "edges": flags},
         "conflicts": list(G.graph.get("conflicts") or []),
         "skipped": len(G.graph.get("skipped") or []),
+        **_status_stats(G),
     }
+
+
+def _status_stats(G: nx.MultiDiGraph) -> dict:
+    """{"status": {...}} when the graph carries status (graph/status.annotate_status), else {}."""
+    as_of = G.graph.get("status_as_of")
+    if not as_of:
+        return {}
+    counts = Counter(d.get("status") for _, d in G.nodes(data=True) if d.get("in_corpus"))
+    return {"status": {"as_of": as_of, "in_corpus": {s: counts[s] for s in STATUSES if counts[s]},
+                       "past_term": past_term(G, as_of)}}
 
 
 def format_stats_text(s: dict, max_flags: int = 30) -> str:
@@ -108,6 +120,13 @@ def format_stats_text(s: dict, max_flags: int = 30) -> str:
     for x in s["conflicts"][:max_flags]:
         out.append(f"  {x['path']}: {x['doc_number']} -> {x['number_target']}, "
                    f"《{x['title']}》 -> {x['title_target']}")
+    if s.get("status"):
+        st = s["status"]
+        out.append(f"Status of the documents in the corpus as of {st['as_of']}: "
+                   + (", ".join(f"{k} {v}" for k, v in st["in_corpus"].items()) or "none"))
+        out.append(f"Past their own term (有效期): {len(st['past_term'])}")
+        for x in st["past_term"][:max_flags]:
+            out.append(f"  {x['doc_number'] or x['id']}  {x['title'] or ''}  expired after {x['expires']}")
     if s["skipped"]:
         out.append(f"Skipped input files: {s['skipped']}")
     return "\n".join(out) + "\n"

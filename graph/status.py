@@ -89,16 +89,40 @@ def statuses(G: nx.MultiDiGraph, as_of: str) -> dict[str, dict]:
 
 
 def annotate_status(G: nx.MultiDiGraph, as_of: str) -> None:
-    """Set each node's `status`, `status_changed_by`, `status_changed_on` as of `as_of` (in place) and
-    G.graph["status_as_of"]."""
+    """Set each node's `status`, `status_changed_by`, `status_changed_on`, `status_as_of` as of `as_of` (in
+    place) and G.graph["status_as_of"]."""
     for n, s in statuses(G, as_of).items():
         attrs = G.nodes[n]
         attrs["status"] = s["status"]
         attrs["status_changed_by"] = s["changed_by"]
         attrs["status_changed_on"] = s["changed_on"]
+        attrs["status_as_of"] = as_of
     G.graph["status_as_of"] = as_of
 
 
 def in_force_nodes(G: nx.MultiDiGraph, as_of: str) -> set[str]:
     """Nodes in force (or of unknown status: nothing says otherwise) on `as_of`."""
     return {n for n, s in statuses(G, as_of).items() if s["status"] not in NOT_IN_FORCE}
+
+
+def void_from(G: nx.MultiDiGraph, node: str) -> tuple[str, str, str | None] | None:
+    """(day, "repealed" | "expired", changing document) from which `node` is repealed or expired for good, or
+    None: the earliest effective repeal, else the day after its own term."""
+    found = []
+    for src, _, rel in G.in_edges(node, keys=True):
+        if src != node and rel in REPEALING:
+            found.append((in_force_from(G.nodes[src]) or "", "repealed", src))
+    expires = G.nodes[node].get("expires")
+    if expires:
+        found.append((_day_after(expires), "expired", None))
+    return min(found, key=lambda t: (t[0], t[1], t[2] or "")) if found else None
+
+
+def in_force_subgraph(G: nx.MultiDiGraph, as_of: str) -> nx.MultiDiGraph:
+    """`G` without the documents out of force on `as_of` (amended, repealed, expired, not yet effective)."""
+    keep = in_force_nodes(G, as_of)
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, G.nodes[n]) for n in G.nodes if n in keep)
+    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
+    return H

@@ -177,7 +177,9 @@ def _doc(G, n: str) -> dict:
     d = G.nodes[n]
     return {"id": n, "label": d.get("label"), "title": d.get("title"), "doc_number": d.get("doc_number"),
             "level": d.get("level", "unknown"), "region": d.get("region"), "date": d.get("date"),
-            "issuer": list(d.get("issuer") or []), "in_corpus": bool(d.get("in_corpus")), "path": d.get("path")}
+            "issuer": list(d.get("issuer") or []), "in_corpus": bool(d.get("in_corpus")), "path": d.get("path"),
+            **({"status": d["status"], "status_changed_by": d.get("status_changed_by"),
+                "status_changed_on": d.get("status_changed_on")} if d.get("status") else {})}
 
 
 def trace(G: nx.MultiDiGraph, ref: str, direction: str = "down", depth: int | None = None,
@@ -234,7 +236,19 @@ def _line(d: dict, down: bool = True) -> str:
     title = d["title"] or d["label"] or d["id"]
     where = d["region"] or ""
     missing = "" if d["in_corpus"] else "  [not in corpus]"
-    return f"{date}{delay}  {name}{'  ' if name else ''}{title}  [{where + ', ' if where else ''}{d['level']}]{missing}"
+    return (f"{date}{delay}  {name}{'  ' if name else ''}{title}  [{where + ', ' if where else ''}{d['level']}]"
+            f"{missing}{_status_note(d)}")
+
+
+def _status_note(d: dict) -> str:
+    """`  [repealed 2021-09-01 by 国发〔2021〕8号]`; nothing for a document in force or of unknown status."""
+    status = d.get("status")
+    if status in (None, "in_force", "unknown"):
+        return ""
+    parts = [status.replace("_", " ")] + [x for x in (d.get("status_changed_on"),) if x]
+    if d.get("status_changed_by"):
+        parts.append(f"by {d['status_changed_by']}")
+    return "  [" + " ".join(parts) + "]"
 
 
 def format_trace_text(result: dict) -> str:
@@ -245,7 +259,7 @@ def format_trace_text(result: dict) -> str:
     head = f"Documents implementing or citing: {name}" if down else f"What {name} rests on:"
     lines = [head,
              f"  {ref['level']}{', ' + ref['region'] if ref['region'] else ''}, dated {ref['date'] or 'unknown'}"
-             f"{'' if ref['in_corpus'] else ', not in corpus'}"]
+             f"{'' if ref['in_corpus'] else ', not in corpus'}{_status_note(ref)}"]
     if not result["documents"]:
         lines.append("")
         lines.append("No document found " + ("citing it." if down else "that it cites."))

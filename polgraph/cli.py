@@ -86,6 +86,22 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
                            help="Worker processes for extraction.")
 graph_arg = click.argument("source", nargs=1, type=click.Path(exists=True, dir_okay=True))
+as_of_option = click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+                            help="Status (in force, amended, repealed, expired …) as of this day (default: today).")
+in_force_option = click.option("--in-force-only", is_flag=True,
+                               help="Leave out documents amended, repealed, expired or not yet in force.")
+
+
+def with_status(G, as_of, in_force_only: bool = False):
+    """G with each document's status as of `as_of` (graph/status.py); only those in force with --in-force-only."""
+    from polgraph.graph.status import annotate_status, in_force_subgraph, parse_as_of
+
+    try:
+        day = parse_as_of(as_of)
+    except ValueError as e:
+        raise PolgraphError(str(e)) from None
+    annotate_status(G, day)
+    return in_force_subgraph(G, day) if in_force_only else G
 
 
 def backend_options(fn):
@@ -182,21 +198,27 @@ def build(paths, output, jobs, quiet):
               help=f"Comma-separated relations to follow (default: all): {', '.join(RELATIONS)}.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @backend_options
+@as_of_option
+@in_force_option
 @jobs_option
 @quiet_option
 @user_errors
-def trace(source, ref, direction, depth, relations, fmt, backend, uri, user, password, database, jobs, quiet):
+def trace(source, ref, direction, depth, relations, fmt, backend, uri, user, password, database, as_of,
+          in_force_only, jobs, quiet):
     """Which documents implement REF (a 文号 in any bracket style, or title words), level by level."""
     from polgraph.graph.trace import format_trace_text, trace as trace_fn
 
     rels = [r.strip().upper() for r in relations.split(",")] if relations else None
+    if backend == "neo4j" and (as_of or in_force_only):
+        raise PolgraphError("--as-of and --in-force-only need --backend networkx: the database holds the status "
+                            "`polgraph load --as-of` wrote")
     if backend == "neo4j":
         from polgraph.graph.neo4j_store import trace_neo4j
 
         result = trace_neo4j(ref, direction=direction, depth=depth, relations=rels, uri=uri, user=user,
                              password=password, database=database)
     else:
-        G = open_graph([source], jobs=jobs, quiet=quiet)
+        G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of, in_force_only)
         result = trace_fn(G, ref, direction=direction, depth=depth, relations=rels)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True))
@@ -229,6 +251,9 @@ def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, ht
     from polgraph.graph import diffusion as d
 
     rels = [r.strip().upper() for r in relations.split(",")] if relations else None
+    if backend == "neo4j" and (as_of or in_force_only):
+        raise PolgraphError("--as-of and --in-force-only need --backend networkx: the database holds the status "
+                            "`polgraph load --as-of` wrote")
     if backend == "neo4j":
         conn = {"uri": uri, "user": user, "password": password, "database": database}
         answer = functools.partial(d.diffusion_neo4j, ref, within=within, relations=rels, **conn)
@@ -252,14 +277,16 @@ def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, ht
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--top", type=click.IntRange(1, None), default=20, show_default=True,
               help="How many most-cited missing documents to list.")
+@as_of_option
+@in_force_option
 @jobs_option
 @quiet_option
 @user_errors
-def stats(source, fmt, top, jobs, quiet):
+def stats(source, fmt, top, as_of, in_force_only, jobs, quiet):
     """Documents and citations by level and relation, resolution rates, gaps and flagged edges."""
     from polgraph.graph.stats import format_stats_text, graph_stats
 
-    G = open_graph([source], jobs=jobs, quiet=quiet)
+    G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of, in_force_only)
     s = graph_stats(G, top=top)
     if fmt == "json":
         click.echo(json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True))
@@ -298,20 +325,26 @@ def export(source, fmt, output, jobs, quiet):
 @click.option("--max-nodes", type=click.IntRange(1, None), default=2000, show_default=True)
 @click.option("--force", is_flag=True, help="Render even past --max-nodes.")
 @click.option("--title", "page_title", default=None, help="Page title.")
+@click.option("--status", "statuses", default=None,
+              help="Comma-separated statuses to keep, e.g. in_force,amended (see --as-of).")
+@as_of_option
+@in_force_option
 @jobs_option
 @quiet_option
 @user_errors
-def render(source, output, focus, depth, direction, levels, relations, max_nodes, force, page_title, jobs, quiet):
+def render(source, output, focus, depth, direction, levels, relations, max_nodes, force, page_title, statuses,
+           as_of, in_force_only, jobs, quiet):
     """Render the graph as one self-contained, offline, interactive HTML file (pyvis)."""
     from polgraph.graph.render import render_html
 
     check_output_path(output, [source])
-    G = open_graph([source], jobs=jobs, quiet=quiet)
+    G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of, in_force_only)
     info = render_html(G, output, focus=focus, depth=depth, direction=direction,
                        levels=[x.strip() for x in levels.split(",")] if levels else None,
                        relations=[x.strip().upper() for x in relations.split(",")] if relations else None,
                        max_nodes=max_nodes, force=force, title=page_title,
-                       diffusion_page=os.path.splitext(output)[0] + ".diffusion.html" if focus else None)
+                       diffusion_page=os.path.splitext(output)[0] + ".diffusion.html" if focus else None,
+                       statuses=[x.strip() for x in statuses.split(",")] if statuses else None)
     if not quiet:
         click.echo(f"polgraph: {info['nodes']} node(s), {info['edges']} edge(s) -> {output}", err=True)
 
@@ -342,14 +375,15 @@ def annotate(doc, output, graph_source, quiet):
 @click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True)
 @click.option("--batch-size", type=click.IntRange(1, None), default=1000, show_default=True)
 @click.option("--wipe", is_flag=True, help="Delete every polgraph node first.")
+@as_of_option
 @jobs_option
 @quiet_option
 @user_errors
-def load(source, uri, user, password, database, batch_size, wipe, jobs, quiet):
+def load(source, uri, user, password, database, batch_size, wipe, as_of, jobs, quiet):
     """Load the graph into Neo4j (idempotent batched UNWIND ... MERGE)."""
     from polgraph.graph.neo4j_store import load_graph_into_neo4j
 
-    G = open_graph([source], jobs=jobs, quiet=quiet)
+    G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of)
     counts = load_graph_into_neo4j(G, uri=uri, user=user, password=password, database=database,
                                    batch_size=batch_size, wipe=wipe, quiet=quiet)
     click.echo(f"polgraph: loaded {counts['nodes']} node(s), {counts['relationships']} relationship(s); "

@@ -117,9 +117,12 @@ def test_ref_forms_resolve_like_networkx(synthetic_loaded, neo4j_conn):
 def test_cli_trace_neo4j_prints_what_networkx_prints(neo4j_driver, neo4j_conn, tmp_path):
     from polgraph.graph.io import open_graph, save_graph
 
+    from polgraph.graph.status import annotate_status, parse_as_of
+
     G = open_graph([str(SAMPLE)], quiet=True)
     graph_file = tmp_path / "sample.json"
     save_graph(G, graph_file)
+    annotate_status(G, parse_as_of(None))  # what `polgraph load` writes: the status as of today, as trace shows it
     _load(neo4j_driver, neo4j_conn, G)
     ref = "国办发〔2015〕33号"
     assert ref in G

@@ -175,3 +175,33 @@ def test_filters_and_chain_highlight(browser, tmp_path):
         page.click("#clear")
         assert page.evaluate("polgraph.nodes.get().filter(n => n.color.background === '#f2f3f4').length") == 0
         assert_clean(op)
+
+
+def test_status_drawn_faded_and_struck_and_filtered(browser, tmp_path):
+    from polgraph.graph.build import graph_from_records
+    from polgraph.graph.status import annotate_status
+    from test_lifecycle_flags import records
+
+    G = graph_from_records(records())
+    annotate_status(G, "2022-06-01")
+    out = tmp_path / "status.html"
+    render_html(G, out)
+    with open_offline(browser, out) as op:
+        nodes = op.page.evaluate("polgraph.nodes.get().map(n => [n.id, n.status, n.opacity === undefined ? 1 : "
+                                 "n.opacity, n.label, n.info.status])")
+        by_id = {n[0]: n[1:] for n in nodes}
+        status, opacity, label, info_status = by_id["某政发〔2010〕5号"]
+        assert status == info_status == "repealed" and opacity < 0.5 and "\u0336" in label
+        assert by_id["某政办发〔2018〕3号"][0] == "expired" and by_id["某政办发〔2018〕3号"][1] < 0.5
+        status, opacity, label, _ = by_id["某政发〔2021〕8号"]
+        assert status == "in_force" and opacity == 1 and "\u0336" not in label
+        drawn = op.page.evaluate("polgraph.network.body.nodes['某政发〔2010〕5号'].options.opacity")
+        assert drawn < 0.5  # vis-network took the option: the node is drawn faded
+        assert_clean(op)
+    kept = tmp_path / "in_force.html"
+    info = render_html(G, kept, statuses=["in_force"])
+    with open_offline(browser, kept) as op:
+        n, m, _, drawn_n, drawn_m = drawn_counts(op.page)
+        assert (n, drawn_n) == (info["nodes"], 4) and "某政发〔2010〕5号" not in op.page.evaluate(
+            "polgraph.nodes.getIds()")
+        assert_clean(op)

@@ -145,12 +145,19 @@
     box.appendChild(row);
   }
 
+  var STATUS_ZH = { in_force: "现行有效", amended: "已被修改", repealed: "已废止", expired: "已失效",
+                    not_yet_effective: "尚未生效", unknown: "不明" };
+
   function nodeTip(n) {
     var i = n.info, box = el("div");
     box.appendChild(el("div", "tt-title", i.title || i.label));
     addRow(box, "文号", i.doc_number);
     addRow(box, "发文机关", i.issuer);
     addRow(box, "日期", i.date);
+    addRow(box, "施行", i.effective);
+    addRow(box, "有效期至", i.expires);
+    if (i.status) addRow(box, "时效", (STATUS_ZH[i.status] || i.status) + " " + i.status +
+      (i.status_changed_on ? " · " + i.status_changed_on : "") + (i.status_changed_by ? " · " + i.status_changed_by : ""));
     addRow(box, "层级", levelText(i.level) + (i.region ? " · " + i.region : ""));
     addRow(box, "被引用", i.cited_by + " 份文件 (cited by)");
     if (!i.in_corpus) addRow(box, "状态", "未收录 — cited, not in the corpus");
