@@ -33,6 +33,10 @@ _DATE = (r"(?:19|20)\d\d[ \t\u3000]*年[ \t\u3000]*\d{1,2}[ \t\u3000]*月[ \t\u3
          r"|[一二][〇○零OＯ0０一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 _NUMBER = r"\d{1,4}|[一二两三四五六七八九十百]{1,4}"
 _CLAUSE_BREAK = "，,。；;！？!?：:\n"
+_BEFORE_VERB = "起后日始式"  # what a clause has right before its verb (起施行, 之日施行, 开始施行 …)
+CLAUSE_CHUNK = 4000
+ANCHOR_CHARS = 3
+CLAUSE_WINDOW = 80  # characters before its verb a clause starts within (自二〇二一年十二月三十一日起三十日后开始施行)
 _SENTENCE_BREAK = "。；;！？!?\n"
 
 
@@ -74,7 +78,9 @@ def _patterns():
     field = re.compile(f"【?(?:{_alts(p['field'])}){_SPACE}[】\\]:：]{_SPACE}"
                        f"(?P<date>{_DATE}|(?:19|20)\\d\\d[.\\-/]\\d{{1,2}}[.\\-/]\\d{{1,2}})")
     verbs = tuple(p["verb"])
-    return subject, clause, head_line, term, history, verbs, tuple(p["term"]), tuple(p["repeal"]), field
+    anchor = re.compile(f"[{_BEFORE_VERB}](?:{_alts(verbs)})")
+    return (subject, clause, head_line, term, history, verbs, tuple(p["term"]), tuple(p["repeal"]), field,
+            anchor)
 
 
 def _clause_start(text: str, i: int) -> int:
@@ -142,23 +148,45 @@ def _own_clause(text: str, start: int, subject) -> bool:
     return not before.strip(" \t\u3000") or bool(subject.search(before))
 
 
+def _clause_ends(text: str, anchor):
+    """Ends of every `起施行`, `后施行`, `日施行`, `开始施行`, `正式施行` (any verb), where a clause can end, the
+    last first: read from the end in chunks, as the clause is mostly a text's last article or line."""
+    hi = len(text)
+    while hi > 0:
+        lo = max(0, hi - CLAUSE_CHUNK)
+        yield from reversed([m.end() for m in anchor.finditer(text, lo, hi)])
+        if lo == 0:
+            return
+        hi = lo + ANCHOR_CHARS - 1  # an anchor across the boundary is read with the earlier chunk
+
+
 def _effective(text: str, own_date: str | None):
-    subject, clause, head_line, _, history, verbs, _, _, field = _patterns()
+    subject, clause, head_line, _, history, verbs, _, _, field, anchor = _patterns()
     head = text[:HEAD_CHARS]
-    m = field.search(head)
+    m = field.search(head) if any(f in head for f in load_phrases()["field"]) else None
     if m and parse_date(m.group("date")):
         return {"date": parse_date(m.group("date")), "phrase": "field", "start": m.start(),
                 "end": m.end()}, m.end()
-    m = head_line.search(head)
+    m = head_line.search(head) if any(v in head for v in verbs) else None
     if m:
         return {"date": parse_date(m.group("date")), "phrase": "head_line", "start": m.start("date"),
                 "end": m.end()}, m.end()
-    if "起" not in text and not any(v in text for v in verbs):  # most texts without a clause stop here
-        return None, None
     found = None
-    for m in clause.finditer(text):
-        if _own_clause(text, m.start(), subject):
-            found = m  # the last one: a law's closing article, a notice's closing line
+    # the last own clause (a law's closing article, a notice's closing line): clause ends found with str.find,
+    # latest first, each read by the regex in a short window -- a regex scan of every 自 in a law costs more
+    # than the rest of the extraction
+    seen = set()
+    for end in _clause_ends(text, anchor):
+        if end in seen:
+            continue
+        seen.add(end)
+        if text[end:end + 1] in ("的", "之"):
+            continue
+        for m in clause.finditer(text, max(0, end - CLAUSE_WINDOW), end):
+            if m.end() == end and _own_clause(text, m.start(), subject):
+                found = m
+        if found is not None:
+            break
     if found is None:
         return None, None
     own = _from_iso(own_date)
@@ -173,19 +201,30 @@ def _effective(text: str, own_date: str | None):
         date, phrase = own_date, "on_issue"
         # a history line `1996年10月30日 劳动部令第4号发布` dates the publication when it is not the own date
         event = found.group("event")
-        published = [parse_date(h.group("date")) for h in history.finditer(head) if event in h.group(0)]
+        published = [parse_date(h.group("date")) for h in _history_lines(head) if event in h.group(0)]
         if published and published[-1]:
             date = published[-1]
     return {"date": date, "phrase": phrase, "start": found.start(), "end": found.end()}, found.end()
+
+
+def _history_lines(head: str):
+    """The matches of the history pattern on the head's lines that open with a date, （ or 根据 (line by line:
+    a multi-line regex tries every position of the head)."""
+    history = _patterns()[4]
+    for line in head.split("\n"):
+        first = line.lstrip(" \t\u3000")[:1]
+        if first and (first in "（(根一二" or first.isdigit()):
+            m = history.match(line)
+            if m:
+                yield m
 
 
 def _history(text: str) -> tuple[list[str], list[str]]:
     """(every date of the text's history lines, the dates of its later versions) from the head's dated lines
     (`2001年10月27日 …第一次修正`, `（根据2009年8月27日…修正）`): an amendment (修正/修订/修改), or an adoption
     (通过) after the first one (a court re-adopting its interpretation)."""
-    history = _patterns()[4]
     dates, later, adopted = [], [], False
-    for m in history.finditer(text[:HEAD_CHARS]):
+    for m in _history_lines(text[:HEAD_CHARS]):
         date = parse_date(m.group("date"))
         if not date:
             continue
@@ -200,11 +239,21 @@ def _history(text: str) -> tuple[list[str], list[str]]:
     return dates, later
 
 
+@functools.lru_cache(maxsize=8)
+def _shortest(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words no other word of `words` opens (有效期 for 有效期 and 有效期限)."""
+    return tuple(w for w in words if not any(o != w and w.startswith(o) for o in words))
+
+
 def _expires(text: str, effective: dict | None, effective_end: int | None, own_date: str | None):
-    subject, _, _, term, _, _, terms, _, _ = _patterns()
-    if not any(t in text for t in terms):
-        return None
-    for m in term.finditer(text):
+    subject, _, _, term, _, _, terms, _, _, _ = _patterns()
+    starts = set()
+    for word in _shortest(terms):  # 有效期 finds 有效期限 too
+        i = text.find(word)
+        while i >= 0:
+            starts.add(i)
+            i = text.find(word, i + 1)
+    for m in filter(None, (term.match(text, i) for i in sorted(starts))):
         before = text[_clause_start(text, m.start()):m.start()]
         own = bool(subject.search(before))
         if not own and not before.strip(" \t\u3000"):

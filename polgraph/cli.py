@@ -251,9 +251,6 @@ def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, ht
     from polgraph.graph import diffusion as d
 
     rels = [r.strip().upper() for r in relations.split(",")] if relations else None
-    if backend == "neo4j" and (as_of or in_force_only):
-        raise PolgraphError("--as-of and --in-force-only need --backend networkx: the database holds the status "
-                            "`polgraph load --as-of` wrote")
     if backend == "neo4j":
         conn = {"uri": uri, "user": user, "password": password, "database": database}
         answer = functools.partial(d.diffusion_neo4j, ref, within=within, relations=rels, **conn)

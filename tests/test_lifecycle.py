@@ -2,10 +2,9 @@
 hand-written documents; the lawrefbook STATUS.tsv silver floors (scripts/lifecycle_silver.py)."""
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
+from lifecycle_support import lifecycle_silver as silver
 from polgraph.extract.find import extract_text
 from polgraph.extract.lifecycle import extract_lifecycle, load_phrases
 from polgraph.extract.pipeline import record_to_json
@@ -139,12 +138,7 @@ EFFECTIVE_FLOOR = 0.95   # 425/446 today; the misses are versions the texts do n
 
 @pytest.fixture(scope="module")
 def lifecycle_silver(repo, corpora):
-    spec = importlib.util.spec_from_file_location("lifecycle_silver", repo / "scripts" / "lifecycle_silver.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    if not (corpora / mod.CORPUS / "STATUS.tsv").is_file():
-        pytest.skip("lawrefbook-laws/STATUS.tsv not found")
-    return mod.evaluate(corpora, status=False)
+    return silver(repo, corpora, status=False)
 
 
 def test_effective_dates_agree_with_status_tsv(lifecycle_silver):

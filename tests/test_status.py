@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph_support import cit, rec
+from lifecycle_support import lifecycle_silver as silver
 from polgraph.extract.find import extract_text
 from polgraph.graph.build import graph_from_records
 from polgraph.graph.status import annotate_status, in_force_nodes, parse_as_of, status_of
@@ -158,14 +159,7 @@ STATUS_FLOORS = {("expired", "accuracy"): 0.46, ("in_force", "accuracy"): 0.93,
 
 @pytest.fixture(scope="module")
 def lifecycle_silver(repo, corpora):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("lifecycle_silver", repo / "scripts" / "lifecycle_silver.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    if not (corpora / mod.CORPUS / "STATUS.tsv").is_file():
-        pytest.skip("lawrefbook-laws/STATUS.tsv not found")
-    return mod.evaluate(corpora)
+    return silver(repo, corpora, status=True)
 
 
 @pytest.mark.slow
