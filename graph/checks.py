@@ -15,6 +15,7 @@ from __future__ import annotations
 import networkx as nx
 
 from polgraph.graph.model import LEVEL_RANK
+from polgraph.vocabulary import RELATION_TABLE  # data/relations.tsv
 from polgraph.graph.status import void_from
 
 IMPLEMENTS_LOWER_LEVEL = "implements_lower_level"
@@ -22,7 +23,7 @@ CITES_LATER = "cites_later"
 NUMBER_TITLE_CONFLICT = "number_title_conflict"
 CITES_VOID = "cites_void"
 CHECK_FLAGS = (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, NUMBER_TITLE_CONFLICT, CITES_VOID)
-CHANGING = ("REPEALS", "AMENDS", "SUPERSEDES")  # relations that change the cited document: no reliance on it
+CHANGING = frozenset(r.name for r in RELATION_TABLE if r.changes)  # they change the cited document: no reliance on it
 HIERARCHICAL = ("IMPLEMENTS", "BASED_ON")
 
 

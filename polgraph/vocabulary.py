@@ -45,6 +45,7 @@ class Relation:
     by_cue: bool            # a cue phrase (data/cues.tsv) says it; else made otherwise (CITES, SUPERSEDES)
     post_decides: bool      # a cue right after the mention (《X》同时废止) decides over the verb before it
     adoption: bool          # citing this way adopts the cited document (diffusion)
+    changes: bool           # citing this way repeals, amends or supersedes the cited document (checks)
     colour: str             # render/annotate edge colour
     dashes: list | bool     # render dash pattern, False = solid
     width: float            # render edge width
@@ -77,9 +78,10 @@ def _dashes(text: str) -> list | bool:
 
 LEVEL_TABLE: tuple[Level, ...] = tuple(Level(*row) for row in _rows("levels.tsv", 9))
 RELATION_TABLE: tuple[Relation, ...] = tuple(
-    Relation(name, zh, _yes(by_cue), _yes(post), _yes(adoption), colour, _dashes(dashes), float(width),
-             browser_color, shaft)
-    for name, zh, by_cue, post, adoption, colour, dashes, width, browser_color, shaft in _rows("relations.tsv", 10))
+    Relation(name, zh, _yes(by_cue), _yes(post), _yes(adoption), _yes(changes), colour, _dashes(dashes),
+             float(width), browser_color, shaft)
+    for name, zh, by_cue, post, adoption, changes, colour, dashes, width, browser_color, shaft
+    in _rows("relations.tsv", 11))
 
 LEVELS: tuple[str, ...] = tuple(lv.name for lv in LEVEL_TABLE)
 LEVEL_RANK: dict[str, int] = {lvl: i for i, lvl in enumerate(LEVELS)}  # smaller = higher in the hierarchy
