@@ -21,8 +21,8 @@ import calendar
 import datetime
 import functools
 import re
-from importlib.resources import files
 
+from polgraph.data import table_rows
 from polgraph.extract.metadata import _cn_number, parse_date
 
 ROLES = ("subject", "verb", "event", "term", "until", "field", "distinct", "repeal")
@@ -44,11 +44,7 @@ _SENTENCE_BREAK = "。；;！？!?\n"
 def load_phrases() -> dict[str, tuple[str, ...]]:
     """role -> phrases (longest first) from data/lifecycle_phrases.tsv."""
     out: dict[str, list[str]] = {r: [] for r in ROLES}
-    text = files("polgraph.data").joinpath("lifecycle_phrases.tsv").read_text(encoding="utf-8")
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
+    for n, parts in table_rows("lifecycle_phrases.tsv"):
         if len(parts) != 2 or parts[0] not in out or not parts[1].strip():
             raise ValueError(f"data/lifecycle_phrases.tsv line {n}: expected role<TAB>phrase, role one of "
                              + ", ".join(ROLES))

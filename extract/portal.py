@@ -26,8 +26,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from importlib.resources import files
 
+from polgraph.data import table_rows
 from polgraph.extract.docnumber import normalize_docnumber
 
 FIELDS = ("title", "doc_number", "issuer", "date", "index_number", "topic", "repeal_date", "other")
@@ -50,18 +50,11 @@ class Label:
     rank: int
 
 
-def _rows(name: str):
-    text = files("polgraph.data").joinpath(name).read_text(encoding="utf-8")
-    for n, line in enumerate(text.splitlines(), 1):
-        if line.strip() and not line.startswith("#"):
-            yield n, line.split("\t")
-
-
 @functools.lru_cache(maxsize=1)
 def load_labels() -> dict[str, Label]:
     """label (no spaces, no colon; `meta:NAME` for a <meta> tag) -> Label, from data/portal_labels.tsv."""
     out = {}
-    for n, parts in _rows("portal_labels.tsv"):
+    for n, parts in table_rows("portal_labels.tsv"):
         if len(parts) != 3 or parts[1] not in FIELDS or parts[2] not in ("1", "2"):
             raise ValueError(f"data/portal_labels.tsv line {n}: expected label<TAB>field<TAB>1|2")
         out[parts[0]] = Label(parts[0], parts[1], int(parts[2]))
@@ -72,7 +65,7 @@ def load_labels() -> dict[str, Label]:
 def load_chrome() -> tuple["ChromeLines", "ChromeClass", frozenset]:
     """(line pattern, class/id test, tag names) from data/portal_chrome.tsv."""
     kinds = {"line": [], "class": [], "keep": [], "tag": []}
-    for n, parts in _rows("portal_chrome.tsv"):
+    for n, parts in table_rows("portal_chrome.tsv"):
         if len(parts) != 2 or parts[0] not in kinds:
             raise ValueError(f"data/portal_chrome.tsv line {n}: expected line|class|keep|tag<TAB>pattern")
         kinds[parts[0]].append(parts[1])

@@ -37,7 +37,8 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from importlib.resources import files
+
+from polgraph.data import table_rows
 
 PREFIX_CHARS = 200  # looked at when nothing else was found: a traditional document shows it in its first lines
 MARKER_MIN_COUNT = 5
@@ -59,11 +60,7 @@ _TITLE_SPAN = re.compile(r"《[^《》\n]{1,200}》")
 def _noise_table() -> dict[str, frozenset[str]]:
     """role -> characters, from data/scrape_noise.tsv."""
     by_role: dict[str, set[str]] = {}
-    text = files("polgraph.data").joinpath("scrape_noise.tsv").read_text(encoding="utf-8")
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
+    for n, parts in table_rows("scrape_noise.tsv"):
         if len(parts) < 2 or not parts[0].startswith("U+"):
             raise ValueError(f"scrape_noise.tsv line {n}: expected U+XXXX<TAB>role<TAB>name")
         by_role.setdefault(parts[1].strip(), set()).add(chr(int(parts[0][2:], 16)))
@@ -88,13 +85,10 @@ def _traditional_chars() -> dict[str, str]:
     data/traditional_chars.tsv (scripts/traditional_chars.py writes it from OpenCC; a test compares), so that a
     plain document never loads OpenCC."""
     out = {}
-    text = files("polgraph.data").joinpath("traditional_chars.tsv").read_text(encoding="utf-8")
-    for n, line in enumerate(text.splitlines(), 1):
-        if line and not line.startswith("#"):
-            t, _, s = line.partition("\t")
-            if len(t) != 1 or len(s) != 1:
-                raise ValueError(f"traditional_chars.tsv line {n}: expected one character<TAB>one character")
-            out[t] = s
+    for n, parts in table_rows("traditional_chars.tsv"):
+        if len(parts) != 2 or len(parts[0]) != 1 or len(parts[1]) != 1:
+            raise ValueError(f"traditional_chars.tsv line {n}: expected one character<TAB>one character")
+        out[parts[0]] = parts[1]
     return out
 
 

@@ -41,6 +41,7 @@ from importlib.resources import files
 
 import networkx as nx
 
+from polgraph.data import table_rows
 from polgraph.errors import PolgraphError
 from polgraph.extract.levels import Division, division_table, divisions_of_issuer
 from polgraph.graph.model import LEVEL_RANK, RELATIONS
@@ -54,8 +55,7 @@ _UNIT_LEVEL = {"province": "provincial", "city": "municipal", "county": "county"
 
 # --- data tables -----------------------------------------------------------------------------------------
 def _tsv(name: str) -> list[list[str]]:
-    text = files("polgraph.data").joinpath(name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [cols for _, cols in table_rows(name)]
 
 
 @lru_cache(maxsize=None)

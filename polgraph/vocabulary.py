@@ -19,7 +19,8 @@ by `browser_style`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import files
+
+from polgraph.data import table_rows
 
 __all__ = ["Level", "Relation", "LEVEL_TABLE", "RELATION_TABLE", "LEVELS", "LEVEL_RANK", "RELATIONS",
            "level_info", "relation_info", "browser_style"]
@@ -55,11 +56,7 @@ class Relation:
 
 def _rows(name: str, columns: int) -> list[list[str]]:
     rows = []
-    text = files("polgraph.data").joinpath(name).read_text(encoding="utf-8")
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
+    for n, parts in table_rows(name):
         if len(parts) != columns or not all(parts):
             raise ValueError(f"data/{name} line {n}: expected {columns} tab-separated values")
         rows.append(parts)
