@@ -8,6 +8,9 @@
   not_yet_effective  its effective date is later
   unknown            a placeholder (not in the corpus) that nothing repeals or amends
 
+A document whose title names the one document it implements (data/implementing_titles.tsv: 关于适用《X》…的解释,
+X实施细则) falls with it: once X is repealed or expired, it is `expired` from that day, `changed_by` X.
+
 A changing document counts from the day it takes effect (its `effective` date, else its date): 《X》同时废止 in a
 document that takes effect on 2021-01-01 repeals X on that day. A changing document without any date is taken as in
 force (its existence is the evidence) when it repeals; an amendment counts only when it is dated after the
@@ -17,8 +20,13 @@ version (a consolidated text cites the decisions it already contains, dated the 
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 
 import networkx as nx
+
+from polgraph.data import table_rows
+from polgraph.graph.resolve import title_keys
 
 STATUSES = ("in_force", "amended", "repealed", "expired", "not_yet_effective", "unknown")
 NOT_IN_FORCE = ("amended", "repealed", "expired", "not_yet_effective")
@@ -53,6 +61,57 @@ def _day_after(date: str) -> str:
         return date
 
 
+@functools.lru_cache(maxsize=1)
+def _implemented_pattern() -> re.Pattern:
+    """One pattern over a title for the document it implements (group `applied` or `ruled`)."""
+    forms: dict[str, list[str]] = {"applies": [], "rules": []}
+    for n, parts in table_rows("implementing_titles.tsv"):
+        if len(parts) != 2 or parts[0] not in forms or not parts[1]:
+            raise ValueError(f"data/implementing_titles.tsv line {n}: expected form<TAB>words, form one of "
+                             f"{', '.join(forms)}")
+        forms[parts[0]].append(re.escape(parts[1]))
+    alts = {k: "|".join(sorted(v, key=len, reverse=True)) for k, v in forms.items()}
+    return re.compile(rf"(?:{alts['applies']})《(?P<applied>[^《》]+)》|^《?(?P<ruled>[^《》]+?)》?(?:{alts['rules']})$")
+
+
+def implemented_title(title: str | None) -> str | None:
+    """The title of the one document `title` says it implements, or None.
+
+    >>> implemented_title("最高人民法院关于适用《中华人民共和国合同法》若干问题的解释（一）")
+    '中华人民共和国合同法'
+    >>> implemented_title("中华人民共和国公民出境入境管理法实施细则")
+    '中华人民共和国公民出境入境管理法'
+    >>> implemented_title("国务院关于通用航空管理的暂行规定") is None
+    True
+    """
+    m = _implemented_pattern().search(title or "")
+    return (m.group("applied") or m.group("ruled")) if m else None
+
+
+def implemented_node(G: nx.MultiDiGraph, node: str) -> str | None:
+    """The document `node` implements by its title, when it also cites it (an edge to a node of that title)."""
+    parent = implemented_title(G.nodes[node].get("title"))
+    if parent is None:
+        return None
+    wanted = set(title_keys(parent))
+    for target in sorted(set(G.successors(node)) - {node}):
+        if wanted & set(title_keys(G.nodes[target].get("title"))):
+            return target
+    return None
+
+
+def _fallen_with(G: nx.MultiDiGraph, node: str, as_of: str | None):
+    """(day, "expired", parent) when the document `node` implements was repealed or expired by `as_of` (None:
+    ever), else None."""
+    parent = implemented_node(G, node)
+    if parent is None:
+        return None
+    void = void_from(G, parent, implemented=False)
+    if void is None or (as_of is not None and void[0] > as_of):
+        return None
+    return (void[0], "expired", parent)
+
+
 def status_of(G: nx.MultiDiGraph, node: str, as_of: str) -> dict:
     """{"status", "changed_by", "changed_on"} of `node` on the day `as_of` (ISO date)."""
     attrs = G.nodes[node]
@@ -72,6 +131,9 @@ def status_of(G: nx.MultiDiGraph, node: str, as_of: str) -> dict:
     expires = attrs.get("expires")
     if expires and expires < as_of:
         terminal.append((_day_after(expires), "expired", None))
+    fallen = _fallen_with(G, node, as_of) if attrs.get("in_corpus", True) else None
+    if fallen is not None:
+        terminal.append(fallen)
     for found in (terminal, replaced):
         if found:
             day, status, by = min(found, key=lambda t: (t[0], t[1], t[2] or ""))
@@ -105,9 +167,10 @@ def in_force_nodes(G: nx.MultiDiGraph, as_of: str) -> set[str]:
     return {n for n, s in statuses(G, as_of).items() if s["status"] not in NOT_IN_FORCE}
 
 
-def void_from(G: nx.MultiDiGraph, node: str) -> tuple[str, str, str | None] | None:
+def void_from(G: nx.MultiDiGraph, node: str, implemented: bool = True) -> tuple[str, str, str | None] | None:
     """(day, "repealed" | "expired", changing document) from which `node` is repealed or expired for good, or
-    None: the earliest effective repeal, else the day after its own term."""
+    None: the earliest effective repeal, the day after its own term, or (`implemented`) the day the document it
+    implements fell."""
     found = []
     for src, _, rel in G.in_edges(node, keys=True):
         if src != node and rel in REPEALING:
@@ -115,6 +178,10 @@ def void_from(G: nx.MultiDiGraph, node: str) -> tuple[str, str, str | None] | No
     expires = G.nodes[node].get("expires")
     if expires:
         found.append((_day_after(expires), "expired", None))
+    if implemented and G.nodes[node].get("in_corpus", True):
+        fallen = _fallen_with(G, node, None)
+        if fallen is not None:
+            found.append(fallen)
     return min(found, key=lambda t: (t[0], t[1], t[2] or "")) if found else None
 
 
