@@ -163,9 +163,15 @@ def adoption_relations(relations=None) -> list[str]:
 
 # --- the table ---------------------------------------------------------------------------------------------
 def _doc(G, n: str) -> dict:
+    """A document of the answer; with its status when the graph carries one (graph/status.annotate_status, or a
+    database loaded with status)."""
     d = G.nodes[n]
-    return {"id": n, "doc_number": d.get("doc_number"), "title": d.get("title") or d.get("label"),
-            "date": d.get("date"), "level": d.get("level", "unknown")}
+    doc = {"id": n, "doc_number": d.get("doc_number"), "title": d.get("title") or d.get("label"),
+           "date": d.get("date"), "level": d.get("level", "unknown")}
+    if d.get("status"):
+        doc.update(status=d["status"], status_changed_by=d.get("status_changed_by"),
+                   status_changed_on=d.get("status_changed_on"))
+    return doc
 
 
 def _chain(found: dict, n: str) -> list[str]:
@@ -191,21 +197,25 @@ def _quantiles(values: list[int]) -> dict | None:
 
 
 def diffusion(G: nx.MultiDiGraph, ref: str, unit: str = "province", within: str | None = None,
-              relations=None) -> dict:
+              relations=None, in_force_only: bool = False) -> dict:
     """The adoption table of REF by `unit` (province, city or county) as a JSON-serialisable dict.
 
-    `within` limits units and adopters to one province or city; `relations` the edges an adoption follows.
-    Same graph and query → the same dict.
+    `within` limits units and adopters to one province or city; `relations` the edges an adoption follows;
+    `in_force_only` counts only adopting documents still in force (the graph's `status`, graph/status.py: a
+    province whose implementing opinion was repealed has not adopted any more). Same graph and query → the same
+    dict.
     """
     from polgraph.graph.neo4j_store import _cyclic_gc_paused
 
     # The answer allocates little and makes no cycles, but its allocations can trip the collector's full pass
     # over the caller's whole graph (right after a 1M-document build: 294 s at load 23 in bench/diffusion_scale.py)
     with _cyclic_gc_paused():
-        return _diffusion(G, ref, unit, within, relations)
+        return _diffusion(G, ref, unit, within, relations, in_force_only)
 
 
-def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, relations) -> dict:
+def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, relations,
+               in_force_only: bool = False) -> dict:
+    from polgraph.graph.status import NOT_IN_FORCE
     from polgraph.graph.trace import _bfs, _days, find_node
 
     if unit not in UNITS:
@@ -222,6 +232,8 @@ def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, rela
     adopted_parents: set[str] = set()
     higher, unplaced = [], []
     for n in sorted(found):
+        if in_force_only and G.nodes[n].get("status") in NOT_IN_FORCE:
+            continue
         divs = document_divisions(G.nodes[n])
         if inside is not None and any(divs.get(k) is None or divs[k].name != v.name for k, v in inside.items()):
             continue
@@ -274,7 +286,7 @@ def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, rela
         "unplaced": len(unplaced),
     }
     return {"target": target, "query": ref, "unit": unit, "within": within, "relations": rels,
-            "units": units, "not_adopted": not_adopted, "undated": undated,
+            **({"in_force_only": True} if in_force_only else {}), "units": units, "not_adopted": not_adopted, "undated": undated,
             "above_unit": sorted(higher), "unplaced": unplaced, "summary": summary}
 
 
@@ -290,9 +302,12 @@ def _plural(unit: str) -> str:
 def format_diffusion_text(result: dict) -> str:
     """The adoption table as text: summary, the adopting units (first document, lag, route), the units
     that have not adopted, and the undated adopters."""
+    from polgraph.graph.trace import _status_note
+
     t, s, unit = result["target"], result["summary"], result["unit"]
     lines = [f"Adoption of {_name(t)}",
-             f"  {t['level']}, dated {t['date'] or 'unknown'}{'' if t['in_corpus'] else ', not in corpus'}; "
+             f"  {t['level']}, dated {t['date'] or 'unknown'}{'' if t['in_corpus'] else ', not in corpus'}"
+             f"{_status_note(t)}; "
              f"by {unit}{' within ' + result['within'] if result['within'] else ''}; "
              f"relations {', '.join(result['relations'])}"]
     head = f"{s['units_adopted']} of {s['units_total']} {_plural(unit)} adopted, {s['adopting_documents']} document(s)"
@@ -301,6 +316,8 @@ def format_diffusion_text(result: dict) -> str:
         head += f"; lag median {q['median']:g} d (quartiles {q['q1']:g}-{q['q3']:g} d, range {q['min']}-{q['max']} d)"
     if s["share_direct"] is not None:
         head += f"; {s['direct']} direct ({s['share_direct']:.0%})"
+    if result.get("in_force_only"):
+        head += "; adopting documents in force only"
     lines += [head, ""]
     if result["units"]:
         lines.append(f"Adopted (first document per {unit}):")
@@ -309,7 +326,7 @@ def format_diffusion_text(result: dict) -> str:
             lag = "" if u["lag_days"] is None else f" ({u['lag_days']:+d} d)"
             where = u["unit"] + (f", {u['province']}" if u.get("province") else "")
             lines.append(f"  {where} {u['adcode'] or '?'}: {f['date'] or 'date ?'}{lag}  {_name(f)}  "
-                         f"[{f['level']}]  {u['documents']} document(s)")
+                         f"[{f['level']}]{_status_note(f)}  {u['documents']} document(s)")
             lines.append("    " + ("direct" if u["route"] == "direct" else "via " + " > ".join(u["via"])))
     else:
         lines.append(f"No {unit} has adopted it.")
@@ -321,7 +338,7 @@ def format_diffusion_text(result: dict) -> str:
     if result["undated"]:
         lines += ["", f"Undated adopting documents ({len(result['undated'])}, no lag):"]
         for d in result["undated"]:
-            lines.append(f"  {d['unit']}: {_name(d)}  [{d['level']}]")
+            lines.append(f"  {d['unit']}: {_name(d)}  [{d['level']}]{_status_note(d)}")
     if s["above_unit"] or s["unplaced"]:
         lines += ["", f"Also adopting: {s['above_unit']} document(s) above the {unit} level, "
                       f"{s['unplaced']} central or without a place."]
@@ -329,7 +346,7 @@ def format_diffusion_text(result: dict) -> str:
 
 
 CSV_COLUMNS = ("unit", "adcode", "province", "adopted", "first_id", "doc_number", "title", "date", "level",
-               "lag_days", "route", "via", "documents")
+               "lag_days", "route", "via", "documents", "status")
 
 
 def format_diffusion_csv(result: dict) -> str:
@@ -341,9 +358,9 @@ def format_diffusion_csv(result: dict) -> str:
         f = u["first"]
         w.writerow([u["unit"], u["adcode"] or "", u.get("province", ""), 1, f["id"], f["doc_number"] or "",
                     f["title"] or "", f["date"] or "", f["level"], "" if u["lag_days"] is None else u["lag_days"],
-                    u["route"], " > ".join(u["via"]), u["documents"]])
+                    u["route"], " > ".join(u["via"]), u["documents"], f.get("status", "")])
     for u in result["not_adopted"]:
-        w.writerow([u["unit"], u["adcode"], u.get("province", ""), 0] + [""] * 8 + [0])
+        w.writerow([u["unit"], u["adcode"], u.get("province", ""), 0] + [""] * 8 + [0, ""])
     return out.getvalue()
 
 
@@ -633,7 +650,7 @@ def adoption_query(relations=None) -> str:
 
 def diffusion_neo4j(ref: str, unit: str = "province", within: str | None = None, relations=None,
                     uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j", password: str = "",
-                    database: str = "neo4j") -> dict:
+                    database: str = "neo4j", in_force_only: bool = False) -> dict:
     """`diffusion` answered by Neo4j: the same dict for the same graph and query.
 
     The adopters come from cypher/queries/adoption_by_unit.cypher; their documents and the edges among them
@@ -652,6 +669,6 @@ def diffusion_neo4j(ref: str, unit: str = "province", within: str | None = None,
             H = subgraph_neo4j(driver, {i for r in rows for i in r["adopters"]} | {root}, rels, database)
     finally:
         driver.close()
-    result = diffusion(H, root, unit=unit, within=within, relations=rels)
+    result = diffusion(H, root, unit=unit, within=within, relations=rels, in_force_only=in_force_only)
     result["query"] = ref
     return result

@@ -242,21 +242,28 @@ def trace(source, ref, direction, depth, relations, fmt, backend, uri, user, pas
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
               help="Write an offline page: province tile map, curve and table.")
 @backend_options
+@as_of_option
+@click.option("--in-force-only", is_flag=True,
+              help="Count only adopting documents still in force (not amended, repealed or expired).")
 @jobs_option
 @quiet_option
 @user_errors
 def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, html_out, backend, uri, user,
-              password, database, jobs, quiet):
+              password, database, as_of, in_force_only, jobs, quiet):
     """Who adopted REF, where and when: first adopter, lag and route per province, city or county."""
     from polgraph.graph import diffusion as d
 
     rels = [r.strip().upper() for r in relations.split(",")] if relations else None
+    if backend == "neo4j" and as_of:
+        raise PolgraphError("--as-of needs --backend networkx: the database holds the status "
+                            "`polgraph load --as-of` wrote")
     if backend == "neo4j":
         conn = {"uri": uri, "user": user, "password": password, "database": database}
-        answer = functools.partial(d.diffusion_neo4j, ref, within=within, relations=rels, **conn)
+        answer = functools.partial(d.diffusion_neo4j, ref, within=within, relations=rels,
+                                   in_force_only=in_force_only, **conn)
     else:
-        answer = functools.partial(d.diffusion, open_graph([source], jobs=jobs, quiet=quiet), ref, within=within,
-                                   relations=rels)
+        G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of)
+        answer = functools.partial(d.diffusion, G, ref, within=within, relations=rels, in_force_only=in_force_only)
     result = answer(unit=unit)
     if panel:
         d.write_text_atomic(panel, d.format_panel_csv(d.diffusion_panel(result, period)))

@@ -18,6 +18,7 @@ from polgraph.graph import diffusion as diffusion_module
 from polgraph.graph.build import build_graph, number_key
 from polgraph.graph.diffusion import (adoption_curve, diffusion, diffusion_panel, format_diffusion_csv,
                                       province_neighbours, province_tiles)
+from polgraph.graph.status import annotate_status, parse_as_of
 
 sys.path.insert(0, str(REPO / "bench"))
 from synth import diffusion_records  # noqa: E402
@@ -189,7 +190,9 @@ def test_cli_json_csv_and_files(tmp_path):
                             "--panel", str(tmp_path / "p.csv")])
     assert r.exit_code == 0, r.output
     got = json.loads(r.output)
-    assert got == json.loads(json.dumps(diffusion(build_graph(records, quiet=True), truth["ref"])))
+    G = build_graph(records, quiet=True)
+    annotate_status(G, parse_as_of(None))
+    assert got == json.loads(json.dumps(diffusion(G, truth["ref"])))
     assert (tmp_path / "p.csv").read_text(encoding="utf-8").startswith("unit,adcode,period,adopted,level,neighbour_share\n")
     r2 = runner.invoke(cli, ["diffusion", str(src), truth["ref"], "--format", "csv", "-q"])
     assert r2.output == format_diffusion_csv(got)
@@ -258,3 +261,47 @@ def test_divisions_of_issuer_with_adcodes():
     assert codes("莱芜市人民政府") == {"province": ("山东省", "370000"), "city": ("莱芜市", None)}  # a former city
     assert codes("安泽县城关镇人民政府")["county"] == ("安泽县", "141026")  # a township belongs to its county
     assert codes("国务院办公厅") is None and codes("朝阳区人民政府") is None  # central; 朝阳区 of which city?
+
+
+def _opinion_and_a_repealed_adoption(tmp_path):
+    """A State Council opinion; 四川 implements it in 2016 and repeals its own opinion in 2021 with a new one that
+    no longer cites the State Council's; 山西 implements it in 2017 and keeps it."""
+    docs = {
+        "central.txt": "国务院关于推进某某改革的指导意见\n国发〔2015〕9号\n\n各省、自治区、直辖市人民政府：\n"
+                       "现就推进某某改革提出以下意见。\n\n国务院\n2015年3月2日\n",
+        "sichuan.txt": "四川省人民政府关于推进某某改革的实施意见\n川府发〔2016〕4号\n\n各市（州）人民政府：\n"
+                       "为贯彻落实《国务院关于推进某某改革的指导意见》（国发〔2015〕9号）精神，提出如下实施意见。\n\n"
+                       "四川省人民政府\n2016年1月20日\n",
+        "sichuan_new.txt": "四川省人民政府关于深化某某工作的意见\n川府发〔2021〕12号\n\n各市（州）人民政府：\n"
+                           "本意见自2021年7月1日起施行，《四川省人民政府关于推进某某改革的实施意见》（川府发〔2016〕4号）"
+                           "同时废止。\n\n四川省人民政府\n2021年6月10日\n",
+        "shanxi.txt": "山西省人民政府关于推进某某改革的实施意见\n晋政发〔2017〕8号\n\n各市人民政府：\n"
+                      "为贯彻落实《国务院关于推进某某改革的指导意见》（国发〔2015〕9号）精神，提出如下实施意见。\n\n"
+                      "山西省人民政府\n2017年2月8日\n",
+    }
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_status_of_adopting_documents_and_in_force_only(tmp_path):
+    corpus = _opinion_and_a_repealed_adoption(tmp_path)
+    runner = CliRunner()
+    before = runner.invoke(cli, ["diffusion", str(corpus), "国发〔2015〕9号", "--as-of", "2020-01-01", "-q",
+                                 "--format", "json"])
+    assert before.exit_code == 0, before.output
+    got = json.loads(before.output)
+    assert [(u["unit"], u["first"]["status"]) for u in got["units"]] == [("四川省", "in_force"), ("山西省", "in_force")]
+    after = runner.invoke(cli, ["diffusion", str(corpus), "国发〔2015〕9号", "--as-of", "2022-01-01", "-q"])
+    assert after.exit_code == 0, after.output
+    assert "川府发〔2016〕4号  四川省人民政府关于推进某某改革的实施意见  [provincial]  [repealed 2021-07-01 by 川府发〔2021〕12号]" \
+        in after.output
+    only = runner.invoke(cli, ["diffusion", str(corpus), "国发〔2015〕9号", "--as-of", "2022-01-01", "-q",
+                               "--in-force-only", "--format", "csv"])
+    rows = list(csv.DictReader(only.output.splitlines()))
+    assert [(r["unit"], r["status"]) for r in rows if r["adopted"] == "1"] == [("山西省", "in_force")]
+    assert "四川省" in {r["unit"] for r in rows if r["adopted"] == "0"}
+    # before the repeal took effect, 四川 still counts with --in-force-only
+    early = runner.invoke(cli, ["diffusion", str(corpus), "国发〔2015〕9号", "--as-of", "2021-06-30", "-q",
+                                "--in-force-only", "--format", "json"])
+    assert [u["unit"] for u in json.loads(early.output)["units"]] == ["四川省", "山西省"]

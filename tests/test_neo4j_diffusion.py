@@ -14,6 +14,7 @@ from polgraph.cli import cli
 from polgraph.graph.build import build_graph
 from polgraph.graph.diffusion import adoption_query, diffusion, diffusion_neo4j
 from polgraph.graph.neo4j_store import load_graph_into_neo4j, wipe_documents
+from polgraph.graph.status import annotate_status, parse_as_of
 
 pytestmark = pytest.mark.neo4j
 UNITS = ("province", "city", "county")
@@ -67,7 +68,9 @@ def test_synthetic_corpus_matches_networkx(neo4j_driver, neo4j_conn):
 
 def test_cli_prints_the_same_json_and_text(neo4j_driver, neo4j_conn, tmp_path):
     corpus = REPO / "data" / "diffusion_sample"
-    _load(neo4j_driver, neo4j_conn, build_graph([str(corpus)], quiet=True))
+    G = build_graph([str(corpus)], quiet=True)
+    annotate_status(G, parse_as_of(None))  # what `polgraph load` writes and `diffusion` shows: status as of today
+    _load(neo4j_driver, neo4j_conn, G)
     runner = CliRunner()
     neo4j = ["--backend", "neo4j", "--uri", neo4j_conn["uri"], "--database", neo4j_conn["database"]]
     for unit in UNITS:
