@@ -143,6 +143,14 @@ def test_a_single_line_break_still_joins_a_broken_code():
     assert m.number.agency == "工信部联通装"
 
 
+@pytest.mark.parametrize("label", ["文号", "文号：", "发文字号", "文件编号", "【文号】"])
+@pytest.mark.parametrize("sep", ["\n", " ", ""])
+def test_a_portal_label_before_the_number_is_not_part_of_the_code(label, sep):
+    # a portal header renders the label on the line above its value (文号⏎云政发〔2021〕20号)
+    [m] = find_docnumbers(label + sep + "云政发〔2021〕20号")
+    assert (m.number.agency, m.number.raw) == ("云政发", "云政发〔2021〕20号")
+
+
 def test_a_blank_line_inside_a_standard_number_ends_it():
     assert norms("民函〔2021〕\n\n742号") == []
     assert norms("民函〔2021〕\n742号") == ["民函〔2021〕742号"]
