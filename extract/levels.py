@@ -300,13 +300,14 @@ def _match_division_units(s: str, pos: int = 0, allow_short_province: bool = Tru
             if s[at:at + k] in table:
                 yield s[at:at + k]
 
-    # province (a city name that is longer wins: 吉林市 is the city, not 吉林 the province)
-    city_here = next(longest(d.cities, pos), "")
+    # province (a city or county name that is longer wins: 吉林市 is the city, not 吉林 the province, and 河南县
+    # the county of 青海, not 河南)
+    unit_here = max(next(longest(d.cities, pos), ""), next(longest(d.areas, pos), ""), key=len)
     for name in longest(d.province_names, pos):
         full = d.province_names[name]
         if name != full and not allow_short_province:
             continue
-        if len(city_here) > len(name):
+        if len(unit_here) > len(name):
             break
         level, prov, pos = "provincial", full, pos + len(name)
         break

@@ -184,6 +184,8 @@ def test_exact_code_matches_only_itself():
     ("安泽县府城镇人民政府", ("township", "山西省")),
     ("XX街道办事处", ("township", None)),
     ("吉林市人民政府", ("municipal", "吉林省")),     # the city, not 吉林 the province
+    ("河南县人民政府", ("county", "青海省")),       # the county of 黄南州, not 河南 the province
+    ("河南蒙古族自治县人民政府办公室", ("county", "青海省")),
     ("吉林省人民政府", ("provincial", "吉林省")),
     ("第九届全国人民代表大会常务委员会", ("central", None)),
     ("莱芜市第十八届人民代表大会常务委员会", ("municipal", "山东省")),  # former name (divisions_former.tsv)
