@@ -281,7 +281,10 @@ def _trim_code(s: str, gaps: tuple, kind: str, after_digit: bool) -> tuple[int, 
                 break  # a code may end in such a word (沪科指南, 工作通知) when something precedes it
             cut = m.end()
     joiners = w.get("joiner", ())
+    placeless = w.get("placeless", ())
     while cut < n and any(s.startswith(j, cut) for j in joiners):
+        if s[cut].isalpha() and any(s.startswith(p, cut + 1) for p in placeless):
+            break  # 和政发: the code of 和政县, not 和 and a code that names no place (政发)
         cut += 1
     if kind != "standard":
         code, again = cut, True

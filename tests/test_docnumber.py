@@ -151,6 +151,17 @@ def test_a_portal_label_before_the_number_is_not_part_of_the_code(label, sep):
     assert (m.number.agency, m.number.raw) == ("云政发", "云政发〔2021〕20号")
 
 
+@pytest.mark.parametrize("text,numbers", [
+    ("和政发〔2020〕1号", ["和政发〔2020〕1号"]),                  # 和政县 (临夏州): 和 is its abbreviation
+    ("根据和政办发〔2021〕5号文件", ["和政办发〔2021〕5号"]),
+    ("甘府发〔2019〕3号和政发〔2020〕1号", ["甘府发〔2019〕3号", "和政发〔2020〕1号"]),
+    ("《某办法》和国发〔2012〕11号", ["国发〔2012〕11号"]),          # a conjunction before a code that names its organ
+    ("临政发〔2019〕2号和临政办发〔2019〕3号", ["临政发〔2019〕2号", "临政办发〔2019〕3号"]),
+])
+def test_a_joiner_before_a_placeless_code_is_its_place(text, numbers):
+    assert [m.number.raw for m in find_docnumbers(text)] == numbers
+
+
 def test_a_blank_line_inside_a_standard_number_ends_it():
     assert norms("民函〔2021〕\n\n742号") == []
     assert norms("民函〔2021〕\n742号") == ["民函〔2021〕742号"]
@@ -353,7 +364,7 @@ def test_find_never_fails_and_spans_hold(text):
 
 def test_word_table_rows_parse():
     from importlib import resources
-    roles = {"leadin", "titletail", "titleend", "joiner", "organ", "place", "afterdigit", "dropprefix", "boundcode"}
+    roles = {"leadin", "titletail", "titleend", "joiner", "organ", "place", "afterdigit", "dropprefix", "boundcode", "placeless"}
     text = resources.files("polgraph.data").joinpath("docnumber_words.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
     assert len(rows) > 100
