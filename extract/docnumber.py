@@ -280,12 +280,7 @@ def _trim_code(s: str, gaps: tuple, kind: str, after_digit: bool) -> tuple[int, 
             if m.end() == n and m.group() in tails and m.start() > cut:
                 break  # a code may end in such a word (沪科指南, 工作通知) when something precedes it
             cut = m.end()
-    joiners = w.get("joiner", ())
-    placeless = w.get("placeless", ())
-    while cut < n and any(s.startswith(j, cut) for j in joiners):
-        if s[cut].isalpha() and any(s.startswith(p, cut + 1) for p in placeless):
-            break  # 和政发: the code of 和政县, not 和 and a code that names no place (政发)
-        cut += 1
+    cut = _after_joiners(s, cut, w)
     if kind != "standard":
         code, again = cut, True
         while again:
@@ -326,7 +321,19 @@ def _trim_code(s: str, gaps: tuple, kind: str, after_digit: bool) -> tuple[int, 
         if s.endswith(code) and n - len(code) > best:
             best = n - len(code)
             break
+    best = _after_joiners(s, best, w)  # 晋人社厅与晋人社厅〔…〕: the organ cut leaves 与 before the code
     return best, best
+
+
+def _after_joiners(s: str, at: int, w: dict) -> int:
+    """`at` moved past list joiners that open the code (《A》和国发 -> 国发), but not past a joiner that is the
+    place abbreviation of a placeless code (和政发 of 和政县)."""
+    joiners, placeless = w.get("joiner", ()), w.get("placeless", ())
+    while at < len(s) and any(s.startswith(j, at) for j in joiners):
+        if s[at].isalpha() and any(s.startswith(p, at + 1) for p in placeless):
+            break
+        at += 1
+    return at
 
 
 def _all_find(s: str, sub: str) -> list[int]:

@@ -19,6 +19,7 @@ from polgraph.extract.docnumber import normalize_docnumber
 from polgraph.extract.find import extract_text
 from polgraph.extract.pipeline import record_to_json
 from polgraph.extract.read import UndecodableError, decode_bytes, html_to_text, read_documents
+from polgraph.extract.textview import simplified
 
 LEVELS = {"central", "provincial", "municipal", "county", "township", "unknown"}
 RELATIONS = {"IMPLEMENTS", "BASED_ON", "REFERS_TO", "FORWARDS", "REPEALS", "AMENDS", "CITES"}
@@ -124,7 +125,8 @@ def _holds_number(c: dict, span: str) -> bool:
     if raw and not c.get("anonymised"):
         # The raw form normalises to the reported number, unless it is the tail of a list whose organ (and
         # year) come from the number before it: 、34号 (no number alone) or 和〔2016〕2号 (the organ inherited).
-        alone = normalize_docnumber(raw)
+        # (a number written in traditional characters is reported simplified: 雲政發〔2021〕20號 -> 云政发〔2021〕20号)
+        alone = normalize_docnumber(simplified(raw))
         assert alone is None or alone == c["doc_number"] or (alone.startswith("〔") and c["doc_number"].endswith(alone)), \
             (raw, alone, c["doc_number"])
     serial = re.search(r"(\d+)号$", unicodedata.normalize("NFKC", c["doc_number"]))
@@ -189,6 +191,7 @@ def test_extract_text_never_fails_on_arbitrary_unicode(text):
 @example("按照xx 办函〔x〕529号\n文件要求")
 @example("《《《《《《《《《《《《》")
 @example("国办发〔2015〕\n33号")
+@example("侶〔2015〕33号")  # a traditional character in the code: reported simplified
 def test_extract_text_spans_hold_what_they_report(text):
     rec = extract_text(text, path="fragments.txt")
     check_record(text, rec)
@@ -199,6 +202,7 @@ def test_extract_text_spans_hold_what_they_report(text):
 @given(realistic_document)
 @example("某某县人民政府\n\n为贯彻落实《国务院关于加强\n管理的意见》（国发〔2012〕11号）、国办发〔2015〕33号、34号精神")
 @example("根据普政发〔2022〕38号\n与〔2015〕33号精神")  # the organ is inherited across a (PDF) line break
+@example("晋人社厅与晋人社厅〔2015〕33号精神，")  # the organ before the code, then a joiner
 def test_citations_in_realistic_documents_hold_what_they_report(text):
     rec = extract_text(text, path="realistic.txt")
     check_record(text, rec)
