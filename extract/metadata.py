@@ -337,6 +337,9 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         if s.startswith(("文章属性", "扫一扫")) or _FIELD_LINE.match(s) or _is_masthead(s):
             i += 1
             continue
+        if "|" in s or "｜" in s:  # a navigation bar or a table row rendered as text: never a heading
+            i += 1
+            continue
         break
     if i >= len(lines):
         return None, -1, -1, None

@@ -111,3 +111,12 @@ def test_header_lines_are_never_the_title(records):
     for name, rec in records.items():
         title = rec["title"] or ""
         assert "|" not in title and "索引号" not in title and "：" not in title and ":" not in title, name
+
+
+def test_a_header_never_cites_the_documents_own_number(records):
+    """A 文号 label line above its value (文号⏎丰府办发〔2021〕12号) gives the own number, not a citation."""
+    for name, rec in records.items():
+        numbers = [c["doc_number"] for c in rec["citations"] if c["doc_number"]]
+        assert rec["doc_number"] is None or rec["doc_number"] not in numbers, name
+        assert not any(n.startswith(("文号", "字号", "发文字号")) for n in numbers), (name, numbers)
+    assert [c["doc_number"] for c in records["t14_site_name_nav_wrapped_title.txt"]["citations"]] == ["赣府厅发〔2020〕9号"]
