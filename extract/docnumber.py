@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 
-__all__ = ["DocNumber", "NumberMatch", "parse_docnumber", "normalize_docnumber", "docnumber_key", "find_docnumbers"]
+__all__ = ["DocNumber", "NumberMatch", "parse_docnumber", "normalize_docnumber", "docnumber_key", "number_key",
+           "find_docnumbers"]
 
 # --- characters -------------------------------------------------------------------------------------------
 _OPEN = "〔[［【(（﹝〈《‘〚〖〘"
@@ -604,6 +605,18 @@ def docnumber_key(s: str | None) -> str | None:
         return None
     d = parse_docnumber(s)
     return d.key if d else None
+
+
+def number_key(s: str | None) -> str | None:
+    """The identity of a written 文号: its ``docnumber_key``, or the written form itself when it does not parse
+    (so two unparsed numbers are still the same document when written alike); None for no number.
+
+    >>> number_key("国令第707号"), number_key("国发〔2015〕33号"), number_key("某某字第一号"), number_key("")
+    ('国务院令第707号', '国发〔2015〕33号', '某某字第一号', None)
+    """
+    if not s:
+        return None
+    return docnumber_key(s) or s
 
 
 _DI_PAREN = re.compile(r"〔(第[^〔〕]*号)〕$")

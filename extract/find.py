@@ -29,7 +29,7 @@ from polgraph.extract.cues import (PARAGRAPH_END_BEFORE, RELATIONS, SENTENCE_END
                                    _pre_regex, clause_and_stop, describes_history, find_list_cue, find_post_cue,
                                    find_pre_cue, intro_line_cue, sentence_end)
 from polgraph.extract.docnumber import (NumberMatch, docnumber_key, find_docnumbers, normalize_docnumber,
-                                        parse_docnumber)
+                                        number_key, parse_docnumber)
 from polgraph.extract.levels import level_of_cited_title
 from polgraph.extract.lifecycle import _sentence as lifecycle_sentence
 from polgraph.extract.lifecycle import extract_lifecycle
@@ -391,7 +391,7 @@ def find_citations(text: str, numbers, titles, own: dict) -> list[dict]:
     if not numbers and not titles:
         return []  # nothing is mentioned
     own_number = own.get("doc_number")
-    own_key = (docnumber_key(own_number) or own_number) if own_number else None
+    own_key = number_key(own_number)
     own_keys = own.get("own_keys") or set()
     own_match = own.get("own_number_match")
     t_start, t_end = own.get("title_span") or (-1, -1)

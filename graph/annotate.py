@@ -184,7 +184,7 @@ def annotate_document(doc, output, graph_source=None, quiet: bool = False) -> di
     """
     from polgraph.extract.find import extract_text
     from polgraph.extract.read import read_file
-    from polgraph.graph.io import open_graph
+    from polgraph.graph.build import open_graph
 
     docs = read_file(doc)
     if not docs:

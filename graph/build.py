@@ -1,4 +1,5 @@
-"""Build the citation graph from extraction records (or from paths, which are extracted first).
+"""Build the citation graph from extraction records, and the one way in for "paths or a graph file -> graph":
+`build_graph` (records, or paths extracted first) and `open_graph` (a graph file, or a corpus built now).
 
 One node per document; a 印发/转发 notice and the instrument it carries are one node. Citations resolve in
 order: normalised 文号, normalised title or alias, placeholder already created for the same number or title,
@@ -14,8 +15,10 @@ from typing import Iterable
 
 import networkx as nx
 
-from polgraph.extract.docnumber import docnumber_key
+from polgraph.errors import InputError
+from polgraph.extract.docnumber import number_key
 from polgraph.extract.levels import level_of_agency, level_of_issuer
+from polgraph.graph.io import is_graph_file, is_records_file, load_graph, read_records
 from polgraph.graph.model import LEVELS, METHODS, RELATIONS
 from polgraph.graph.resolve import TitleIndex, issuer_compatible, normalize_title, title_id, year_of_number
 from polgraph.graph.versions import SUPERSEDES, in_force_version, start_of, version_groups, version_ids
@@ -45,14 +48,6 @@ def _level_of_cited(citation: dict) -> tuple[str, str | None]:
     if known:
         return known[0][0], (known[0][1] if known[0][0] != "central" else None)
     return "unknown", None
-
-
-def number_key(doc_number: str | None) -> str | None:
-    """The canonical identity of a written 文号 (DocNumber.key: 中华人民共和国国务院令第588号, 国令第588号 ->
-    国务院令第588号); the written form itself when it does not parse."""
-    if not doc_number:
-        return None
-    return docnumber_key(doc_number) or doc_number
 
 
 def document_id(record: dict) -> str:
@@ -130,10 +125,45 @@ def build_graph(paths_or_records, jobs: int = 1, quiet: bool = False) -> nx.Mult
     items = list(paths_or_records)
     skipped: list = []
     if items and not all(isinstance(x, dict) for x in items):
-        from polgraph.graph.io import records_from_paths
-
         items, skipped = records_from_paths([str(x) for x in items], jobs=jobs, quiet=quiet)
     G = graph_from_records(items, quiet=quiet)
+    G.graph["skipped"] = [[str(p), str(r)] for p, r in skipped]
+    return G
+
+
+def records_from_paths(paths: list[str], jobs: int = 1, quiet: bool = False) -> tuple[list[dict], list]:
+    """Records of the given corpus paths: extract JSON Lines read as they are, everything else extracted."""
+    records: list[dict] = []
+    to_extract: list[str] = []
+    for p in paths:
+        if is_records_file(p):
+            records.extend(read_records(p))
+        elif is_graph_file(p):
+            raise InputError(p, "a graph file cannot be mixed with corpus paths; give it alone")
+        else:
+            to_extract.append(p)
+    skipped: list = []
+    if to_extract:
+        from polgraph.extract.pipeline import extract_paths
+
+        extracted, skipped = extract_paths(to_extract, jobs=jobs, quiet=quiet)
+        records.extend(extracted)
+    return records, list(skipped)
+
+
+def open_graph(paths, jobs: int = 1, quiet: bool = False) -> nx.MultiDiGraph:
+    """A graph file written by `polgraph build`, or a corpus (files, folders, extract JSON Lines) built now."""
+    paths = [str(p) for p in paths]
+    if len(paths) == 1 and is_graph_file(paths[0]) and not is_records_file(paths[0]):
+        return load_graph(paths[0])
+    records, skipped = records_from_paths(paths, jobs=jobs, quiet=quiet)
+    if not records:
+        where = paths[0] if len(paths) == 1 else f"{len(paths)} paths"
+        reason = "no readable document" + (f" ({len(skipped)} skipped)" if skipped else "")
+        if skipped:
+            reason += ": " + "; ".join(f"{p}: {r}" for p, r in list(skipped)[:3])
+        raise InputError(where, reason)
+    G = build_graph(records, jobs=jobs, quiet=quiet)
     G.graph["skipped"] = [[str(p), str(r)] for p, r in skipped]
     return G
 

@@ -1,12 +1,13 @@
-"""Graph files (node-link JSON written by `polgraph build`) and opening any SOURCE as a graph.
+"""The files of the graph stage: graph files (node-link JSON written by `polgraph build`) and `polgraph extract`
+JSON Lines (records read back without extracting again).
 
-A SOURCE is a graph file, or a corpus: files and folders of documents, or `polgraph extract` JSON Lines
-(lines with "citations"), which are built directly without extracting again.
+A graph file is validated on load (format marker, version, node and edge shapes and attribute types, unique ids,
+edges between existing nodes); a UTF-8 byte-order mark is accepted. A file named with a `.json` extension is always
+a graph file (or extract records), never the text of a document: a JSON file that is not a valid graph is refused
+with the reason.
 
-A SOURCE named with a `.json` extension is always a graph file (or extract records), never the text of a
-document: a JSON file that is not a valid graph is refused with the reason. A graph file is validated on load
-(format marker, version, node and edge shapes and attribute types, unique ids, edges between existing nodes);
-a UTF-8 byte-order mark is accepted.
+Opening any SOURCE (a graph file, or a corpus of documents and records) as a graph is `build.open_graph`: this
+module only reads and writes files, so it imports no other stage.
 """
 from __future__ import annotations
 
@@ -237,42 +238,3 @@ def read_records(path) -> list[dict]:
                 rec["path"] = f"{path}:{i}"
             out.append(rec)
     return out
-
-
-def records_from_paths(paths: list[str], jobs: int = 1, quiet: bool = False) -> tuple[list[dict], list]:
-    """Records of the given corpus paths: extract JSON Lines read as they are, everything else extracted."""
-    records: list[dict] = []
-    to_extract: list[str] = []
-    for p in paths:
-        if is_records_file(p):
-            records.extend(read_records(p))
-        elif is_graph_file(p):
-            raise InputError(p, "a graph file cannot be mixed with corpus paths; give it alone")
-        else:
-            to_extract.append(p)
-    skipped: list = []
-    if to_extract:
-        from polgraph.extract.pipeline import extract_paths
-
-        extracted, skipped = extract_paths(to_extract, jobs=jobs, quiet=quiet)
-        records.extend(extracted)
-    return records, list(skipped)
-
-
-def open_graph(paths, jobs: int = 1, quiet: bool = False) -> nx.MultiDiGraph:
-    """A graph file written by `polgraph build`, or a corpus (files, folders, extract JSON Lines) built now."""
-    paths = [str(p) for p in paths]
-    if len(paths) == 1 and is_graph_file(paths[0]) and not is_records_file(paths[0]):
-        return load_graph(paths[0])
-    from polgraph.graph.build import build_graph
-
-    records, skipped = records_from_paths(paths, jobs=jobs, quiet=quiet)
-    if not records:
-        where = paths[0] if len(paths) == 1 else f"{len(paths)} paths"
-        reason = "no readable document" + (f" ({len(skipped)} skipped)" if skipped else "")
-        if skipped:
-            reason += ": " + "; ".join(f"{p}: {r}" for p, r in list(skipped)[:3])
-        raise InputError(where, reason)
-    G = build_graph(records, jobs=jobs, quiet=quiet)
-    G.graph["skipped"] = [[str(p), str(r)] for p, r in skipped]
-    return G

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from polgraph.errors import LimitError, NotFoundError, PolgraphError
+from polgraph.errors import LimitError
+from polgraph.graph.trace import find_node, select_subgraph
 from polgraph.output import write_text_atomic
-from polgraph.vocabulary import LEVEL_RANK, LEVEL_TABLE, LEVELS, RELATION_TABLE, RELATIONS, level_info, relation_info
+from polgraph.vocabulary import LEVEL_RANK, LEVEL_TABLE, LEVELS, RELATION_TABLE, level_info, relation_info
 
 PLACEHOLDER_DASHES = [4, 3]
 VOID_STATUSES = ("repealed", "expired")  # drawn faded, the label struck through
@@ -48,74 +49,6 @@ def search_key(text: str | None) -> str:
     s = "".join(SEARCH_CHAR_MAP.get(c, c) for c in text)
     s = _SEARCH_DROP.sub("", s).lower()
     return _SEARCH_YEAR.sub(r"〔\1〕", s)
-
-
-def neighbourhood(G: nx.MultiDiGraph, node, direction: str = "both", depth: int | None = None,
-                  relations=None) -> set:
-    """`node` and the nodes within `depth` hops of it (all hops when None).
-
-    "down": who implements / cites `node`; "up": what it rests on; "both" is the union of the two —
-    not an undirected walk, which would pull in every sibling that cites the same parent.
-    """
-    from polgraph.graph.trace import reachable
-
-    result = {node}
-    for way in (("down", "up") if direction == "both" else (direction,)):
-        result |= set(reachable(G, node, direction=way, depth=depth, relations=relations))
-    return result
-
-
-def select_subgraph(G: nx.MultiDiGraph, focus: str | None = None, depth: int | None = None,
-                    direction: str = "both", levels=None, relations=None, statuses=None) -> nx.MultiDiGraph:
-    """The part of `G` that `polgraph render` draws after --focus/--depth/--direction/--levels/--relations/
-    --status.
-
-    --relations drops the other edges and any node left without edges by that (documents that never had
-    an edge stay); --levels and --status drop nodes of the other levels or statuses (graph/status.py; the focus
-    document always stays).
-    """
-    from polgraph.graph.status import STATUSES
-
-    for st in statuses or ():
-        if st not in STATUSES:
-            raise PolgraphError(f"--status: unknown status {st!r} (choose from {', '.join(STATUSES)})")
-    for lvl in levels or ():
-        if lvl not in LEVEL_RANK:
-            raise PolgraphError(f"--levels: unknown level {lvl!r} (choose from {', '.join(LEVELS)})")
-    for rel in relations or ():
-        if rel not in RELATIONS:
-            raise PolgraphError(f"--relations: unknown relation {rel!r} (choose from {', '.join(RELATIONS)})")
-    keep = set(G.nodes)
-    focus_node = None
-    if focus is not None:
-        focus_node = _find_focus(G, focus)
-        keep = neighbourhood(G, focus_node, direction=direction, depth=depth, relations=relations)
-    if levels:
-        wanted = set(levels)
-        keep = {n for n in keep if G.nodes[n].get("level", "unknown") in wanted or n == focus_node}
-    if statuses:
-        wanted_status = set(statuses)
-        keep = {n for n in keep if G.nodes[n].get("status", "unknown") in wanted_status or n == focus_node}
-    H = nx.MultiDiGraph()
-    H.graph.update(G.graph)
-    H.add_nodes_from((n, G.nodes[n]) for n in sorted(keep, key=str))
-    rel_ok = set(relations) if relations else None
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if u in keep and v in keep and (rel_ok is None or k in rel_ok):
-            H.add_edge(u, v, key=k, **d)
-    if rel_ok is not None:
-        lost = [n for n in H.nodes if H.degree(n) == 0 and G.degree(n) > 0 and n != focus_node]
-        H.remove_nodes_from(lost)
-    return H
-
-
-def _find_focus(G, ref: str):
-    from polgraph.graph.trace import find_node
-
-    try:
-        return find_node(G, ref)
-    except NotFoundError as e:
-        raise NotFoundError(f"--focus: {e}") from None
 
 
 def hierarchical_layout(G: nx.MultiDiGraph, dx: float | None = None, dy: float = 110.0,
@@ -361,19 +294,28 @@ def render_page(H: nx.MultiDiGraph, title: str | None = None, in_degree: dict | 
     })
 
 
+class TooManyNodes(LimitError):
+    """More documents to draw than the limit: a page that large is slow to open and unreadable."""
+
+    def __init__(self, count: int, limit: int):
+        super().__init__(f"{count} nodes to draw, more than the limit of {limit}: draw the neighbourhood of one "
+                         "document, fewer levels or relations, or force it")
+        self.count, self.limit = count, limit
+
+
 def render_html(G: nx.MultiDiGraph, output, focus: str | None = None, depth: int | None = None,
                 direction: str = "both", levels=None, relations=None, max_nodes: int = 2000,
                 force: bool = False, title: str | None = None, diffusion_page=None, statuses=None) -> dict:
     """Write the interactive HTML view of `G` to `output`; return {"nodes": n, "edges": m} drawn.
 
-    With `focus` and `diffusion_page` (a path beside `output`), the adoption page of the focus document
-    (polgraph diffusion --html) is written there too and the view links to it."""
+    The view is `trace.select_subgraph` of the other arguments; more than `max_nodes` documents to draw is a
+    TooManyNodes error unless `force`. With `focus` and `diffusion_page` (a path beside `output`), the adoption
+    page of the focus document (graph/diffusion.py) is written there too and the view links to it.
+    """
     H = select_subgraph(G, focus=focus, depth=depth, direction=direction, levels=levels, relations=relations,
                         statuses=statuses)
     if H.number_of_nodes() > max_nodes and not force:
-        hint = "narrow it with --focus REF (and --depth N)" if focus is None else "lower --depth"
-        raise LimitError(f"{H.number_of_nodes()} nodes to draw, more than --max-nodes {max_nodes}: "
-                         f"{hint}, --levels or --relations, or pass --force")
+        raise TooManyNodes(H.number_of_nodes(), max_nodes)
     in_degree = {n: len(set(G.predecessors(n))) for n in H.nodes}
     links = ""
     if focus is not None and diffusion_page is not None:
@@ -381,7 +323,7 @@ def render_html(G: nx.MultiDiGraph, output, focus: str | None = None, depth: int
 
         from polgraph.graph.diffusion import diffusion, diffusion_html
 
-        write_text_atomic(str(diffusion_page), diffusion_html(diffusion(G, _find_focus(G, focus))))
+        write_text_atomic(str(diffusion_page), diffusion_html(diffusion(G, find_node(G, focus))))
         links = (f'<p class="hint"><a id="diffusion-link" href="{html.escape(quote(Path(diffusion_page).name))}">'
                  "采纳情况 Adoption by province →</a></p>")
     text = render_page(H, title=title, in_degree=in_degree, links=links)

@@ -84,8 +84,8 @@ def _status_stats(G: nx.MultiDiGraph) -> dict:
                        "past_term": past_term(G, as_of)}}
 
 
-def format_stats_text(s: dict, max_flags: int = 30) -> str:
-    """`graph_stats` as text."""
+def format_stats_text(s: dict, max_flags: int = 30, see_all: str | None = None) -> str:
+    """`graph_stats` as text, at most `max_flags` flagged edges listed; `see_all` says how to see the rest."""
     d, c, r = s["documents"], s["citations"], s["resolution"]
     out = [f"Documents: {d['total']} ({d['in_corpus']} in corpus, {d['placeholders']} cited but missing)"]
     for lvl, v in d["by_level"].items():
@@ -115,7 +115,7 @@ def format_stats_text(s: dict, max_flags: int = 30) -> str:
         out.append(f"  {e['flag']}: {e['source']} ({e['source_level']}, {e['source_date'] or '?'}) "
                    f"-{e['relation']}-> {e['target']} ({e['target_level']}, {e['target_date'] or '?'})")
     if len(fl["edges"]) > max_flags:
-        out.append(f"  … {len(fl['edges']) - max_flags} more (use --format json)")
+        out.append(f"  … {len(fl['edges']) - max_flags} more" + (f" ({see_all})" if see_all else ""))
     out.append(f"Number/title conflicts: {len(s['conflicts'])}")
     for x in s["conflicts"][:max_flags]:
         out.append(f"  {x['path']}: {x['doc_number']} -> {x['number_target']}, "

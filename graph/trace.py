@@ -10,11 +10,13 @@ from collections import deque
 
 import networkx as nx
 
-from polgraph.errors import NotFoundError
-from polgraph.extract.docnumber import normalize_docnumber
+from polgraph.errors import NotFoundError, PolgraphError
+from polgraph.extract.docnumber import normalize_docnumber, number_key
 from polgraph.extract.textview import simplified
-from polgraph.vocabulary import LEVEL_RANK, LEVELS, level_info
 from polgraph.graph.resolve import normalize_title, title_keys
+from polgraph.graph.status import STATUSES
+from polgraph.vocabulary import LEVEL_RANK, LEVELS, RELATIONS, level_info
+
 
 def normalize_ref_number(ref: str) -> str | None:
     """A user's 文号 in any bracket style as the normalised form (国发〔2012〕11号), or None."""
@@ -57,7 +59,6 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
         if number in G:
             return number
         # node ids are canonical keys: 国令第707号 finds the document written 国务院令第707号
-        from polgraph.graph.build import number_key
         key = number_key(number)
         if key in G:
             return key
@@ -137,6 +138,70 @@ def reachable(G: nx.MultiDiGraph, node: str, direction: str = "down", depth: int
     `relations` limits the edges followed; `depth` the hops. `node` itself is not included.
     """
     return {n: h for n, (h, _, _) in _bfs(G, node, direction, depth, relations).items()}
+
+
+def neighbourhood(G: nx.MultiDiGraph, node, direction: str = "both", depth: int | None = None,
+                  relations=None) -> set:
+    """`node` and the nodes within `depth` hops of it (all hops when None).
+
+    "down": who implements / cites `node`; "up": what it rests on; "both" is the union of the two —
+    not an undirected walk, which would pull in every sibling that cites the same parent.
+    """
+    result = {node}
+    for way in (("down", "up") if direction == "both" else (direction,)):
+        result |= set(reachable(G, node, direction=way, depth=depth, relations=relations))
+    return result
+
+
+def select_subgraph(G: nx.MultiDiGraph, focus: str | None = None, depth: int | None = None,
+                    direction: str = "both", levels=None, relations=None, statuses=None) -> nx.MultiDiGraph:
+    """The part of `G` around the document `focus` (its neighbourhood: `direction`, `depth` hops), of the given
+    `levels` and `statuses`, along the given `relations`; all of `G` when none is given. What `polgraph render`
+    draws.
+
+    Keeping some relations drops the other edges and any node left without edges by that (documents that never
+    had an edge stay); keeping some levels or statuses (graph/status.py) drops nodes of the others (the focus
+    document always stays). An unknown status, level or relation is a PolgraphError, a focus that names no
+    document a NotFoundError.
+    """
+    check_names(statuses, STATUSES, "status")
+    check_names(levels, LEVELS, "level")
+    check_names(relations, RELATIONS, "relation")
+    keep = set(G.nodes)
+    focus_node = None
+    if focus is not None:
+        focus_node = find_node(G, focus)
+        keep = neighbourhood(G, focus_node, direction=direction, depth=depth, relations=relations)
+    if levels:
+        wanted = set(levels)
+        keep = {n for n in keep if G.nodes[n].get("level", "unknown") in wanted or n == focus_node}
+    if statuses:
+        wanted_status = set(statuses)
+        keep = {n for n in keep if G.nodes[n].get("status", "unknown") in wanted_status or n == focus_node}
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, G.nodes[n]) for n in sorted(keep, key=str))
+    rel_ok = set(relations) if relations else None
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if u in keep and v in keep and (rel_ok is None or k in rel_ok):
+            H.add_edge(u, v, key=k, **d)
+    if rel_ok is not None:
+        lost = [n for n in H.nodes if H.degree(n) == 0 and G.degree(n) > 0 and n != focus_node]
+        H.remove_nodes_from(lost)
+    return H
+
+
+def check_names(names, allowed, what: str) -> None:
+    """PolgraphError for the first of `names` that is not one of `allowed` (levels, relations).
+
+    >>> check_names(["central", "county"], LEVELS, "level")
+    >>> check_names(["national"], LEVELS, "level")
+    Traceback (most recent call last):
+    polgraph.errors.PolgraphError: unknown level 'national' (choose from central, provincial, municipal, county, township, unknown)
+    """
+    for name in names or ():
+        if name not in allowed:
+            raise PolgraphError(f"unknown {what} {name!r} (choose from {', '.join(allowed)})")
 
 
 def _bfs(G, node, direction, depth, relations) -> dict[str, tuple[int, str, str]]:

@@ -65,7 +65,7 @@ def report_skipped(skipped) -> bool:
 
 def open_graph(paths, jobs: int = 1, quiet: bool = False):
     """A built graph file (`polgraph build` JSON) or a corpus (files, dirs, extract JSON Lines)."""
-    from polgraph.graph.io import open_graph as _open
+    from polgraph.graph.build import open_graph as _open
 
     return _open(list(paths), jobs=jobs, quiet=quiet)
 
@@ -80,6 +80,16 @@ def _set_max_file_size(ctx, param, value):
             raise click.BadParameter(str(e)) from None
         os.environ[MAX_FILE_SIZE_ENV] = value  # in the environment: worker processes read it too
     return value
+
+
+def _check_names(option: str, names, allowed, what: str) -> None:
+    """The library's unknown-name error, said with the option that gave the name."""
+    from polgraph.graph.trace import check_names
+
+    try:
+        check_names(names, allowed, what)
+    except PolgraphError as e:
+        raise PolgraphError(f"{option}: {e}") from None
 
 
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
@@ -295,7 +305,7 @@ def stats(source, fmt, top, as_of, in_force_only, jobs, quiet):
     if fmt == "json":
         click.echo(json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        click.echo(format_stats_text(s))
+        click.echo(format_stats_text(s, see_all="use --format json"))
 
 
 @cli.command()
@@ -339,16 +349,29 @@ def export(source, fmt, output, jobs, quiet):
 def render(source, output, focus, depth, direction, levels, relations, max_nodes, force, page_title, statuses,
            as_of, in_force_only, jobs, quiet):
     """Render the graph as one self-contained, offline, interactive HTML file (pyvis)."""
-    from polgraph.graph.render import render_html
+    from polgraph.errors import LimitError, NotFoundError
+    from polgraph.graph.render import TooManyNodes, render_html
+    from polgraph.graph.status import STATUSES
 
     check_output_path(output, [source])
+    levels = [x.strip() for x in levels.split(",")] if levels else None
+    relations = [x.strip().upper() for x in relations.split(",")] if relations else None
+    statuses = [x.strip() for x in statuses.split(",")] if statuses else None
     G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of, in_force_only)
-    info = render_html(G, output, focus=focus, depth=depth, direction=direction,
-                       levels=[x.strip() for x in levels.split(",")] if levels else None,
-                       relations=[x.strip().upper() for x in relations.split(",")] if relations else None,
-                       max_nodes=max_nodes, force=force, title=page_title,
-                       diffusion_page=os.path.splitext(output)[0] + ".diffusion.html" if focus else None,
-                       statuses=[x.strip() for x in statuses.split(",")] if statuses else None)
+    _check_names("--status", statuses, STATUSES, "status")
+    _check_names("--levels", levels, LEVELS, "level")
+    _check_names("--relations", relations, RELATIONS, "relation")
+    try:
+        info = render_html(G, output, focus=focus, depth=depth, direction=direction, levels=levels,
+                           relations=relations, max_nodes=max_nodes, force=force, title=page_title,
+                           diffusion_page=os.path.splitext(output)[0] + ".diffusion.html" if focus else None,
+                           statuses=statuses)
+    except NotFoundError as e:  # only --focus names a document
+        raise NotFoundError(f"--focus: {e}") from None
+    except TooManyNodes as e:
+        hint = "narrow it with --focus REF (and --depth N)" if focus is None else "lower --depth"
+        raise LimitError(f"{e.count} nodes to draw, more than --max-nodes {e.limit}: "
+                         f"{hint}, --levels or --relations, or pass --force") from None
     if not quiet:
         click.echo(f"polgraph: {info['nodes']} node(s), {info['edges']} edge(s) -> {output}", err=True)
 

@@ -15,8 +15,7 @@ import argparse
 import sys
 
 from polgraph.errors import PolgraphError
-from polgraph.graph.build import _compatible
-from polgraph.graph.io import open_graph
+from polgraph.graph.build import _compatible, open_graph
 from polgraph.graph.resolve import TitleIndex
 
 

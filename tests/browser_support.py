@@ -204,7 +204,7 @@ def readme_screenshot(out: Path, sample: Path) -> None:
     """
     import tempfile
 
-    from polgraph.graph.io import open_graph
+    from polgraph.graph.build import open_graph
     from polgraph.graph.render import render_html
 
     G = open_graph([str(sample)], quiet=True)

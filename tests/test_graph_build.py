@@ -12,8 +12,8 @@ import pytest
 from graph_support import (CITY, COUNTY, OFFICE, PROV, PROV_CARRIED, STATE, STATE_CARRIED, chain_records, cit,
                            rec)
 from polgraph.errors import InputError
-from polgraph.graph.build import build_graph, document_id
-from polgraph.graph.io import graph_to_json, load_graph, open_graph, save_graph
+from polgraph.graph.build import build_graph, document_id, open_graph
+from polgraph.graph.io import graph_to_json, load_graph, save_graph
 from polgraph.graph.resolve import title_id
 
 

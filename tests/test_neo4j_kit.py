@@ -145,7 +145,7 @@ class _Guide(html.parser.HTMLParser):
 
 
 def test_guide_runs_on_the_sample(neo4j_driver, neo4j_conn):
-    from polgraph.graph.io import open_graph
+    from polgraph.graph.build import open_graph
 
     text = KIT.joinpath("guide").joinpath("polgraph.html").read_text(encoding="utf-8")
     assert text.lstrip().startswith('<article class="guide"') and "<carousel" in text

@@ -178,7 +178,7 @@ def test_load_killed_midway_then_rerun_is_exact(empty_db, neo4j_conn):
 
 
 def test_sample_loads_with_the_networkx_counts(empty_db, neo4j_conn):
-    from polgraph.graph.io import open_graph
+    from polgraph.graph.build import open_graph
 
     G = open_graph([str(SAMPLE)], quiet=True)
     assert G.number_of_nodes() > 0 and G.number_of_edges() > 0
@@ -194,7 +194,7 @@ def test_sample_loads_with_the_networkx_counts(empty_db, neo4j_conn):
 def test_cli_load_sample(empty_db, neo4j_conn, tmp_path):
     r = polgraph_cli("load", str(SAMPLE), "--quiet", "--uri", neo4j_conn["uri"], "--database", neo4j_conn["database"])
     assert r.returncode == 0, r.stderr
-    from polgraph.graph.io import open_graph
+    from polgraph.graph.build import open_graph
 
     G = open_graph([str(SAMPLE)], quiet=True)
     assert (f"database now holds {G.number_of_nodes()} node(s), {G.number_of_edges()} relationship(s)"

@@ -115,7 +115,8 @@ def test_ref_forms_resolve_like_networkx(synthetic_loaded, neo4j_conn):
 
 
 def test_cli_trace_neo4j_prints_what_networkx_prints(neo4j_driver, neo4j_conn, tmp_path):
-    from polgraph.graph.io import open_graph, save_graph
+    from polgraph.graph.build import open_graph
+    from polgraph.graph.io import save_graph
 
     from polgraph.graph.status import annotate_status, parse_as_of
 

@@ -5,7 +5,8 @@ import pytest
 
 from browser_support import (XSS_SENTENCE, XSS_TITLE, launch_browser, open_offline, sample_like_graph,
                              xss_graph)
-from polgraph.graph.render import render_html, search_key, select_subgraph
+from polgraph.graph.render import render_html, search_key
+from polgraph.graph.trace import select_subgraph
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +52,7 @@ def test_handmade_sample_draws_every_node_and_edge_offline(browser, tmp_path, ar
 
 
 def test_data_sample_render(browser, tmp_path, artifacts_dir, sample_dir):
-    from polgraph.graph.io import open_graph
+    from polgraph.graph.build import open_graph
 
     G = open_graph([str(sample_dir)], quiet=True)
     out = tmp_path / "data_sample.html"

@@ -107,7 +107,7 @@ def test_trace_flags_an_adoption_dated_before_the_reference():
 
 @pytest.fixture(scope="module")
 def sample_graph(sample_dir):
-    from polgraph.graph.io import open_graph
+    from polgraph.graph.build import open_graph
 
     return open_graph([str(sample_dir)], quiet=True)
 
