@@ -496,6 +496,14 @@ def extract_text(text: str, path: str | None = None, overrides: dict | None = No
     `overrides` (from .jsonl input: id, title, doc_number, issuer, date) replace the extracted own fields;
     an overriding doc_number is also never reported as a citation. `header` is what an HTML page's metadata
     block says (Document.header).
+
+    >>> record = extract_text("山西省人民政府关于贯彻落实深化改革意见的实施方案\\n晋政发〔2014〕9号\\n\\n"
+    ...                       "为贯彻落实《国务院关于深化改革的意见》（国发〔2014〕5号），制定本方案。\\n\\n"
+    ...                       "山西省人民政府\\n2014年6月1日\\n", "plan.txt")
+    >>> record["doc_number"], record["issuer"], record["date"], record["level"], record["region"]
+    ('晋政发〔2014〕9号', ['山西省人民政府'], '2014-06-01', 'provincial', '山西省')
+    >>> [(c["relation"], c["cue"], c["doc_number"], c["title"]) for c in record["citations"]]
+    [('IMPLEMENTS', '为贯彻落实', '国发〔2014〕5号', '国务院关于深化改革的意见')]
     """
     return extract_texts([(text, path, overrides, header)])[0]
 

@@ -121,6 +121,18 @@ def build_graph(paths_or_records, jobs: int = 1, quiet: bool = False) -> nx.Mult
     """Resolve every citation of a corpus and return the citation graph (citing → cited).
 
     `paths_or_records` is a list of extraction records (dicts) or of paths (files/folders, extracted here).
+
+    >>> from polgraph.extract.find import extract_text
+    >>> opinion = extract_text("国务院关于深化改革的意见\\n国发〔2014〕5号\\n\\n现提出如下意见。\\n\\n国务院\\n2014年3月1日\\n")
+    >>> plan = extract_text("山西省人民政府关于贯彻落实深化改革意见的实施方案\\n晋政发〔2014〕9号\\n\\n"
+    ...                     "为贯彻落实《国务院关于深化改革的意见》（国发〔2014〕5号），制定本方案。\\n")
+    >>> G = build_graph([opinion, plan])
+    >>> sorted(G.edges(keys=True))
+    [('晋政发〔2014〕9号', '国发〔2014〕5号', 'IMPLEMENTS')]
+    >>> G.nodes["国发〔2014〕5号"]["level"], G.nodes["国发〔2014〕5号"]["in_corpus"]
+    ('central', True)
+    >>> G.edges["晋政发〔2014〕9号", "国发〔2014〕5号", "IMPLEMENTS"]["method"]
+    'number'
     """
     items = list(paths_or_records)
     skipped: list = []
@@ -152,7 +164,20 @@ def records_from_paths(paths: list[str], jobs: int = 1, quiet: bool = False) -> 
 
 
 def open_graph(paths, jobs: int = 1, quiet: bool = False) -> nx.MultiDiGraph:
-    """A graph file written by `polgraph build`, or a corpus (files, folders, extract JSON Lines) built now."""
+    """A graph file written by `polgraph build`, or a corpus (files, folders, extract JSON Lines) built now.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "plan.txt").write_text("山西省实施方案\\n晋政发〔2014〕9号\\n\\n根据《国务院关于深化改革的意见》，制定本方案。\\n",
+    ...                                      encoding="utf-8")
+    >>> G = open_graph([folder])
+    >>> [(G.nodes[v]["title"], k, G.nodes[v]["in_corpus"]) for _, v, k in G.edges(keys=True)]
+    [('国务院关于深化改革的意见', 'BASED_ON', False)]
+    >>> from polgraph.graph.io import save_graph
+    >>> save_graph(G, folder / "graph.json")
+    >>> sorted(open_graph([folder / "graph.json"]).edges(keys=True)) == sorted(G.edges(keys=True))
+    True
+    """
     paths = [str(p) for p in paths]
     if len(paths) == 1 and is_graph_file(paths[0]) and not is_records_file(paths[0]):
         return load_graph(paths[0])

@@ -46,6 +46,17 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
     title or alias, or title words.
 
     Raises NotFoundError (listing candidates) when nothing or several documents match.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
+    >>> G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
+    ...            in_corpus=True)
+    >>> G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
+    >>> _ = G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
+    >>> _ = G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    >>> find_node(G, "国发[2014]5号"), find_node(G, "山西 方案")
+    ('国发〔2014〕5号', '晋政发〔2014〕9号')
     """
     ref = (ref or "").strip()
     if not ref:
@@ -136,6 +147,19 @@ def reachable(G: nx.MultiDiGraph, node: str, direction: str = "down", depth: int
     """Every node reachable from `node` (down: documents citing it, transitively; up: what it cites) → hops.
 
     `relations` limits the edges followed; `depth` the hops. `node` itself is not included.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
+    >>> G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
+    ...            in_corpus=True)
+    >>> G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
+    >>> _ = G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
+    >>> _ = G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    >>> reachable(G, "国发〔2014〕5号")
+    {'晋政发〔2014〕9号': 1, 't:1': 2}
+    >>> reachable(G, "t:1", direction="up", depth=1)
+    {'晋政发〔2014〕9号': 1}
     """
     return {n: h for n, (h, _, _) in _bfs(G, node, direction, depth, relations).items()}
 
@@ -163,6 +187,19 @@ def select_subgraph(G: nx.MultiDiGraph, focus: str | None = None, depth: int | N
     had an edge stay); keeping some levels or statuses (graph/status.py) drops nodes of the others (the focus
     document always stays). An unknown status, level or relation is a PolgraphError, a focus that names no
     document a NotFoundError.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
+    >>> G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
+    ...            in_corpus=True)
+    >>> G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
+    >>> _ = G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
+    >>> _ = G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    >>> sorted(select_subgraph(G, focus="国发〔2014〕5号", depth=1))
+    ['国发〔2014〕5号', '晋政发〔2014〕9号']
+    >>> sorted(select_subgraph(G, levels=["provincial", "municipal"]))
+    ['t:1', '晋政发〔2014〕9号']
     """
     check_names(statuses, STATUSES, "status")
     check_names(levels, LEVELS, "level")
@@ -255,6 +292,22 @@ def trace(G: nx.MultiDiGraph, ref: str, direction: str = "down", depth: int | No
     document has its hops, the document it was reached through (`via`), the relation of that edge and the
     delay in days from REF's date to its own. `tree` nests documents under `via`; `by_level` groups them by
     level and region.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
+    >>> G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
+    ...            in_corpus=True)
+    >>> G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
+    >>> _ = G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
+    >>> _ = G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    >>> result = trace(G, "国发〔2014〕5号")
+    >>> [(d["id"], d["hops"], d["via"], d["relation"], d["delay_days"]) for d in result["documents"]]
+    [('晋政发〔2014〕9号', 1, '国发〔2014〕5号', 'IMPLEMENTS', 92), ('t:1', 2, '晋政发〔2014〕9号', 'CITES', None)]
+    >>> result["by_level"]
+    {'provincial': {'山西省': ['晋政发〔2014〕9号']}, 'municipal': {'山西省': ['t:1']}}
+    >>> [d["id"] for d in trace(G, "t:1", direction="up")["documents"]]
+    ['晋政发〔2014〕9号', '国发〔2014〕5号']
     """
     root = find_node(G, ref)
     rels = sorted({r.upper() for r in relations}) if relations else None
