@@ -16,8 +16,11 @@ PACKAGES = {"polgraph": "polgraph", "extract": "polgraph.extract", "graph": "pol
 def modules() -> dict[str, Path]:
     out = {}
     for folder, package in PACKAGES.items():
-        for path in sorted((REPO / folder).glob("*.py")):
-            out[package if path.stem == "__init__" else f"{package}.{path.stem}"] = path
+        for path in sorted((REPO / folder).rglob("*.py")):  # subpackages too (extract/readers/)
+            parts = path.relative_to(REPO / folder).with_suffix("").parts
+            parts = parts[:-1] if parts[-1] == "__init__" else parts
+            if (REPO / folder / Path(*parts[:-1]) / "__init__.py").exists() or len(parts) <= 1:
+                out[".".join((package,) + parts)] = path
     return out
 
 
@@ -47,6 +50,7 @@ def test_the_walk_sees_the_imports():
     assert G.has_edge("polgraph.extract.find", "polgraph.extract.cues")
     assert G.has_edge("polgraph.graph.annotate", "polgraph.extract.find")  # a late import counts
     assert G.has_edge("polgraph.graph.build", "polgraph.graph.io")
+    assert "polgraph.extract.readers" in G  # a subpackage
 
 
 def test_no_import_cycle():
