@@ -41,20 +41,31 @@ def _ambiguous(G, ref: str, cands: list[str]) -> NotFoundError:
     return NotFoundError(f"{ref!r} matches {len(cands)} documents: {shown}{more}; give the 文号 or more title words")
 
 
+def example_chain() -> nx.MultiDiGraph:
+    """A three-document chain, the graph of this module's examples: a State Council opinion, a provincial plan that
+    implements it and a city's paper, known only by a citation, that cites the plan.
+
+    >>> G = example_chain()
+    >>> sorted(G.edges(keys=True))
+    [('t:1', '晋政发〔2014〕9号', 'CITES'), ('晋政发〔2014〕9号', '国发〔2014〕5号', 'IMPLEMENTS')]
+    """
+    G = nx.MultiDiGraph()
+    G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
+    G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
+               in_corpus=True)
+    G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
+    G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
+    G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    return G
+
+
 def find_node(G: nx.MultiDiGraph, ref: str) -> str:
     """The node a user means by `ref`: a 文号 (any bracket style), a source file (path, name or stem), an exact
     title or alias, or title words.
 
     Raises NotFoundError (listing candidates) when nothing or several documents match.
 
-    >>> import networkx as nx
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
-    >>> G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
-    ...            in_corpus=True)
-    >>> G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
-    >>> _ = G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
-    >>> _ = G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    >>> G = example_chain()
     >>> find_node(G, "国发[2014]5号"), find_node(G, "山西 方案")
     ('国发〔2014〕5号', '晋政发〔2014〕9号')
     """
@@ -148,14 +159,7 @@ def reachable(G: nx.MultiDiGraph, node: str, direction: str = "down", depth: int
 
     `relations` limits the edges followed; `depth` the hops. `node` itself is not included.
 
-    >>> import networkx as nx
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
-    >>> G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
-    ...            in_corpus=True)
-    >>> G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
-    >>> _ = G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
-    >>> _ = G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    >>> G = example_chain()
     >>> reachable(G, "国发〔2014〕5号")
     {'晋政发〔2014〕9号': 1, 't:1': 2}
     >>> reachable(G, "t:1", direction="up", depth=1)
@@ -188,14 +192,7 @@ def select_subgraph(G: nx.MultiDiGraph, focus: str | None = None, depth: int | N
     document always stays). An unknown status, level or relation is a PolgraphError, a focus that names no
     document a NotFoundError.
 
-    >>> import networkx as nx
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
-    >>> G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
-    ...            in_corpus=True)
-    >>> G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
-    >>> _ = G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
-    >>> _ = G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    >>> G = example_chain()
     >>> sorted(select_subgraph(G, focus="国发〔2014〕5号", depth=1))
     ['国发〔2014〕5号', '晋政发〔2014〕9号']
     >>> sorted(select_subgraph(G, levels=["provincial", "municipal"]))
@@ -293,14 +290,7 @@ def trace(G: nx.MultiDiGraph, ref: str, direction: str = "down", depth: int | No
     delay in days from REF's date to its own. `tree` nests documents under `via`; `by_level` groups them by
     level and region.
 
-    >>> import networkx as nx
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("国发〔2014〕5号", title="国务院关于深化改革的意见", level="central", date="2014-03-01", in_corpus=True)
-    >>> G.add_node("晋政发〔2014〕9号", title="山西省实施方案", level="provincial", region="山西省", date="2014-06-01",
-    ...            in_corpus=True)
-    >>> G.add_node("t:1", title="太原市工作要点", level="municipal", region="山西省", in_corpus=False)
-    >>> _ = G.add_edge("晋政发〔2014〕9号", "国发〔2014〕5号", key="IMPLEMENTS")
-    >>> _ = G.add_edge("t:1", "晋政发〔2014〕9号", key="CITES")
+    >>> G = example_chain()
     >>> result = trace(G, "国发〔2014〕5号")
     >>> [(d["id"], d["hops"], d["via"], d["relation"], d["delay_days"]) for d in result["documents"]]
     [('晋政发〔2014〕9号', 1, '国发〔2014〕5号', 'IMPLEMENTS', 92), ('t:1', 2, '晋政发〔2014〕9号', 'CITES', None)]
