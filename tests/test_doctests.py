@@ -15,6 +15,7 @@ MODULES = [
     "polgraph.extract.find",
     "polgraph.graph.build",
     "polgraph.graph.trace",
+    "polgraph.graph.diffusion",
 ]
 
 
