@@ -326,6 +326,34 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
     number_spans = {(n.start, n.end) for n in numbers}
     lines = _lines(text)
     i = 0
+    while True:
+        found = _heading_from(text, lines, i, numbers, number_spans)
+        if found is None or found[0] != "organ":
+            return found or (None, -1, -1, None)
+        i = found[1]  # an organ's name alone (a site banner, a signature-like line): no heading, look further
+
+
+def _organ_only(s: str) -> bool:
+    """Is the line nothing but organ names (泗洪县人民政府; 中共遂川县委办公室　遂川县人民政府办公室)?"""
+    parts = [p for p in re.split(r"[\s\u3000、]+", s) if p]
+    return bool(parts) and all(looks_like_organ(p) for p in parts)
+
+
+def _masthead_block_end(lines, i: int) -> int | None:
+    """The index of the masthead word line (文件) that closes a masthead written over lines -- organ names, one a
+    line, then 文件 alone -- when line `i` opens one; else None."""
+    words = {w for w, _ in issuer_words("masthead")}
+    for k in range(i, min(i + MASTHEAD_LINES + 1, len(lines))):
+        s = _unspaced(lines[k][1].strip())
+        if s in words:
+            return k if k > i else None
+        if not _organ_only(lines[k][1].strip()):
+            return None
+    return None
+
+
+def _heading_from(text: str, lines, i: int, numbers, number_spans):
+    """own_title from line `i` on; ("organ", next line index) when the heading found is an organ's name alone."""
     while i < len(lines):
         start, line = lines[i]
         s = line.strip()
@@ -340,9 +368,13 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         if "|" in s or "｜" in s:  # a navigation bar or a table row rendered as text: never a heading
             i += 1
             continue
+        closing = _masthead_block_end(lines, i)
+        if closing is not None:  # 中共遂川县委办公室⏎遂川县人民政府办公室⏎文件
+            i = closing + 1
+            continue
         break
     if i >= len(lines):
-        return None, -1, -1, None
+        return None
     start, line = lines[i]
     s = line.strip()
     prefix = None
@@ -372,6 +404,8 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         j += 1
         if _title_finished(joined):
             title, end = joined, jend
+    if _organ_only(title) and not _title_finished(title):
+        return ("organ", i + 1)
     return clean_title(title), start, end, prefix
 
 
@@ -538,10 +572,15 @@ def _signature_block(text: str, line_start: int) -> list[str]:
     the organ above it; 财政部 under 国家数据局 is an organ of its own."""
     lines = text[max(0, line_start - SIGNATURE_BLOCK_CHARS):line_start].rstrip().split("\n")[-SIGNATURE_BLOCK_LINES:]
     block = []
+    blank = False
     for ln in reversed(lines):
+        if not ln.strip() and block and not blank:
+            blank = True  # web pages part the organs of a joint signature with a blank line
+            continue
         names = _closed_up(ln)
         if names and all(looks_like_organ(x) and len(x) <= 30 for x in names):
             block.insert(0, names)
+            blank = False
         else:
             break
     level_of_issuer = _levels_api()[1]
@@ -885,7 +924,7 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
 
     page = portal.read_page(text, header)
     title, t_start, t_end, prefix = own_title(text, numbers)
-    if page.masked and t_start >= 0 and page.is_masked(t_start, t_end):
+    if page.masked and (title is None or t_start >= 0 and page.is_masked(t_start, t_end)):
         title, t_start, t_end, prefix = own_title(page.masked_text(text), numbers)
     heading_number = None
     if title and t_start >= 0:

@@ -464,7 +464,20 @@ def page_title(title: str) -> str | None:
     parts = [p for p in _SITE_SUFFIX.split(_SPACES.sub(" ", title).strip()) if p.strip()]
     if not parts:
         return None
-    return _title_value(max(parts, key=len))
+    best = max(parts, key=len)
+    bare = _BARE_SITE_SUFFIX.search(best)
+    if bare is not None and _is_site_name(bare.group("site")):
+        best = best[:bare.start()]  # …的通知-泗洪县人民政府: a hyphen without spaces before the site's name
+    return _title_value(best)
+
+
+_BARE_SITE_SUFFIX = re.compile(r"[-—](?P<site>[^-—\s]{2,30})$")
+
+
+def _is_site_name(s: str) -> bool:
+    from polgraph.extract.metadata import looks_like_organ
+
+    return looks_like_organ(s) or s.endswith(("网", "网站", "门户"))
 
 
 def read_html_header(root, cells: list[str]) -> list[Pair]:

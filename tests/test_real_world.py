@@ -42,10 +42,7 @@ def test_every_fixture_has_an_expectation(records):
 
 
 # Misses whose cause lies outside the page reading (extract/metadata.py's own inference rules).
-KNOWN_MISSES = {
-    "t09_breadcrumb_tail_number.txt": "a signature whose organ lines are parted by blank lines gives only the last "
-                                      "organ (metadata._signature)",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_MISSES[n], strict=False))
