@@ -264,6 +264,9 @@ def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, ht
     from polgraph.graph import diffusion as d
 
     rels = [r.strip().upper() for r in relations.split(",")] if relations else None
+    for out in (panel, plot, html_out):
+        if out:  # before any work: a bad path fails at once, not after the graph is built
+            check_output_path(out, [] if backend == "neo4j" else [source])
     if backend == "neo4j" and as_of:
         raise PolgraphError("--as-of needs --backend networkx: the database holds the status "
                             "`polgraph load --as-of` wrote")

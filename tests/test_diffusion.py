@@ -305,3 +305,16 @@ def test_status_of_adopting_documents_and_in_force_only(tmp_path):
     early = runner.invoke(cli, ["diffusion", str(corpus), "国发〔2015〕9号", "--as-of", "2021-06-30", "-q",
                                 "--in-force-only", "--format", "json"])
     assert [u["unit"] for u in json.loads(early.output)["units"]] == ["四川省", "山西省"]
+
+
+def test_output_paths_are_checked_before_any_work(tmp_path):
+    corpus = REPO / "data" / "diffusion_sample"
+    runner = CliRunner()
+    for option in ("--panel", "--html", "--plot"):
+        r = runner.invoke(cli, ["diffusion", str(corpus), "国办发[2019]58号", "-q", option,
+                                str(tmp_path / "missing" / "out.csv")])
+        assert r.exit_code != 0 and "does not exist" in r.output and len(r.output.strip().splitlines()) == 1, r.output
+    inside = runner.invoke(cli, ["diffusion", str(corpus), "国办发[2019]58号", "-q", "--panel",
+                                 str(corpus / "01_central.txt")])
+    assert inside.exit_code != 0 and "input" in inside.output
+    assert (corpus / "01_central.txt").read_text(encoding="utf-8").startswith("国务院办公厅")
