@@ -294,6 +294,11 @@ def read_cells(cells: list[str], where: str = "header") -> list[Pair]:
     while i < n:
         cell = cells[i]
         label = _label_of(cell) if cell else None
+        columns = _column_pairs(cells, i, n, where) if label is not None else None
+        if columns:  # a row of labels over a row of values (索引号 | 发布机构 | 成文日期 | 文号 ⏎ values)
+            out.extend(columns)
+            i = columns[-1].last + 1
+            continue
         if label is not None:
             j, value, last = i + 1, None, i
             if j < n and not cells[j].strip():
@@ -314,6 +319,37 @@ def read_cells(cells: list[str], where: str = "header") -> list[Pair]:
                 out.append(Pair("other", 1, None, where, i, i))
         i += 1
     return out
+
+
+COLUMN_LABELS_MIN = 3  # a header row of fewer labels is read as label-value cells
+
+
+def _column_pairs(cells: list[str], i: int, n: int, where: str) -> list[Pair] | None:
+    """The pairs of a table whose first row holds only labels and whose next row holds their values, one a
+    column, when cells[i] opens such a label row; else None. The value row must read as those fields (every 文号
+    and date cell parses, and no value cell is a label), so a run of empty labels over the document is none."""
+    run = i
+    while run < n and cells[run] and _label_of(cells[run]) is not None:
+        run += 1
+    k = run - i
+    if k < COLUMN_LABELS_MIN or run + k > n:
+        return None
+    labels = [_label_of(cells[i + c]) for c in range(k)]
+    values = cells[run:run + k]
+    if any(v and _starts_with_label(v) for v in values):
+        return None
+    checked = 0
+    for label, raw in zip(labels, values):
+        if label.field in ("doc_number", "date") and raw.strip():
+            if field_value(label.field, raw) is None:
+                return None
+            checked += 1
+        elif raw.strip() and not _could_be_value(raw) and label.field != "title":
+            return None
+    if checked == 0:
+        return None
+    return [Pair(label.field, _rank(label, raw), field_value(label.field, raw), where, i + c, run + c)
+            for c, (label, raw) in enumerate(zip(labels, values))]
 
 
 def is_body_line(s: str) -> bool:

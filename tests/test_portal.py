@@ -215,3 +215,17 @@ def test_annotate_and_build_read_the_page_header(tmp_path):
     G = build_graph([str(page.parent)], quiet=True)
     [node] = [a for _, a in G.nodes(data=True) if a.get("in_corpus")]
     assert node["doc_number"] == "安政发〔2020〕9号" and node["date"] == "2020-10-09" and node["level"] == "county"
+
+
+def test_a_row_of_labels_over_a_row_of_values_pairs_by_column():
+    from polgraph.extract.portal import read_cells
+
+    cells = ["索引号", "发布机构", "成文日期", "文号", "主题分类",
+             "11330600002565123X/2021-00045", "绍兴市人民政府办公室", "2021-03-18", "绍政办发〔2021〕9号", "综合政务"]
+    got = {p.field: p.value for p in read_cells(cells) if p.field != "other"}
+    assert got["doc_number"] == "绍政办发〔2021〕9号" and got["date"] == "2021-03-18"
+    # a value row that does not read as those fields (a 文号 cell that is no number) is no value row
+    cells[8] = "关于进一步加强政府规范性文件管理的通知"
+    assert all(p.value != "关于进一步加强政府规范性文件管理的通知" for p in read_cells(cells))
+    # two labels are label-value cells as before
+    assert [p.field for p in read_cells(["文号", "成文日期", "2021-03-18"])] == ["doc_number", "date"]
