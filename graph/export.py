@@ -23,7 +23,7 @@ NODE_LIST_PROPS = ("aliases", "issuer", "carries")
 NODE_SCALAR_PROPS = ("title", "doc_number", "date", "level", "region", "path", "label")
 NEO4J_NODE_HEADER = ["id:ID(Document)", ":LABEL", "title", "doc_number", "aliases:string[]", "issuer:string[]",
                      "date", "year:int", "level", "region", "in_corpus:boolean", "path", "carries:string[]",
-                     "label"]
+                     "label", "number_key", "file_name", "file_stem", "title_keys:string[]", "search_text"]
 NEO4J_REL_HEADER = [":START_ID(Document)", ":END_ID(Document)", ":TYPE", "method", "score:float",
                     "mention_count:int", "cues:string[]", "flags:string[]", "mentions_json"]
 
@@ -100,6 +100,20 @@ def neo4j_label(d: dict) -> str:
     return label + ("" if d.get("in_corpus") else ";Placeholder")
 
 
+def neo4j_node_row(n: str, d: dict) -> list:
+    """One row of nodes.csv (NEO4J_NODE_HEADER) for node `n` with attributes `d`, its look-up properties
+    (graph/neo4j_store.py: LOOKUP_PROPERTIES) included, so an imported database answers `trace` by index."""
+    from polgraph.graph.neo4j_store import lookup_properties
+
+    look = lookup_properties(d)
+    return [n, neo4j_label(d), _one_line(d.get("title")) or None, d.get("doc_number"),
+            _array(d.get("aliases")), _array(d.get("issuer")), d.get("date"),
+            "" if d.get("year") is None else int(d["year"]), d.get("level") or "unknown",
+            d.get("region"), "true" if d.get("in_corpus") else "false", d.get("path"),
+            _array(d.get("carries")), _one_line(d.get("label")), look["number_key"], look["file_name"],
+            look["file_stem"], _array(look["title_keys"]), look["search_text"]]
+
+
 def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list[str]:
     """nodes.csv and relationships.csv for `neo4j-admin database import full` (default ',' and ';')."""
     folder = Path(folder)
@@ -109,12 +123,7 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list[str]:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(NEO4J_NODE_HEADER)
         for n in sorted(G.nodes):
-            d = G.nodes[n]
-            w.writerow([n, neo4j_label(d), _one_line(d.get("title")) or None, d.get("doc_number"),
-                        _array(d.get("aliases")), _array(d.get("issuer")), d.get("date"),
-                        "" if d.get("year") is None else int(d["year"]), d.get("level") or "unknown",
-                        d.get("region"), "true" if d.get("in_corpus") else "false", d.get("path"),
-                        _array(d.get("carries")), _one_line(d.get("label"))])
+            w.writerow(neo4j_node_row(n, G.nodes[n]))
     with atomic_output(rels_path, newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(NEO4J_REL_HEADER)

@@ -25,7 +25,10 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from importlib import resources
 from typing import Iterator
 
-from polgraph.errors import PolgraphError, ServiceError
+from polgraph.errors import NotFoundError, PolgraphError, ServiceError
+from polgraph.graph.build import number_key
+from polgraph.graph.resolve import title_keys
+from polgraph.graph.trace import SHOWN, Matches, file_name_and_stem, path_matches, resolve_ref, search_text
 from polgraph.vocabulary import LEVEL_TABLE, LEVELS, RELATIONS
 from polgraph.progress import progress
 
@@ -34,6 +37,11 @@ PLACEHOLDER_LABEL = "Placeholder"
 NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "year", "level", "region",
                    "in_corpus", "path", "carries", "label", "effective", "expires", "status", "status_changed_by",
                    "status_changed_on", "status_as_of")
+# Derived from the properties above so that `trace`'s REF is found through indexes (cypher/schema.cypher),
+# never by reading every node: the canonical key of the 文号, the source file's name and stem, every title
+# key of the title, aliases and carried titles (exact look-up, a keyword fulltext index), and the normalised
+# title, 文号 and aliases that title words are looked for in (CONTAINS, a text index).
+LOOKUP_PROPERTIES = ("number_key", "file_name", "file_stem", "title_keys", "search_text")
 RELATIONSHIP_PROPERTIES = ("method", "score", "flags", "cues", "mention_count", "mentions_json")
 # 1,000 rows a transaction: less for the server to hold and collect than 5,000 (bench/README.md)
 DEFAULT_BATCH_SIZE = 1000
@@ -50,7 +58,7 @@ URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 # uses the Document.id constraint. Properties are set one by one (setting null removes a property gone from
 # the graph): `SET d += row.props` would make the planner add an Eager barrier (it cannot tell the map does
 # not touch `id`), which buffers the whole batch and costs about a third of the load time.
-_NODE_SETS = ", ".join(f"d.{p} = row.props.{p}" for p in NODE_PROPERTIES if p != "id")
+_NODE_SETS = ", ".join(f"d.{p} = row.props.{p}" for p in NODE_PROPERTIES + LOOKUP_PROPERTIES if p != "id")
 _REL_SETS = ", ".join(f"r.{p} = row.props.{p}" for p in RELATIONSHIP_PROPERTIES)
 _ALL_LEVEL_LABELS = ":".join(LEVEL_LABELS[lvl] for lvl in LEVELS)
 
@@ -140,7 +148,20 @@ def node_properties(node_id: str, attrs: dict) -> dict:
         "status_changed_by": attrs.get("status_changed_by"),
         "status_changed_on": attrs.get("status_changed_on"),
         "status_as_of": attrs.get("status_as_of"),
+        **lookup_properties(attrs),
     }
+
+
+def lookup_properties(attrs: dict) -> dict:
+    """The LOOKUP_PROPERTIES of a node (None where nothing to look up), from its attributes."""
+    file = file_name_and_stem(attrs.get("path"))
+    names = [attrs.get("title")] + list(attrs.get("aliases") or []) + list(attrs.get("carries") or [])
+    keys = sorted({k for t in names if t for k in title_keys(t)})
+    return {"number_key": number_key(attrs.get("doc_number")),
+            "file_name": file[0] if file else None,
+            "file_stem": file[1] if file else None,
+            "title_keys": keys or None,
+            "search_text": search_text(attrs) or None}
 
 
 # json.dumps(mentions, ensure_ascii=False, sort_keys=True, separators=(",", ":")) without building an encoder
@@ -528,10 +549,13 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
 
 
 _FIND_BY_ID = "MATCH (d:Document {id: $id}) RETURN d.id AS id"
-_ALL_NODES = "MATCH (d:Document) RETURN d.id AS id, properties(d) AS props ORDER BY id"
-_NODES_BY_ID = "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id, properties(d) AS props"
-_EDGES_AMONG = ("UNWIND $ids AS id MATCH (s:Document {id: id})-[r]->(t:Document) "
-                "WHERE t.id IN $ids AND ($types IS NULL OR type(r) IN $types) "
+_NODES_BY_ID = ("UNWIND $ids AS id MATCH (d:Document {id: id}) "
+                "RETURN d.id AS id, elementId(d) AS element, properties(d) AS props")
+# The edges among the answer's documents: the far end of each relationship is checked by its element id, so
+# no property of a document outside the answer is read.
+_EDGES_AMONG = ("UNWIND $elements AS element MATCH (s:Document) WHERE elementId(s) = element\n"
+                "MATCH (s)-[r]->(t:Document) WHERE elementId(t) IN $elements "
+                "AND ($types IS NULL OR type(r) IN $types)\n"
                 "RETURN s.id AS source, t.id AS target, type(r) AS type")
 
 
@@ -553,31 +577,119 @@ def reachable_query(direction: str, depth: int | None) -> str:
             "RETURN d.id AS id, length(p) AS hops")
 
 
+_NOT_ATTRIBUTES = frozenset(("id",) + LOOKUP_PROPERTIES)
+
+
 def _attrs(props: dict) -> dict:
-    return {k: v for k, v in props.items() if k != "id"}
+    return {k: v for k, v in props.items() if k not in _NOT_ATTRIBUTES}
+
+
+_LOOKUP_INDEXES = ("document_title_keys", "document_search_text", "document_number_key", "document_file_name",
+                   "document_file_stem", "document_titles")
+_SHOW_LOOKUP_INDEXES = "SHOW INDEXES YIELD name, state WHERE name IN $names RETURN name, state"
+_DESCRIBE = ("UNWIND $ids AS id MATCH (d:Document {id: id}) "
+             "RETURN d.id AS id, d.title AS title, d.date AS date, d.in_corpus AS in_corpus")
+_BY_NUMBER = ("MATCH (d:Document) WHERE d.doc_number = $number OR d.number_key = $key "
+              "RETURN d.id AS id ORDER BY id")
+_BY_FILE = ("MATCH (d:Document) WHERE d.file_name = $name OR d.file_stem = $ref "
+            "RETURN d.id AS id, d.path AS path ORDER BY id")
+# How many documents matched, in corpus and not, with the first ids of each (find_node prefers the corpus)
+_MATCHES = ("WITH coalesce(d.in_corpus, false) AS inside, d.id AS id ORDER BY id\n"
+            "RETURN inside, count(*) AS n, collect(id)[..$shown] AS first")
+_BY_TITLE_KEYS = ("CALL db.index.fulltext.queryNodes('document_title_keys', $query) YIELD node AS d\n"
+                  "WITH DISTINCT d WHERE any(k IN d.title_keys WHERE k IN $keys)\n" + _MATCHES)
+# A REF that matches nothing is compared, as by find_node, with every document's name on a database of up
+# to _SUGGEST_FROM_ALL documents (one property scan, well under a second); beyond, with the
+# _SUGGESTION_CANDIDATES that the `document_titles` fulltext index ranks first for the REF's terms
+# (a term is one Chinese character but a whole run of digits, so the closest by edit distance can be missed).
+_SUGGEST_FROM_ALL = 100_000
+_SUGGESTION_CANDIDATES = 1000
+_ALL_NAMES = "MATCH (d:Document) RETURN d.id AS id, d.title AS title, d.label AS label"
+_SUGGESTIONS = ("CALL db.index.fulltext.queryNodes('document_titles', $query, {limit: $limit}) YIELD node AS d\n"
+                "RETURN DISTINCT d.id AS id, d.title AS title, d.label AS label")
+
+
+def _lucene_phrase(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _lucene_terms(text: str) -> str:
+    """`text` as a Lucene query of its terms (any of them), every syntax character escaped."""
+    # lower case: the analyzer lowers every term anyway, and AND / OR / NOT in capitals would be operators
+    return re.sub(r'([+\-&|!(){}\[\]^"~*?:\\/])', r"\\\1", text.lower())
+
+
+class Neo4jDocuments:
+    """find_node's questions (polgraph.graph.trace.GraphDocuments) answered through the indexes of
+    cypher/schema.cypher: each reads only the documents that match, so a REF resolves in milliseconds on a
+    database of millions. The not-found suggestions are scored among the documents the `document_titles`
+    fulltext index ranks first for the REF's characters (every document, on a graph of fewer than
+    1,000 that share one)."""
+
+    def __init__(self, driver, database: str = "neo4j"):
+        self.driver, self.database = driver, database
+
+    def _run(self, cypher: str, **params):
+        return self.driver.execute_query(cypher, parameters_=params, database_=self.database).records
+
+    def check_indexes(self) -> None:
+        online = {r["name"] for r in self._run(_SHOW_LOOKUP_INDEXES, names=list(_LOOKUP_INDEXES))
+                  if r["state"] == "ONLINE"}
+        missing = [n for n in _LOOKUP_INDEXES if n not in online]
+        if missing:
+            raise ServiceError(f"the database has no online look-up index {', '.join(missing)}: load it with this "
+                               f"polgraph (`polgraph load`), or run cypher/schema.cypher after neo4j-admin import")
+
+    def has(self, node_id: str) -> bool:
+        return bool(self._run(_FIND_BY_ID, id=node_id))
+
+    def by_number(self, number: str, key: str) -> list[str]:
+        return [r["id"] for r in self._run(_BY_NUMBER, number=number, key=key)]
+
+    def by_path(self, ref: str) -> list[str]:
+        ref = ref.replace("\\", "/")
+        rows = self._run(_BY_FILE, name=ref.rsplit("/", 1)[-1], ref=ref)
+        return sorted(r["id"] for r in rows if r["path"] and path_matches(r["path"], ref))
+
+    def _matches(self, rows) -> Matches:
+        groups = {bool(r["inside"]): r for r in rows}
+        group = groups.get(True) or groups.get(False)
+        return Matches(group["n"], list(group["first"])) if group else Matches(0, [])
+
+    def by_title_keys(self, keys: set[str]) -> Matches:
+        keys = sorted(keys)
+        query = " OR ".join(_lucene_phrase(k) for k in keys)
+        return self._matches(self._run(_BY_TITLE_KEYS, query=query, keys=keys, shown=SHOWN))
+
+    def by_words(self, words: list[str]) -> Matches:
+        # one CONTAINS per word, so the planner can take the text index for one of them; the words are
+        # parameters, only their count is formatted in
+        where = " AND ".join(f"d.search_text CONTAINS $w{i}" for i in range(len(words)))
+        query = f"MATCH (d:Document) WHERE {where}\n" + _MATCHES
+        return self._matches(self._run(query, shown=SHOWN, **{f"w{i}": w for i, w in enumerate(words)}))
+
+    def describe(self, ids: list[str]) -> dict[str, dict]:
+        return {r["id"]: dict(r) for r in self._run(_DESCRIBE, ids=list(ids))}
+
+    def suggestion_choices(self, ref: str) -> dict[str, str]:
+        from polgraph.graph.resolve import normalize_title
+
+        if self._run(COUNT_NODES_QUERY)[0]["n"] <= _SUGGEST_FROM_ALL:
+            rows = self._run(_ALL_NAMES)
+        else:
+            terms = _lucene_terms(normalize_title(ref))
+            if not terms:
+                return {}
+            rows = self._run(_SUGGESTIONS, query=terms, limit=_SUGGESTION_CANDIDATES)
+        return {r["id"]: normalize_title(r["title"] or r["label"] or r["id"]) for r in rows}
 
 
 def resolve_ref_neo4j(driver, ref: str, database: str = "neo4j") -> str:
-    """The document id `ref` names, decided exactly as `polgraph.graph.trace.find_node` decides it.
-
-    A node id, or a 文号 whose normalised form is a node id, is looked up through the constraint index
-    (find_node returns those first too); anything else (other number forms, a file name, a title, title
-    words) goes to find_node itself, over the documents' attributes read from the database.
-    """
-    import networkx as nx
-
-    from polgraph.graph.trace import find_node, normalize_ref_number
-
-    ref_s = (ref or "").strip()
-    if ref_s:
-        for candidate in (ref_s, normalize_ref_number(ref_s)):
-            if candidate and driver.execute_query(_FIND_BY_ID, parameters_={"id": candidate},
-                                                  database_=database).records:
-                return candidate
-    H = nx.MultiDiGraph()
-    for rec in driver.execute_query(_ALL_NODES, database_=database).records:
-        H.add_node(rec["id"], **_attrs(rec["props"]))
-    return find_node(H, ref)
+    """The document id `ref` names, decided by `polgraph.graph.trace.resolve_ref` (find_node's rules and
+    messages) with each rule answered through an index of the database."""
+    docs = Neo4jDocuments(driver, database)
+    docs.check_indexes()
+    return resolve_ref(docs, ref)
 
 
 def subgraph_neo4j(driver, ids, relations=None, database: str = "neo4j"):
@@ -587,9 +699,11 @@ def subgraph_neo4j(driver, ids, relations=None, database: str = "neo4j"):
 
     ids = sorted(ids)
     H = nx.MultiDiGraph()
+    elements = []
     for rec in driver.execute_query(_NODES_BY_ID, parameters_={"ids": ids}, database_=database).records:
         H.add_node(rec["id"], **_attrs(rec["props"]))
-    for rec in driver.execute_query(_EDGES_AMONG, parameters_={"ids": ids, "types": relations},
+        elements.append(rec["element"])
+    for rec in driver.execute_query(_EDGES_AMONG, parameters_={"elements": elements, "types": relations},
                                     database_=database).records:
         H.add_edge(rec["source"], rec["target"], key=rec["type"], relation=rec["type"])
     return H

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import deque
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -23,8 +24,7 @@ def normalize_ref_number(ref: str) -> str | None:
     return normalize_docnumber(ref)
 
 
-def _describe(G: nx.MultiDiGraph, n: str) -> str:
-    d = G.nodes[n]
+def _describe_attrs(n: str, d: dict) -> str:
     bits = [n]
     if d.get("title") and d.get("title") != n:
         bits.append(d["title"])
@@ -35,10 +35,75 @@ def _describe(G: nx.MultiDiGraph, n: str) -> str:
     return " · ".join(bits)
 
 
-def _ambiguous(G, ref: str, cands: list[str]) -> NotFoundError:
-    shown = "; ".join(_describe(G, n) for n in cands[:8])
-    more = f" (and {len(cands) - 8} more)" if len(cands) > 8 else ""
-    return NotFoundError(f"{ref!r} matches {len(cands)} documents: {shown}{more}; give the 文号 or more title words")
+def _describe(G: nx.MultiDiGraph, n: str) -> str:
+    return _describe_attrs(n, G.nodes[n])
+
+
+class Matches(NamedTuple):
+    """The documents one rule of find_node matched, in-corpus ones preferred: how many, and the first few ids
+    in sorted order (enough to name the one, or to list them when REF is ambiguous)."""
+    count: int
+    first: list[str]
+
+
+SHOWN = 8  # candidates listed in an ambiguity or not-found message
+
+
+class GraphDocuments:
+    """The questions find_node asks of the documents, answered by a networkx graph (every node read).
+
+    graph/neo4j_store.py answers the same questions through the database's indexes; find_node's rules and
+    messages are `resolve_ref`'s, whichever answers."""
+
+    def __init__(self, G: nx.MultiDiGraph):
+        self.G = G
+
+    def has(self, node_id: str) -> bool:
+        return node_id in self.G
+
+    def by_number(self, number: str, key: str) -> list[str]:
+        """Documents whose written 文号 is `number` or has the canonical key `key`."""
+        from polgraph.graph.build import number_key
+        return sorted(n for n, d in self.G.nodes(data=True)
+                      if d.get("doc_number") and (d["doc_number"] == number or number_key(d["doc_number"]) == key))
+
+    def by_path(self, ref: str) -> list[str]:
+        return _by_path(self.G, ref)
+
+    def by_title_keys(self, keys: set[str]) -> Matches:
+        """Documents with a title, alias or carried title of which a title key is one of `keys`."""
+        exact = []
+        for n, d in self.G.nodes(data=True):
+            names = [d.get("title")] + list(d.get("aliases") or []) + list(d.get("carries") or [])
+            if any(keys & set(title_keys(t)) for t in names if t):
+                exact.append(n)
+        return self._matches(exact)
+
+    def by_words(self, words: list[str]) -> Matches:
+        """Documents whose normalised title, 文号 or aliases hold every one of `words`."""
+        hits = []
+        for n, d in self.G.nodes(data=True):
+            if all(w in search_text(d) for w in words):
+                hits.append(n)
+        return self._matches(hits)
+
+    def _matches(self, nodes: list[str]) -> Matches:
+        nodes = _prefer_corpus(self.G, sorted(nodes))
+        return Matches(len(nodes), nodes[:SHOWN])
+
+    def describe(self, ids: list[str]) -> dict[str, dict]:
+        return {n: self.G.nodes[n] for n in ids}
+
+    def suggestion_choices(self, ref: str) -> dict[str, str]:
+        """id -> the normalised name a not-found REF is compared with (every document)."""
+        return {n: normalize_title(d.get("title") or d.get("label") or n) for n, d in self.G.nodes(data=True)}
+
+
+def search_text(d: dict) -> str:
+    """What title words are looked for in: the normalised title, 文号 and aliases (Neo4j stores it)."""
+    names = [d.get("title"), d.get("doc_number")] + list(d.get("aliases") or [])
+    # a word holds no space, so it is found within one name whatever separates them
+    return " ".join(filter(None, (normalize_title(t) for t in names if t)))
 
 
 def example_chain() -> nx.MultiDiGraph:
@@ -69,59 +134,56 @@ def find_node(G: nx.MultiDiGraph, ref: str) -> str:
     >>> find_node(G, "国发[2014]5号"), find_node(G, "山西 方案")
     ('国发〔2014〕5号', '晋政发〔2014〕9号')
     """
+    return resolve_ref(GraphDocuments(G), ref)
+
+
+def resolve_ref(docs, ref: str) -> str:
+    """find_node over `docs` (GraphDocuments, or graph/neo4j_store.py's Neo4jDocuments): the rules in order,
+    the first that names one document wins."""
     ref = (ref or "").strip()
     if not ref:
         raise NotFoundError("empty reference: give a 文号 or title words")
-    if ref in G:
+    if docs.has(ref):
         return ref
     given = ref
     ref = simplified(ref)  # a REF in traditional characters names the simplified document (國辦發 = 国办发)
     number = normalize_ref_number(ref)
     if number:
-        if number in G:
+        if docs.has(number):
             return number
         # node ids are canonical keys: 国令第707号 finds the document written 国务院令第707号
         key = number_key(number)
-        if key in G:
+        if docs.has(key):
             return key
-        hits = sorted(n for n, d in G.nodes(data=True)
-                      if d.get("doc_number") and (d["doc_number"] == number or number_key(d["doc_number"]) == key))
+        hits = docs.by_number(number, key)
         if len(hits) == 1:
             return hits[0]
-    by_file = _by_path(G, given)
+    by_file = docs.by_path(given)
     if len(by_file) == 1:
         return by_file[0]
     keys = set(title_keys(ref))
     if keys:
-        exact = []
-        for n, d in G.nodes(data=True):
-            names = [d.get("title")] + list(d.get("aliases") or []) + list(d.get("carries") or [])
-            if any(keys & set(title_keys(t)) for t in names if t):
-                exact.append(n)
-        found = _one_of(G, given, exact)
+        found = _one_of(docs, given, docs.by_title_keys(keys))
         if found is not None:
             return found
     words = [normalize_title(w) for w in ref.split()]
     words = [w for w in words if w]
     if words:
-        hits = []
-        for n, d in G.nodes(data=True):
-            names = [d.get("title"), d.get("doc_number")] + list(d.get("aliases") or [])
-            text = " ".join(normalize_title(t) for t in names if t)
-            if all(w in text for w in words):
-                hits.append(n)
-        found = _one_of(G, given, hits)
+        found = _one_of(docs, given, docs.by_words(words))
         if found is not None:
             return found
-    raise NotFoundError(f"no document matches {given!r}" + _suggest(G, ref))
+    raise NotFoundError(f"no document matches {given!r}" + _suggest(docs, ref))
 
 
-def _one_of(G, ref: str, nodes: list[str]) -> str | None:
+def _one_of(docs, ref: str, matches: Matches) -> str | None:
     """The one document `ref` matches (in-corpus documents preferred); None if none; ambiguity is an error."""
-    nodes = _prefer_corpus(G, sorted(nodes))
-    if len(nodes) > 1:
-        raise _ambiguous(G, ref, nodes)
-    return nodes[0] if nodes else None
+    if matches.count > 1:
+        described = docs.describe(matches.first[:SHOWN])
+        shown = "; ".join(_describe_attrs(n, described[n]) for n in matches.first[:SHOWN])
+        more = f" (and {matches.count - SHOWN} more)" if matches.count > SHOWN else ""
+        raise NotFoundError(f"{ref!r} matches {matches.count} documents: {shown}{more}; "
+                            f"give the 文号 or more title words")
+    return matches.first[0] if matches.count else None
 
 
 def _by_path(G, ref: str) -> list[str]:
@@ -129,13 +191,26 @@ def _by_path(G, ref: str) -> list[str]:
     ref = ref.replace("\\", "/")
     hits = []
     for n, d in G.nodes(data=True):
-        p = (d.get("path") or "").replace("\\", "/")
-        if not p:
-            continue
-        name = p.rsplit("/", 1)[-1]
-        if ref in (p, name, name.rsplit(".", 1)[0]) or (len(ref) > 3 and p.endswith("/" + ref)):
+        p = d.get("path") or ""
+        if p and path_matches(p, ref):
             hits.append(n)
     return sorted(hits)
+
+
+def path_matches(path: str, ref: str) -> bool:
+    """A document's source `path` is what `ref` (with / separators) names: the path, file name or stem, or
+    (longer than 3 characters) a tail of the path."""
+    p = path.replace("\\", "/")
+    name = p.rsplit("/", 1)[-1]
+    return ref in (p, name, name.rsplit(".", 1)[0]) or (len(ref) > 3 and p.endswith("/" + ref))
+
+
+def file_name_and_stem(path: str | None) -> tuple[str, str] | None:
+    """(file name, stem) of a source path, the keys a file-name REF is looked up by (Neo4j stores them)."""
+    if not path:
+        return None
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name, name.rsplit(".", 1)[0]
 
 
 def _prefer_corpus(G, nodes: list[str]) -> list[str]:
@@ -143,14 +218,16 @@ def _prefer_corpus(G, nodes: list[str]) -> list[str]:
     return inside if inside else nodes
 
 
-def _suggest(G, ref: str) -> str:
+def _suggest(docs, ref: str) -> str:
     from rapidfuzz import fuzz, process
 
-    choices = {n: normalize_title(d.get("title") or d.get("label") or n) for n, d in G.nodes(data=True)}
-    best = process.extract(normalize_title(ref), choices, scorer=fuzz.partial_ratio, limit=3, score_cutoff=60)
+    best = process.extract(normalize_title(ref), docs.suggestion_choices(ref), scorer=fuzz.partial_ratio, limit=3,
+                           score_cutoff=60)
     if not best:
         return ""
-    return "; closest: " + "; ".join(_describe(G, key) for _, _, key in sorted(best, key=lambda b: (-b[1], b[2])))
+    ranked = [key for _, _, key in sorted(best, key=lambda b: (-b[1], b[2]))]
+    described = docs.describe(ranked)
+    return "; closest: " + "; ".join(_describe_attrs(key, described[key]) for key in ranked)
 
 
 def reachable(G: nx.MultiDiGraph, node: str, direction: str = "down", depth: int | None = None,

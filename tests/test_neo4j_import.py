@@ -13,7 +13,8 @@ import pytest
 from conftest import REPO
 from neo4j_support import (SERVER_SCRIPT, neo4j_conn, neo4j_driver, polgraph_cli, run_query,  # noqa: F401
                            wipe_after_module)
-from polgraph.graph.neo4j_store import connect, database_counts, load_graph_into_neo4j, trace_neo4j, wipe_documents
+from polgraph.graph.neo4j_store import (apply_schema, connect, database_counts, load_graph_into_neo4j, trace_neo4j,
+                                        wipe_documents)
 from polgraph.graph.trace import trace
 
 pytestmark = pytest.mark.neo4j
@@ -56,6 +57,11 @@ def imported(tmp_path_factory, neo4j_driver, neo4j_conn):
         assert r.returncode == 0, r.stdout + r.stderr
         uri = _script("uri").stdout.strip()
         assert uri.startswith("bolt://127.0.0.1:") and uri != neo4j_conn["uri"]
+        driver = connect(**{**neo4j_conn, "uri": uri})
+        try:  # what the README says to do after an import: the indexes `trace` resolves REF through
+            apply_schema(driver, neo4j_conn["database"])
+        finally:
+            driver.close()
         yield G, {**neo4j_conn, "uri": uri}
     finally:
         stop = _script("stop", timeout=120)
@@ -89,3 +95,5 @@ def test_trace_on_the_imported_store(imported):
     central = sorted(n for n, d in G.nodes(data=True) if d["level"] == "central" and G.in_degree(n))[:5]
     for ref in central:
         assert trace_neo4j(ref, **conn) == trace(G, ref)
+        title = G.nodes[ref]["title"]
+        assert trace_neo4j(title, **conn) == trace(G, title)
