@@ -19,7 +19,7 @@ pytestmark = pytest.mark.neo4j
 
 @pytest.fixture(scope="module")
 def sample_loaded(neo4j_driver, neo4j_conn):
-    from polgraph.graph.io import open_graph
+    from polgraph.graph.build import open_graph
 
     G = open_graph([str(SAMPLE)], quiet=True)
     wipe_documents(neo4j_driver, neo4j_conn["database"])
