@@ -14,19 +14,9 @@ Stages (one module each):
   textview.py    traditional or noisy text: a simplified, de-noised view and its offset map back
   pipeline.py    extract_paths() / write_jsonl(): many files, --jobs, skip list
 
-The record produced per document (the JSON Lines schema of `polgraph extract`)::
-
-  {"path": str, "id": str|None, "title": str|None, "doc_number": str|None (normalised),
-   "issuer": [str], "date": "YYYY-MM-DD"|None, "level": "central|provincial|municipal|county|township|unknown",
-   "region": str|None (province name, e.g. "山西省"), "carries": [str],
-   "sources": {"title"|"doc_number"|"issuer"|"date": "header|meta|page_title|heading|text|input"|None},
-   ["index_number", "topic", "repeal_date": str, when a portal page gives them]
-   "citations": [{"doc_number": str|None (normalised), "doc_number_raw": str|None, "title": str|None,
-                  "cited_issuer": str|None, "cited_level": str, "relation": str, "cue": str|None,
-                  "start": int, "end": int, "sentence": str, "anonymised": bool}],
-   "effective": {"date", "phrase", "original_version", "sentence", "start", "end"}|None,
-   "expires": {"date", "phrase", "sentence", "start", "end"}|None,
-   "repeals": [{"title", "doc_number", "date", "sentence", "start", "end"}]}   (lifecycle.py)
+The record produced per document (the JSON Lines schema of `polgraph extract`) is `polgraph.models.Record`, with its
+`Citation`s, their `Mention`s and the lifecycle clauses; the stages build it as plain dicts of that shape and
+`pipeline.record_to_json` writes them in the model's key order.
 
 `text[start:end]` is the cited span in the decoded text (the number and/or the 《title》).
 """

@@ -24,6 +24,7 @@ import re
 
 from polgraph.data import table_rows
 from polgraph.extract.metadata import _cn_number, parse_date
+from polgraph.models import EFFECTIVE_KEYS, EXPIRY_KEYS
 
 ROLES = ("subject", "verb", "event", "term", "until", "field", "distinct", "repeal")
 HEAD_CHARS = 3000      # where a head line `2021年3月1日 施行` and a law's history are looked for
@@ -285,11 +286,11 @@ def extract_lifecycle(text: str, own_date: str | None, citations: list[dict] | N
             effective["original_version"] = any(d > (effective["date"] or "9") for d in later)
         effective["sentence"] = (text[effective["start"]:effective["end"]] if effective["phrase"] == "field"
                                  else _sentence(text, effective["start"], effective["end"]))
-        effective = {k: effective[k] for k in ("date", "phrase", "original_version", "sentence", "start", "end")}
+        effective = {k: effective[k] for k in EFFECTIVE_KEYS}
     expires = _expires(text, effective, effective_end, own_date)
     if expires is not None:
         expires["sentence"] = _sentence(text, expires["start"], expires["end"])
-        expires = {k: expires[k] for k in ("date", "phrase", "sentence", "start", "end")}
+        expires = {k: expires[k] for k in EXPIRY_KEYS}
     repeal_words = _patterns()[7]
     repeals = []
     for c in citations or ():

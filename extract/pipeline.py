@@ -11,7 +11,6 @@ import collections
 import gc
 import io
 import itertools
-import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -20,6 +19,7 @@ import traceback
 from typing import Iterable, Iterator
 
 from polgraph.errors import InputError
+from polgraph.models import record_json
 from polgraph.output import encode_text
 from polgraph.extract.read import (Document, is_jsonl, iter_jsonl_documents, jsonl_slices, list_input_files,
                                    read_documents)
@@ -29,13 +29,6 @@ from polgraph.progress import progress
 # workers stay busy to the end and the progress bar moves.
 BATCH_BYTES = 512 * 1024
 BATCH_MAX_FILES = 256
-
-# Key order of a record on output: the schema's order (extract/__init__.py), then any extra keys sorted.
-RECORD_KEYS = ("path", "id", "title", "doc_number", "issuer", "date", "level", "region", "carries", "sources",
-               "citations", "effective", "expires", "repeals")
-CITATION_KEYS = ("doc_number", "doc_number_raw", "title", "cited_issuer", "cited_level", "relation", "cue",
-                 "start", "end", "sentence", "anonymised")
-
 
 def _extract_text():
     from polgraph.extract.find import extract_text
@@ -385,19 +378,4 @@ def _bytes_writer(out):
     return write
 
 
-def _ordered(d: dict, keys: tuple) -> dict:
-    out = {k: d[k] for k in keys if k in d}
-    for k in sorted(k for k in d if k not in out):
-        out[k] = d[k]
-    return out
-
-
-def record_to_json(record: dict) -> str:
-    """One JSON line for a record: keys in schema order (extras sorted), non-ASCII kept as is.
-
-    The same record always gives the same bytes.
-    """
-    rec = _ordered(record, RECORD_KEYS)
-    if isinstance(rec.get("citations"), list):
-        rec["citations"] = [_ordered(c, CITATION_KEYS) if isinstance(c, dict) else c for c in rec["citations"]]
-    return json.dumps(rec, ensure_ascii=False, separators=(", ", ": "))
+record_to_json = record_json  # one JSON line for a record dict, keys in the order of polgraph/models.py

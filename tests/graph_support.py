@@ -1,21 +1,18 @@
-"""Hand-made extraction records for the graph tests (the schema of extract/__init__.py)."""
+"""Hand-made extraction records for the graph tests, as the dicts the graph stage reads (built by
+tests/factories.py from polgraph/models.py)."""
 from __future__ import annotations
+
+from factories import citation, record
 
 
 def cit(number=None, title=None, relation="IMPLEMENTS", cue="为贯彻落实", issuer=None, level="unknown",
-        anonymised=False, start=0):
-    span = (f"《{title}》" if title else "") + (f"（{number}）" if number else "")
-    sentence = f"{cue or ''}{span}精神。"
-    return {"doc_number": number, "doc_number_raw": number, "title": title, "cited_issuer": issuer,
-            "cited_level": level, "relation": relation, "cue": cue, "start": start + len(cue or ""),
-            "end": start + len(cue or "") + len(span), "sentence": sentence, "anonymised": anonymised}
+        anonymised=False, start=0) -> dict:
+    return citation(number, title, relation, cue, issuer, level, anonymised, start).to_dict()
 
 
 def rec(path, title=None, number=None, level="unknown", date=None, issuer=(), region=None, carries=(),
-        citations=()):
-    return {"path": path, "id": None, "title": title, "doc_number": number, "issuer": list(issuer),
-            "date": date, "level": level, "region": region, "carries": list(carries),
-            "citations": list(citations)}
+        citations=(), **lifecycle) -> dict:
+    return record(path, title, number, level, date, issuer, region, carries, citations, **lifecycle).to_dict()
 
 
 STATE = "国务院关于印发“十二五”期间深化医药卫生体制改革规划暨实施方案的通知"

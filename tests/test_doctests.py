@@ -11,6 +11,7 @@ import pytest
 MODULES = [
     "polgraph",
     "polgraph.vocabulary",
+    "polgraph.models",
     "polgraph.extract.docnumber",
     "polgraph.extract.find",
     "polgraph.graph.build",

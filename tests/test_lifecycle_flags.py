@@ -15,11 +15,8 @@ from polgraph.graph.trace import format_trace_text, trace
 
 
 def doc(path, title, number, date, effective=None, expires=None, citations=(), level="provincial"):
-    r = rec(path, title, number, level, date, ["某省人民政府"], "某省", citations=citations)
-    r["effective"] = ({"date": effective, "phrase": "on_date", "original_version": False, "sentence": "",
-                       "start": 0, "end": 0} if effective else None)
-    r["expires"] = {"date": expires, "phrase": "until", "sentence": "", "start": 0, "end": 0} if expires else None
-    return r
+    return rec(path, title, number, level, date, ["某省人民政府"], "某省", citations=citations, effective_on=effective,
+               expires_on=expires)
 
 
 def records():

@@ -14,11 +14,8 @@ from polgraph.graph.versions import version_key
 
 def doc(path, title, date, effective=None, expires=None, number=None, citations=(), level="central",
         original=False):
-    r = rec(path, title, number, level, date, ["国务院"], citations=citations)
-    r["effective"] = ({"date": effective, "phrase": "on_date", "original_version": original, "sentence": "",
-                       "start": 0, "end": 0} if effective else None)
-    r["expires"] = {"date": expires, "phrase": "until", "sentence": "", "start": 0, "end": 0} if expires else None
-    return r
+    return rec(path, title, number, level, date, ["国务院"], citations=citations, effective_on=effective,
+               expires_on=expires, original_version=original)
 
 
 def node_of(G, path):
