@@ -63,17 +63,41 @@ def find_titles(text: str) -> list[TitleMatch]:
     return out
 
 
-_KEY_DROP = re.compile(r"[《》〈〉<>“”\"'‘’「」『』\s]")
+# The two title keys, from one set of characters. Within one document (extraction: the mentions of one cited
+# document, the document's own title and what it carries) titles are the same when they differ in book-title marks,
+# quotes and white space only; across documents (graph/resolve.py: a citation against the corpus, node ids, trace)
+# punctuation goes too, since a citing document writes the cited title's 、，：— freely. Dropping punctuation inside
+# one document would merge two different documents cited side by side (《关于A、B的通知》 and 《关于AB的通知》).
+_MARKS = "《》〈〉<>“”\"'‘’「」『』"
+_PUNCTUATION = "·•.,，、。:：;；!！?？_\\-—–"
+_KEY_DROP = re.compile(f"[{_MARKS}\\s]")
+_LOOSE_DROP = re.compile(f"[\\s{_MARKS}{_PUNCTUATION}]+")
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def title_key(title: str | None) -> str | None:
-    """A comparison key for titles: brackets, quotes and white space removed, full-width ASCII folded."""
+    """A comparison key for titles within one document: NFKC (full-width ASCII folded), book-title marks, quotes
+    and white space removed; None for no title.
+
+    >>> title_key("《国务院关于 “十四五” 规划的通知》"), title_key("")
+    ('国务院关于十四五规划的通知', None)
+    """
     if not title:
         return None
     s = unicodedata.normalize("NFKC", title)
     s = _KEY_DROP.sub("", s)
     return s or None
+
+
+def normalize_title(title: str | None) -> str:
+    """A comparison key for titles across documents: `title_key` without punctuation either; "" for no title.
+
+    >>> normalize_title("《关于A、B的通知》"), title_key("《关于A、B的通知》")
+    ('关于AB的通知', '关于A、B的通知')
+    """
+    if not title:
+        return ""
+    return _LOOSE_DROP.sub("", unicodedata.normalize("NFKC", title))
 
 
 @functools.lru_cache(maxsize=1)

@@ -31,7 +31,9 @@ MAX_MENTIONS_SHOWN = 3  # evidence sentences per edge tooltip; the count of the 
 LABEL_CHARS = 11
 
 # Search keys: the same table drives the Python side and (embedded in the page) the JavaScript side, so a
-# 文号 typed in any bracket style finds the node whatever style the source used.
+# 文号 typed in any bracket style finds the node whatever style the source used. A character table rather than
+# extract/docnumber.py's parser because the browser applies it to what is typed, number or title words; its brackets
+# are the parser's (tests/test_normalisers.py) but for 〈《‘ 〉》’, which in a search belong to a title.
 SEARCH_CHAR_MAP = {
     **{c: "〔" for c in "[［【(（﹝〖〘〚"},
     **{c: "〕" for c in "]］】)）﹞〗〙〛"},

@@ -18,6 +18,8 @@ from itertools import chain
 
 from rapidfuzz import fuzz
 
+from polgraph.extract.titles import normalize_title  # the title key across documents (extract/titles.py)
+
 FUZZY_THRESHOLD = 85.0  # a prefilter: the canonical-form check below decides
 # Blocking: a query's rarest character trigrams pick the candidates; at most _FUZZY_PROBES trigrams and
 # _FUZZY_BUDGET posting entries are read per query (so resolution stays linear however common the words),
@@ -27,17 +29,9 @@ _FUZZY_PROBES = 8
 _FUZZY_BUDGET = 6000
 _FUZZY_CANDIDATES = 12
 
-_DROP = re.compile(r"[\s《》〈〉<>「」『』“”\"'‘’·•.,，、。:：;；!！?？\u3000_\-—–]+")
 _WRAPPER = re.compile(r"^(?P<head>.*?)(?:关于)?(?:印发|转发|批转|颁发)(?P<inner>.{4,}?)的(?:通知|通告|决定|函)$")
 _YEARISH = re.compile(r"\d+")
 _PLACE = re.compile(r"^(.{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))")
-
-
-def normalize_title(title: str | None) -> str:
-    """The comparable form of a title: NFKC, no spaces, quotes, book-title marks or punctuation."""
-    if not title:
-        return ""
-    return _DROP.sub("", unicodedata.normalize("NFKC", title))
 
 
 def unwrap_title(title: str | None) -> str | None:

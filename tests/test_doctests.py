@@ -14,6 +14,7 @@ MODULES = [
     "polgraph.models",
     "polgraph.extract.docnumber",
     "polgraph.extract.find",
+    "polgraph.extract.titles",
     "polgraph.graph.build",
     "polgraph.graph.trace",
     "polgraph.graph.diffusion",
