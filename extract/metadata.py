@@ -24,7 +24,7 @@ import re
 from polgraph.extract.cues import load_cues
 from polgraph.extract.levels import abbreviated_unit, issuer_words, with_place
 from polgraph.extract.lists import LIST_MARKER
-from polgraph.extract.titles import clean_title, find_titles, title_key, title_verdict
+from polgraph.extract.titles import CARRY_END, CARRY_ENDS, CARRY_VERB, clean_title, find_titles, title_key, title_verdict
 
 HEADER_LINES = 16
 HEADER_CHARS = 1200
@@ -114,7 +114,7 @@ _SELF_INTRO_LONGEST = 2 + 1 + 1 + 120 + 1 + 1 + 4
 _INTRO_ORGAN = re.compile(r"([\u4e00-\u9fff]{2,24}?(?:部|委|局|院|厅|办|会|府|署|行|室))(?:组织)?$")
 _ALIAS = re.compile(r"《([^《》\n]{2,150})》[（(]以下简称[“\"《]?([^）)”\"》\n]{1,30})[”\"》]?[）)]")
 _ALIAS_TITLE = 150  # the longest title _ALIAS reads
-_CARRY_IN_TITLE = re.compile(r"(?:关于)?(?:印发|转发|批转|颁布|发布)(.{2,150})的(?:通知|决定|函|复函)$")
+_CARRY_IN_TITLE = re.compile(CARRY_VERB + "(.{2,150})" + CARRY_END)
 # 现将《X》印发给你们; a decree (令) that promulgates a regulation: 现将修订后的《X》公布，自…起施行
 _CARRY_IN_BODY = re.compile(
     r"现将(?:修订后的|修改后的|修正后的)?《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》"
@@ -122,7 +122,6 @@ _CARRY_IN_BODY = re.compile(
     r"(?:(?:印发|批转|转发|发布|颁布)给|(?:予以)?(?:公布|发布|颁布)(?=[，,。；\s]))")
 _CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?(?:已经[^。\n]{0,60})?[，,]\s*现(?:予)?(?:以)?"
                              r"(?:印发|发布|颁布|公布|转发|批转)")
-_CARRY_TITLE_ENDS = ("通知", "决定", "函")  # what a title that _CARRY_IN_TITLE matches ends with (titles are stripped)
 _RELAYED_ORGAN = re.compile(r"(?:转发|批转)(.{2,40}?)(?:关于|《|<)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
 _TITLE_VERBS = ("关于", "转发", "批转", "印发")  # a title opening with one names no organ before it
@@ -787,7 +786,7 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
                     continue  # a numbered document relayed: a FORWARDS citation, not carried
                 if title_key(x) not in {title_key(c) for c in out}:
                     out.append(x)
-    if title and title.endswith(_CARRY_TITLE_ENDS):
+    if title and title.endswith(CARRY_ENDS):
         m = _CARRY_IN_TITLE.search(title)
         if m:
             x = clean_title(m.group(1).strip())

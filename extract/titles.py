@@ -74,6 +74,15 @@ _KEY_DROP = re.compile(f"[{_MARKS}\\s]")
 _LOOSE_DROP = re.compile(f"[\\s{_MARKS}{_PUNCTUATION}]+")
 
 
+# A notice that carries another document (关于印发《X》的通知): its verbs and endings, once. Extraction reads the
+# carried instrument from a document's own title with it (metadata.py), resolution indexes a notice under what
+# it carries (graph/resolve.py).
+CARRY_VERBS = ("印发", "转发", "批转", "颁布", "发布", "颁发")
+CARRY_ENDS = ("通知", "通告", "决定", "函", "复函")
+CARRY_VERB = "(?:关于)?(?:" + "|".join(CARRY_VERBS) + ")"
+CARRY_END = "的(?:" + "|".join(CARRY_ENDS) + ")$"
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def title_key(title: str | None) -> str | None:
     """A comparison key for titles within one document: NFKC (full-width ASCII folded), book-title marks, quotes

@@ -18,7 +18,7 @@ from itertools import chain
 
 from rapidfuzz import fuzz
 
-from polgraph.extract.titles import normalize_title  # the title key across documents (extract/titles.py)
+from polgraph.extract.titles import CARRY_END, CARRY_VERB, normalize_title  # extract/titles.py
 
 FUZZY_THRESHOLD = 85.0  # a prefilter: the canonical-form check below decides
 # Blocking: a query's rarest character trigrams pick the candidates; at most _FUZZY_PROBES trigrams and
@@ -29,7 +29,7 @@ _FUZZY_PROBES = 8
 _FUZZY_BUDGET = 6000
 _FUZZY_CANDIDATES = 12
 
-_WRAPPER = re.compile(r"^(?P<head>.*?)(?:关于)?(?:印发|转发|批转|颁发)(?P<inner>.{4,}?)的(?:通知|通告|决定|函)$")
+_WRAPPER = re.compile("^(?P<head>.*?)" + CARRY_VERB + "(?P<inner>.{4,}?)" + CARRY_END)
 _YEARISH = re.compile(r"\d+")
 _PLACE = re.compile(r"^(.{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))")
 

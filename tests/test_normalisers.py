@@ -44,3 +44,17 @@ def test_search_brackets_are_the_number_parsers_but_title_marks():
 def test_search_key_finds_a_number_written_as_the_parser_normalises_it():
     for written in ("国办发[2015]33号", "国办发（2015）33号", "国办发〔２０１５〕３３号", "国办发【2015年】第33號"):
         assert render.search_key(written) == render.search_key(docnumber.normalize_docnumber(written))
+
+
+def test_one_carry_grammar_for_extraction_and_resolution():
+    """A notice carrying a document (关于印发X的通知) is read with one list of verbs and endings: extraction
+    reads X as what the notice carries, resolution indexes the notice under X."""
+    from polgraph.extract.metadata import _carries
+
+    for verb in titles.CARRY_VERBS:
+        for end in titles.CARRY_ENDS:
+            title = f"某省人民政府关于{verb}某省促进产业发展办法的{end}"
+            assert _carries("", title, []) == ["某省促进产业发展办法"], title
+            assert resolve.unwrap_title(title) == "某省促进产业发展办法", title
+    assert _carries("", "某省人民政府关于促进产业发展的通知", []) == []
+    assert resolve.unwrap_title("某省人民政府关于促进产业发展的通知") is None
