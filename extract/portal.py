@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from polgraph.data import table_rows
 from polgraph.extract.docnumber import normalize_docnumber
+from polgraph.extract.prefilter import required_literals, shortest_literals
 
 FIELDS = ("title", "doc_number", "issuer", "date", "index_number", "topic", "repeal_date", "other")
 OWN_FIELDS = ("title", "doc_number", "issuer", "date")
@@ -81,6 +82,7 @@ class ChromeLines:
     unanchored one alone opens with a literal that `re` skips to (0.04 ms: bench/extract_throughput.py)."""
 
     def __init__(self, patterns: tuple[str, ...]):
+        self.patterns = patterns
         self.pattern = "|".join(f"(?:{p})" for p in patterns)  # the alternation, for the whole-text scan
         anchored = [p for p in patterns if p.startswith("^")]
         self._anchored = re.compile("|".join(f"(?:{p})" for p in anchored)) if anchored else None
@@ -442,10 +444,54 @@ def _above_chrome(head: str, chrome_spans: list[tuple[int, int]]) -> list[tuple[
             and not _starts_with_label(s)]
 
 
+@functools.lru_cache(maxsize=1)
+def _block_cues() -> re.Pattern | None:
+    """One search for what any metadata block or chrome line must hold: a label of data/portal_labels.tsv
+    (its characters apart by white space at most, as _norm_label reads a cell) or a literal every match of a
+    chrome line pattern holds (prefilter.required_literals); None when a chrome pattern gives no literal."""
+    literals = []
+    for p in load_chrome()[0].patterns:
+        required = required_literals(p)
+        if required is None:
+            return None
+        literals.extend(required)
+    labels = [lab for lab in load_labels() if not lab.startswith("meta:")]
+    words = shortest_literals(literals + labels)
+    return re.compile("|".join("\\s*".join(map(re.escape, w)) for w in sorted(words, key=lambda w: (-len(w), w))))
+
+
+def _walk_end(head: str) -> int:
+    """Where read_text_header's line walk has stopped at the latest unless a chrome line holds 。: the end of the
+    first line with 。 and no | or ｜ (a body line, is_body_line)."""
+    i = head.find("。")
+    while i >= 0:
+        a, b = head.rfind("\n", 0, i) + 1, head.find("\n", i)
+        b = len(head) if b < 0 else b
+        if "|" not in head[a:b] and "｜" not in head[a:b]:
+            return b
+        i = head.find("。", b)
+    return len(head)
+
+
+def may_hold_block(head: str) -> bool:
+    """False when the lines read_text_header walks hold neither a label nor a chrome line's literal, so that
+    it finds nothing there (a law, a report: most documents); a necessary condition, read in one search. The
+    walk reaches past the first body line only over chrome lines, which hold a literal."""
+    cues = _block_cues()
+    return cues is None or cues.search(head, 0, _walk_end(head)) is not None
+
+
 def read_text_header(text: str) -> PageHeader:
     """The metadata block and chrome lines of the head of a text (a page's text rendering, or a page read from
     HTML): their pairs and line spans."""
     head = text[:HEAD_CHARS]
+    if not may_hold_block(head):
+        return PageHeader()
+    return read_head_lines(head)
+
+
+def read_head_lines(head: str) -> PageHeader:
+    """read_text_header of a head without its prefilter (may_hold_block): the plain definition."""
     chrome = load_chrome()[0]
     _, any_label = _label_patterns()
     if any_label.search(head) is None and chrome.search(head) is None:
