@@ -35,7 +35,8 @@ _DATE = (r"(?:19|20)\d\d[ \t\u3000]*年[ \t\u3000]*\d{1,2}[ \t\u3000]*月[ \t\u3
 _NUMBER = r"\d{1,4}|[一二两三四五六七八九十百]{1,4}"
 _CLAUSE_BREAK = "，,。；;！？!?：:\n"
 _BEFORE_VERB = "起后日始式"  # what a clause has right before its verb (起施行, 之日施行, 开始施行 …)
-CLAUSE_CHUNK = 4000
+CLAUSE_CHUNK = 4000    # the largest chunk; the first is FIRST_CHUNK, each next one four times larger
+FIRST_CHUNK = 250      # a law's closing article (本条例自…起施行) is mostly within its last 250 characters
 ANCHOR_CHARS = 3
 CLAUSE_WINDOW = 80  # characters before its verb a clause starts within (自二〇二一年十二月三十一日起三十日后开始施行)
 _SENTENCE_BREAK = "。；;！？!?\n"
@@ -78,6 +79,98 @@ def _patterns():
     anchor = re.compile(f"[{_BEFORE_VERB}](?:{_alts(verbs)})")
     return (subject, clause, head_line, term, history, verbs, tuple(p["term"]), tuple(p["repeal"]), field,
             anchor)
+
+
+# What every match of the patterns above holds, for the scans below to look for first: each _DATE holds 年, its
+# month and 月 (_DATE_CORE: 年 is a literal `re` skips to); a head line ends with its date's 日 and a verb.
+_DATE_CORE = re.compile(r"年[ \t\u3000]*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[ \t\u3000]*月")
+
+
+@functools.lru_cache(maxsize=1)
+def _head_line_end():
+    verbs = load_phrases()["verb"]
+    return re.compile(f"日{_SPACE}起?{_SPACE}(?:{_alts(verbs)}){_SPACE}[)）]?{_SPACE}$", re.M)
+
+
+def head_line_search(text: str, end: int = HEAD_CHARS):
+    """head_line.search(text[:end]), the multi-line regex tried only at the starts of the lines that end as a
+    head line does (日, a verb; _head_line_end, one scan with a literal to skip to): `^` with re.M is tried at
+    every position of the head."""
+    head_line = _patterns()[2]
+    for m in _head_line_end().finditer(text, 0, end):
+        found = head_line.match(text, text.rfind("\n", 0, m.start()) + 1, end)
+        if found is not None:
+            return found
+    return None
+
+
+def field_search(text: str, end: int = HEAD_CHARS):
+    """field.search(text[:end]), tried only where a field phrase starts (word_starts) and at a 【 right before
+    it: the pattern opens with an optional 【, so `re` tries it at every position."""
+    field = _patterns()[8]
+    starts = word_starts(text, load_phrases()["field"], end)
+    for start in sorted(starts | {i - 1 for i in starts if i > 0 and text[i - 1] == "【"}):
+        m = field.match(text, start, end)
+        if m is not None:
+            return m
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _common_core(words: tuple[str, ...]) -> str | None:
+    """The longest string that every word of `words` holds (日期 of 施行日期 and 生效日期), or None."""
+    first = min(words, key=len, default="")
+    for size in range(len(first), 0, -1):
+        for i in range(len(first) - size + 1):
+            core = first[i:i + size]
+            if all(core in w for w in words):
+                return core
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _word_scan(words: tuple[str, ...]) -> tuple[re.Pattern, dict[str, int]] | None:
+    """A scan for the words of `words` by a character they all hold (期 of 有效期, 实施期限): that character, a
+    literal `re` skips to, then each word around it (look-behind, look-ahead), and where the character stands
+    in each word; None when they share none."""
+    core = _common_core(words)
+    if not core:
+        return None
+    c = core[0]
+    offsets = {w: w.index(c) for w in words}
+    branches = [f"(?<={re.escape(w[:k + 1])})" + (f"(?={re.escape(w[k + 1:])})" if w[k + 1:] else "")
+                for w, k in offsets.items()]
+    return re.compile(f"{re.escape(c)}(?:{'|'.join(branches)})"), offsets
+
+
+def word_starts(text: str, words: tuple[str, ...], end: int | None = None) -> set[int]:
+    """Where any word of `words` starts in `text[:end]` (overlapping occurrences too): one scan (_word_scan)
+    instead of one str.find over the whole text per word."""
+    end = len(text) if end is None else min(end, len(text))
+    scan = _word_scan(words)
+    starts = set()
+    if scan is None:
+        for word in words:
+            i = text.find(word, 0, end)
+            while i >= 0:
+                starts.add(i)
+                i = text.find(word, i + 1, end)
+        return starts
+    rx, offsets = scan
+    for m in rx.finditer(text, 0, end):
+        q = m.start()
+        for w, k in offsets.items():
+            if q >= k and text.startswith(w, q - k, end):
+                starts.add(q - k)
+    return starts
+    starts = set()
+    for m in rx.finditer(text):
+        q = m.start()
+        for w in words:
+            k = w.index(rx.pattern[0] if rx.pattern[0] != "\\" else rx.pattern[1])
+            if q >= k and text.startswith(w, q - k):
+                starts.add(q - k)
+    return starts
 
 
 def _clause_start(text: str, i: int) -> int:
@@ -147,24 +240,25 @@ def _own_clause(text: str, start: int, subject) -> bool:
 
 def _clause_ends(text: str, anchor):
     """Ends of every `起施行`, `后施行`, `日施行`, `开始施行`, `正式施行` (any verb), where a clause can end, the
-    last first: read from the end in chunks, as the clause is mostly a text's last article or line."""
-    hi = len(text)
+    last first: read from the end in chunks growing from FIRST_CHUNK to CLAUSE_CHUNK characters, as the clause is
+    mostly a text's last article or line (each position the regex is tried at costs the same)."""
+    hi, size = len(text), FIRST_CHUNK
     while hi > 0:
-        lo = max(0, hi - CLAUSE_CHUNK)
+        lo = max(0, hi - size)
         yield from reversed([m.end() for m in anchor.finditer(text, lo, hi)])
         if lo == 0:
             return
         hi = lo + ANCHOR_CHARS - 1  # an anchor across the boundary is read with the earlier chunk
+        size = min(4 * size, CLAUSE_CHUNK)
 
 
 def _effective(text: str, own_date: str | None):
     subject, clause, head_line, _, history, verbs, _, _, field, anchor = _patterns()
-    head = text[:HEAD_CHARS]
-    m = field.search(head) if any(f in head for f in load_phrases()["field"]) else None
+    m = field_search(text)
     if m and parse_date(m.group("date")):
         return {"date": parse_date(m.group("date")), "phrase": "field", "start": m.start(),
                 "end": m.end()}, m.end()
-    m = head_line.search(head) if any(v in head for v in verbs) else None
+    m = head_line_search(text)
     if m:
         return {"date": parse_date(m.group("date")), "phrase": "head_line", "start": m.start("date"),
                 "end": m.end()}, m.end()
@@ -198,22 +292,26 @@ def _effective(text: str, own_date: str | None):
         date, phrase = own_date, "on_issue"
         # a history line `1996年10月30日 劳动部令第4号发布` dates the publication when it is not the own date
         event = found.group("event")
-        published = [parse_date(h.group("date")) for h in _history_lines(head) if event in h.group(0)]
+        published = [parse_date(h.group("date")) for h in _history_lines(text, HEAD_CHARS) if event in h.group(0)]
         if published and published[-1]:
             date = published[-1]
     return {"date": date, "phrase": phrase, "start": found.start(), "end": found.end()}, found.end()
 
 
-def _history_lines(head: str):
-    """The matches of the history pattern on the head's lines that open with a date, （ or 根据 (line by line:
-    a multi-line regex tries every position of the head)."""
+def _history_lines(text: str, end: int):
+    """The matches of the history pattern on the lines of text[:end], in order: tried at the start of each line
+    that holds a date (_DATE_CORE; a multi-line regex tries every position of the head, and a law's head has
+    ~100 lines, most of them blank)."""
     history = _patterns()[4]
-    for line in head.split("\n"):
-        first = line.lstrip(" \t\u3000")[:1]
-        if first and (first in "（(根一二" or first.isdigit()):
-            m = history.match(line)
-            if m:
-                yield m
+    line_start = -1
+    for d in _DATE_CORE.finditer(text, 0, end):
+        start = text.rfind("\n", 0, d.start()) + 1
+        if start == line_start:
+            continue
+        line_start = start
+        m = history.match(text, start, end)
+        if m:
+            yield m
 
 
 def _history(text: str) -> tuple[list[str], list[str]]:
@@ -221,7 +319,7 @@ def _history(text: str) -> tuple[list[str], list[str]]:
     (`2001年10月27日 …第一次修正`, `（根据2009年8月27日…修正）`): an amendment (修正/修订/修改), or an adoption
     (通过) after the first one (a court re-adopting its interpretation)."""
     dates, later, adopted = [], [], False
-    for m in _history_lines(text[:HEAD_CHARS]):
+    for m in _history_lines(text, HEAD_CHARS):
         date = parse_date(m.group("date"))
         if not date:
             continue
@@ -244,12 +342,7 @@ def _shortest(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def _expires(text: str, effective: dict | None, effective_end: int | None, own_date: str | None):
     subject, _, _, term, _, _, terms, _, _, _ = _patterns()
-    starts = set()
-    for word in _shortest(terms):  # 有效期 finds 有效期限 too
-        i = text.find(word)
-        while i >= 0:
-            starts.add(i)
-            i = text.find(word, i + 1)
+    starts = word_starts(text, _shortest(terms))  # 有效期 finds 有效期限 too
     for m in filter(None, (term.match(text, i) for i in sorted(starts))):
         before = text[_clause_start(text, m.start()):m.start()]
         own = bool(subject.search(before))
