@@ -158,6 +158,7 @@ def _cn_number(s: str) -> int:
     return n
 
 
+@functools.lru_cache(maxsize=4096)  # dates repeat (a law's history lines, its signature): a pure function
 def parse_date(s: str) -> str | None:
     """`2022年6月20日`, `二〇〇四年六月二十六日`, `2022.06.20`, `2016-12-28` -> ISO date, else None."""
     m = _DATE_RE.search(s)
@@ -188,12 +189,17 @@ def looks_like_organ(name: str) -> bool:
 
 def split_issuers(head: str) -> list[str]:
     """`最高人民法院、最高人民检察院` / `中共中央 国务院` / `科 技 部` / `国家发展改革委国家能源局` -> the organs."""
+    return list(_split_issuers(head))
+
+
+@functools.lru_cache(maxsize=4096)  # organ names repeat across documents (a law's adopting committee)
+def _split_issuers(head: str) -> tuple[str, ...]:
     out = []
     for part in _ISSUER_SEPARATOR.split(" ".join(_closed_up(head))):
         part = part.strip()
         if part and looks_like_organ(part):
             out.extend(_run_together(part))
-    return out
+    return tuple(out)
 
 
 _ENTITY_RESIDUE = re.compile(r"&[A-Za-z]{1,8};?")  # `国务院办公厅   &sp;`: an HTML entity a scraper left
@@ -249,15 +255,18 @@ def _run_together(name: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------- lines
 
+_LINE_RUN = re.compile(r"[^\n]+")
+
+
 def _lines(text: str, limit_chars: int = HEADER_CHARS, limit_lines: int = HEADER_LINES):
     """(start, line) of the first non-empty lines of the head of the text."""
-    out, pos = [], 0
-    for line in text[:limit_chars].split("\n"):
+    out = []
+    for m in _LINE_RUN.finditer(text, 0, limit_chars):  # the non-empty pieces of text[:limit_chars].split("\n")
+        line = m.group()
         if line.strip():
-            out.append((pos, line))
+            out.append((m.start(), line))
             if len(out) >= limit_lines:
                 break
-        pos += len(line) + 1
     if out and out[-1][0] + len(out[-1][1]) >= limit_chars:
         # the last line was cut by the limit: read it whole
         start = out[-1][0]
@@ -414,9 +423,24 @@ def _is_masthead(line: str) -> bool:
     return bool(_masthead_organs(line))
 
 
+def _may_end_as_masthead(line: str) -> bool:
+    """A necessary condition of _masthead_organs: closing a line up only moves its white space and drops HTML
+    entity residue (ASCII), so a masthead line ends, but for those, with a masthead word's last character."""
+    s = line.rstrip()
+    if not s:
+        return False
+    last = s[-1]
+    if last.isascii() and (last.isalpha() or last == ";"):
+        return True  # an entity's residue may close the line
+    return any(not word[-1:] or word[-1].isspace() or word[-1] == last for word, _ in issuer_words("masthead"))
+
+
 def _masthead_organs(line: str) -> list[str]:
+    words = issuer_words("masthead")
+    if not _may_end_as_masthead(line):
+        return []
     name = " ".join(_closed_up(line))
-    for word, _ in issuer_words("masthead"):
+    for word, _ in words:
         if name.endswith(word) and len(name) > len(word) + 1:
             return split_issuers(name[:-len(word)])
     return []
@@ -427,6 +451,12 @@ MASTHEAD_LINES = 3
 
 def _masthead_issuers(text: str) -> list[str]:
     """The organs of a masthead among the first lines of the text."""
+    # the lines read end at the latest with the line HEADER_CHARS falls in (_lines reads a cut line whole)
+    bound = text.find("\n", HEADER_CHARS)
+    bound = len(text) if bound < 0 else bound
+    if all(word[-1:] and not word[-1].isspace() and text.find(word[-1], 0, bound) < 0
+           for word, _ in issuer_words("masthead")):
+        return []
     for _, line in _lines(text, HEADER_CHARS, MASTHEAD_LINES):
         organs = _masthead_organs(line.strip())
         if organs:
@@ -591,6 +621,11 @@ def _signature_block(text: str, line_start: int) -> list[str]:
             else:
                 issuers.extend(split_issuers(name) or [name])
     return issuers
+
+
+# levels.abbreviated_unit of a name, memoised (a pure function of the name): with_place returns a name it gives
+# None for as it is, so only the others are placed
+_abbreviated_unit = functools.lru_cache(maxsize=4096)(abbreviated_unit)
 
 
 def _stands_alone(name: str) -> bool:
@@ -951,7 +986,8 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
         issuers = split_issuers(fm.group(1)) or [fm.group(1).strip()]
     inferred, sig_date = own_issuers(text, title, n, intro_issuer)
     agency = n.number.agency if n is not None and not n.number.anonymised else None
-    issuers = [with_place(x, text, title, agency) for x in issuers or inferred]
+    issuers = [with_place(x, text, title, agency) if _abbreviated_unit(x) is not None else x
+               for x in issuers or inferred]
 
     date = None
     dm = _field("date", text)
