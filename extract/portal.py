@@ -379,6 +379,8 @@ def number_and_title(line: str) -> tuple[str, str] | None:
     `瑞政办(2011)129号 转发…的通知`, `…印发《…》的通知(岳办发〔2017〕2号)`; else None."""
     from polgraph.extract.titles import title_verdict
 
+    if "号" not in line:  # both patterns end their number with 号
+        return None
     for rx in (_NUMBER_HEAD, _NUMBER_TAIL):
         m = rx.match(line)
         if m is None:
@@ -460,34 +462,34 @@ def _block_cues() -> re.Pattern | None:
     return re.compile("|".join("\\s*".join(map(re.escape, w)) for w in sorted(words, key=lambda w: (-len(w), w))))
 
 
-def _walk_end(head: str) -> int:
-    """Where read_text_header's line walk has stopped at the latest unless a chrome line holds 。: the end of the
-    first line with 。 and no | or ｜ (a body line, is_body_line)."""
-    i = head.find("。")
+def _walk_end(text: str, end: int) -> int:
+    """Where read_text_header's line walk over text[:end] has stopped at the latest unless a chrome line holds
+    。: the end of the first line with 。 and no | or ｜ (a body line, is_body_line)."""
+    end = min(end, len(text))
+    i = text.find("。", 0, end)
     while i >= 0:
-        a, b = head.rfind("\n", 0, i) + 1, head.find("\n", i)
-        b = len(head) if b < 0 else b
-        if "|" not in head[a:b] and "｜" not in head[a:b]:
+        a, b = text.rfind("\n", 0, i) + 1, text.find("\n", i, end)
+        b = end if b < 0 else b
+        if "|" not in text[a:b] and "｜" not in text[a:b]:
             return b
-        i = head.find("。", b)
-    return len(head)
+        i = text.find("。", b, end)
+    return end
 
 
-def may_hold_block(head: str) -> bool:
-    """False when the lines read_text_header walks hold neither a label nor a chrome line's literal, so that
-    it finds nothing there (a law, a report: most documents); a necessary condition, read in one search. The
-    walk reaches past the first body line only over chrome lines, which hold a literal."""
+def may_hold_block(text: str, end: int = HEAD_CHARS) -> bool:
+    """False when the lines read_text_header walks in text[:end] hold neither a label nor a chrome line's
+    literal, so that it finds nothing there (a law, a report: most documents); a necessary condition, read in
+    one search. The walk reaches past the first body line only over chrome lines, which hold a literal."""
     cues = _block_cues()
-    return cues is None or cues.search(head, 0, _walk_end(head)) is not None
+    return cues is None or cues.search(text, 0, _walk_end(text, end)) is not None
 
 
 def read_text_header(text: str) -> PageHeader:
     """The metadata block and chrome lines of the head of a text (a page's text rendering, or a page read from
     HTML): their pairs and line spans."""
-    head = text[:HEAD_CHARS]
-    if not may_hold_block(head):
+    if not may_hold_block(text):
         return PageHeader()
-    return read_head_lines(head)
+    return read_head_lines(text[:HEAD_CHARS])
 
 
 def read_head_lines(head: str) -> PageHeader:
@@ -641,6 +643,9 @@ def merge(page: PageHeader, text: str, numbers, own: dict, levels) -> dict:
     header merged in; adds `extra` (index_number, topic, repeal_date). See the module docstring for the ranks."""
     from polgraph.extract.titles import title_key, title_verdict
 
+    if not page.pairs:  # no field below has a pair to take (most documents)
+        own["extra"] = {}
+        return own
     sources, extra = own["sources"], {}
     p = page.best("title", 1)
     if p is not None:
