@@ -115,8 +115,16 @@ def _unit_row(div: Division) -> dict:
     return row
 
 
+class UnknownDivision(PolgraphError):
+    """A name that is no province or city of data/divisions/ (the CLI says which option gave it)."""
+
+
+class PlotError(PolgraphError):
+    """The adoption curve cannot be drawn: a file type other than .png/.svg, or matplotlib missing."""
+
+
 def _within(name: str) -> dict[str, Division]:
-    """The province or city `--within` names (full name, or the short name of a province)."""
+    """The province or city `within` names (full name, or the short name of a province)."""
     from polgraph.extract.levels import _divisions
 
     full = _divisions().province_names.get(name, name)
@@ -124,7 +132,7 @@ def _within(name: str) -> dict[str, Division]:
         return {"province": _provinces()[full]}
     found = divisions_of_issuer(name)
     if not found or "county" in found or "city" not in found:
-        raise PolgraphError(f"--within {name!r}: not a province or city of data/divisions/")
+        raise UnknownDivision(f"{name!r}: not a province or city of data/divisions/")
     return found
 
 
@@ -447,17 +455,17 @@ def adoption_curve(result: dict) -> list[tuple[int, float]]:
     return points
 
 
-MATPLOTLIB_MISSING = "--plot needs matplotlib: pip install 'polgraph[plot]'"
+MATPLOTLIB_MISSING = "needs matplotlib: pip install 'polgraph[plot]'"
 
 
 def plot_adoption_curve(result: dict, path: str) -> None:
     """Draw the cumulative adoption curve into `path` (.png or .svg) with matplotlib (the `plot` extra)."""
     if not str(path).lower().endswith((".png", ".svg")):
-        raise PolgraphError(f"{path}: --plot writes .png or .svg")
+        raise PlotError(f"{path}: a plot is written as .png or .svg")
     try:
         import matplotlib
     except ImportError:
-        raise PolgraphError(MATPLOTLIB_MISSING) from None
+        raise PlotError(f"drawing the adoption curve {MATPLOTLIB_MISSING}") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -41,7 +41,7 @@ def parse_as_of(value: str | None) -> str:
     try:
         return datetime.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise ValueError(f"--as-of {value!r}: expected a date YYYY-MM-DD") from None
+        raise ValueError(f"{value!r}: expected a date YYYY-MM-DD") from None
 
 
 def in_force_from(node: dict) -> str | None:

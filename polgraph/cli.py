@@ -109,7 +109,7 @@ def with_status(G, as_of, in_force_only: bool = False):
     try:
         day = parse_as_of(as_of)
     except ValueError as e:
-        raise PolgraphError(str(e)) from None
+        raise PolgraphError(f"--as-of {e}") from None
     annotate_status(G, day)
     return in_force_subgraph(G, day) if in_force_only else G
 
@@ -277,11 +277,19 @@ def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, ht
     else:
         G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of)
         answer = functools.partial(d.diffusion, G, ref, within=within, relations=rels, in_force_only=in_force_only)
-    result = answer(unit=unit)
+    try:
+        result = answer(unit=unit)
+    except d.UnknownDivision as e:
+        raise PolgraphError(f"--within {e}") from None
     if panel:
         d.write_text_atomic(panel, d.format_panel_csv(d.diffusion_panel(result, period)))
     if plot:
-        d.plot_adoption_curve(result, plot)
+        if not plot.lower().endswith((".png", ".svg")):
+            raise PolgraphError(f"{plot}: --plot writes .png or .svg")
+        try:
+            d.plot_adoption_curve(result, plot)
+        except d.PlotError:  # the one left: matplotlib is missing
+            raise PolgraphError(f"--plot {d.MATPLOTLIB_MISSING}") from None
     if html_out:
         provinces = result if unit == "province" else answer(unit="province")
         d.write_text_atomic(html_out, d.diffusion_html(result, provinces))

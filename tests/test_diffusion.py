@@ -224,8 +224,23 @@ def test_plot_without_matplotlib_names_the_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
     with pytest.raises(PolgraphError) as e:
         diffusion_module.plot_adoption_curve(result, str(tmp_path / "c.png"))
-    assert str(e.value) == "--plot needs matplotlib: pip install 'polgraph[plot]'"
+    assert str(e.value) == "drawing the adoption curve needs matplotlib: pip install 'polgraph[plot]'"
     assert not (tmp_path / "c.png").exists()
+
+
+def test_the_cli_names_the_plot_option_when_matplotlib_is_missing(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from polgraph.cli import cli
+    from polgraph.graph.io import save_graph
+
+    records, truth = diffusion_records(1)
+    save_graph(build_graph(records, quiet=True), tmp_path / "g.json")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    result = CliRunner().invoke(cli, ["diffusion", str(tmp_path / "g.json"), truth["ref"], "--plot",
+                                      str(tmp_path / "c.png")])
+    assert result.exit_code == 2
+    assert "polgraph: --plot needs matplotlib: pip install 'polgraph[plot]'" in result.output
 
 
 def test_render_focus_links_to_the_adoption_page(tmp_path):

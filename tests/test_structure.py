@@ -82,17 +82,12 @@ def test_stages_import_downstream_only():
             assert "polgraph.cli" not in imported, name
 
 
-# Modules whose messages still name options (diffusion: --within, --plot; status: --as-of): to be worded by the CLI
-# as render's are. The list may only shrink.
-STILL_NAMING_OPTIONS = {"polgraph.graph.diffusion", "polgraph.graph.status"}
-
-
 def test_library_names_no_cli_option():
     """Messages of the library speak of documents, levels and relations, not of --flags."""
     option = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
     found = []
     for name, path in modules().items():
-        if name in ("polgraph.cli", "polgraph.__main__") or name in STILL_NAMING_OPTIONS:
+        if name in ("polgraph.cli", "polgraph.__main__"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {id(n.body[0].value) for n in ast.walk(tree)
