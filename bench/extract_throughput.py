@@ -75,26 +75,15 @@ def best_time(fn, repeat: int) -> tuple[float, object]:
     return best_times([fn], repeat)[0]
 
 
-def best_times(fns, repeat: int) -> list[tuple[float, object]]:
-    """Best wall time (and last result) of each function, the runs interleaved (a, b, a, b, ...) so that a
-    change in the machine's load hits every contender alike."""
+def best_times(fns, repeat: int, clock=time.perf_counter) -> list[tuple[float, object]]:
+    """Best wall time (or `clock`'s: time.process_time for CPU seconds) and last result of each function, the runs
+    interleaved (a, b, a, b, ...) so that a change in the machine's load hits every contender alike."""
     best = [(float("inf"), None)] * len(fns)
     for _ in range(repeat):
         for i, fn in enumerate(fns):
-            t0 = time.perf_counter()
+            t0 = clock()
             result = fn()
-            best[i] = (min(best[i][0], time.perf_counter() - t0), result)
-    return best
-
-
-def best_cpu_times(fns, repeat: int) -> list[tuple[float, object]]:
-    """best_times in CPU seconds of this process (time.process_time) instead of wall time."""
-    best = [(float("inf"), None)] * len(fns)
-    for _ in range(repeat):
-        for i, fn in enumerate(fns):
-            t0 = time.process_time()
-            result = fn()
-            best[i] = (min(best[i][0], time.process_time() - t0), result)
+            best[i] = (min(best[i][0], clock() - t0), result)
     return best
 
 
@@ -219,8 +208,8 @@ def main(argv=None) -> int:
     base_name, (t_base, _) = "re", baselines["re"]
     vs_base = (text_mb / t_ext) / (text_mb / t_base)
     print(f"extractor / baseline: {vs_base:.2f}x (first pass: {t_base / t_first:.2f}x)")
-    (c_ext, _), (c_base, _) = best_cpu_times([lambda: run_extractor(docs), lambda: run_baseline(texts, re_pattern)],
-                                             args.repeat)
+    (c_ext, _), (c_base, _) = best_times([lambda: run_extractor(docs), lambda: run_baseline(texts, re_pattern)],
+                                         args.repeat, clock=time.process_time)
     print(f"  the same in CPU seconds of this process: extractor {c_ext:.2f} s, baseline {c_base:.2f} s = "
           f"{c_base / c_ext:.2f}x (for information: less moved by other people's load than wall time)")
 
