@@ -34,7 +34,8 @@ from polgraph.extract.levels import level_of_cited_title
 from polgraph.extract.lifecycle import _sentence as lifecycle_sentence
 from polgraph.extract.lifecycle import extract_lifecycle
 from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, ends_line, intro_colon, item_line, may_be_item
-from polgraph.extract.metadata import _ORGAN_END, _levels_api, extract_metadata, looks_like_organ
+from polgraph.extract.metadata import extract_metadata
+from polgraph.extract.organs import _ORGAN_END, _levels_api, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 from polgraph.extract import textview
 from polgraph.vocabulary import RELATION_TABLE

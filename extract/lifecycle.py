@@ -23,7 +23,7 @@ import functools
 import re
 
 from polgraph.data import table_rows
-from polgraph.extract.metadata import _cn_number, parse_date
+from polgraph.extract.dates import _cn_number, parse_date
 from polgraph.models import EFFECTIVE_KEYS, EXPIRY_KEYS
 
 ROLES = ("subject", "verb", "event", "term", "until", "field", "distinct", "repeal")

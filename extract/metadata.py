@@ -22,6 +22,8 @@ import functools
 import re
 
 from polgraph.extract.cues import load_cues
+from polgraph.extract.dates import _DATE_IN_LINE, _iso_date, parse_date
+from polgraph.extract.organs import _ENTITY_RESIDUE, _ORGAN_END, _closed_up, _levels_api, looks_like_organ, split_issuers
 from polgraph.extract.levels import abbreviated_unit, issuer_words, with_place
 from polgraph.extract.lists import LIST_MARKER
 from polgraph.extract.titles import CARRY_END, CARRY_ENDS, CARRY_VERB, clean_title, find_titles, title_key, title_verdict
@@ -125,20 +127,8 @@ _CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）
 _RELAYED_ORGAN = re.compile(r"(?:转发|批转)(.{2,40}?)(?:关于|《|<)")
 _TITLE_HEAD = re.compile(r"^(.{2,60}?)(?:关于|对“|对\"|转发|批转|印发)")
 _TITLE_VERBS = ("关于", "转发", "批转", "印发")  # a title opening with one names no organ before it
-_ORGAN_END = ("政府", "办公厅", "办公室", "委员会", "常委会", "部", "厅", "局", "委", "院", "署", "会", "办",
-              "中央", "国务院", "党校", "法院", "检察院", "银行", "总局", "政协", "人大", "府", "军区", "公司",
-              "中心", "小组", "课题组", "协会", "联合会")
-_DOTTED_DATE = re.compile(r"((?:19|20)\d\d)[.\-/](\d{1,2})[.\-/](\d{1,2})")
-_NOT_IN_ORGAN = re.compile(r"[，。；：“”\d]")
-_ISSUER_SEPARATOR = re.compile(r"[、，,\s\u3000]+|(?<=[院部委局厅府])和")
 _CLAUSE_MARK = re.compile(r"[，,。；;：:]")
 _SENTENCE_MARK = re.compile(r"[，。；]")
-_DATE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-# _DATE_RE within one line (the match at a position is unique, so this finds the _DATE_RE matches without \n)
-_DATE_IN_LINE = re.compile(_DATE_RE.pattern.replace(r"\s", r"[^\S\n]"))
-_CN_DATE_RE = re.compile(r"([一二][〇○零OＯ0０一二三四五六七八九]{3})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9}
 _ANY_DATE = re.compile(
     r"(?:19|20)\d\d[^\S\n]*年[^\S\n]*\d{1,2}[^\S\n]*月[^\S\n]*\d{1,2}[^\S\n]*日"
     r"|[一二][〇○零OＯ0０一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
@@ -146,111 +136,6 @@ _LINE_TAIL = re.compile(r"[^\S\n]*(印发|发布|印)?[^\S\n]*(?:\n|$)")
 _DAY_AT_LINE_END = re.compile(r"日(?=[^\S\n]*(?:印发|发布|印)?[^\S\n]*(?:\n|$))")
 _DATE_BEFORE = re.compile("(?:" + _ANY_DATE.pattern + ")$")
 DATE_LONGEST = 48  # a date set with spaces between its parts (2017\u2002\u2002 年\u2002\u2002 11\u2002\u2002 月 …)
-
-
-def _cn_number(s: str) -> int:
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        return (_CN_DIGIT.get(head, 1) if head else 1) * 10 + (_CN_DIGIT.get(tail, 0) if tail else 0)
-    n = 0
-    for ch in s:
-        n = n * 10 + _CN_DIGIT.get(ch, 0)
-    return n
-
-
-@functools.lru_cache(maxsize=4096)  # dates repeat (a law's history lines, its signature): a pure function
-def parse_date(s: str) -> str | None:
-    """`2022年6月20日`, `二〇〇四年六月二十六日`, `2022.06.20`, `2016-12-28` -> ISO date, else None."""
-    m = _DATE_RE.search(s)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    else:
-        m = _CN_DATE_RE.search(s)
-        if m:
-            y, mo, d = _cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3))
-        else:
-            m = _DOTTED_DATE.search(s)
-            if not m:
-                return None
-            y, mo, d = (int(g) for g in m.groups())
-    return _iso_date(y, mo, d)
-
-
-def _iso_date(y: int, mo: int, d: int) -> str | None:
-    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def looks_like_organ(name: str) -> bool:
-    name = name.strip()
-    return 2 <= len(name) <= 40 and name.endswith(_ORGAN_END) and not _NOT_IN_ORGAN.search(name)
-
-
-def split_issuers(head: str) -> list[str]:
-    """`最高人民法院、最高人民检察院` / `中共中央 国务院` / `科 技 部` / `国家发展改革委国家能源局` -> the organs."""
-    return list(_split_issuers(head))
-
-
-@functools.lru_cache(maxsize=4096)  # organ names repeat across documents (a law's adopting committee)
-def _split_issuers(head: str) -> tuple[str, ...]:
-    out = []
-    for part in _ISSUER_SEPARATOR.split(" ".join(_closed_up(head))):
-        part = part.strip()
-        if part and looks_like_organ(part):
-            out.extend(_run_together(part))
-    return tuple(out)
-
-
-_ENTITY_RESIDUE = re.compile(r"&[A-Za-z]{1,8};?")  # `国务院办公厅   &sp;`: an HTML entity a scraper left
-_WHITE_RUN = re.compile(r"\s+")
-
-
-def _closed_up(line: str) -> list[str]:
-    """The words of a line with letter-spaced names closed up (GUIDELINES: `科 技 部` is 科技部): a run of
-    one-character words is one name, split only where its gap is wider than its narrowest one
-    (`国 务 院   财 政 部` -> 国务院, 财政部)."""
-    line = _ENTITY_RESIDUE.sub(" ", line).strip()
-    if not line:
-        return []
-    pieces = _WHITE_RUN.split(line)
-    gaps = [len(g) for g in _WHITE_RUN.findall(line)]
-    out, i = [], 0
-    while i < len(pieces):
-        j = i
-        while j + 1 < len(pieces) and len(pieces[j]) == 1 and len(pieces[j + 1]) == 1:
-            j += 1
-        if j == i:
-            out.append(pieces[i])
-        else:
-            narrow = min(gaps[i:j])
-            word = pieces[i]
-            for k in range(i, j):
-                if gaps[k] > narrow:
-                    out.append(word)
-                    word = ""
-                word += pieces[k + 1]
-            out.append(word)
-        i = j + 1
-    return out
-
-
-def _run_together(name: str) -> list[str]:
-    """Organ names written without a separator (`工业和信息化部办公厅国家标准化管理委员会办公室`) split where a
-    known central organ's name (data/central_organs.tsv) starts right after an organ's ending; a name that is
-    itself listed whole (中央纪委国家监委) or a division after a central name (国家税务总局山西省税务局) is one organ."""
-    starts = _levels_api()[3]
-    out, start = [], 0
-    skip_to = start + starts(name, start)
-    for j in range(2, len(name) - 2):
-        if j < skip_to or not name[:j].endswith(_ORGAN_END):
-            continue
-        k = starts(name, j)
-        if k and looks_like_organ(name[start:j]):
-            out.append(name[start:j])
-            start, skip_to = j, j + k
-    out.append(name[start:])
-    return out
 
 
 # ---------------------------------------------------------------------------------------------- lines
@@ -892,14 +777,6 @@ def _level(issuers, number, title, text, levels):
     from polgraph.extract.levels import level_of_text  # imported late: levels loads its tables on first use
     # the title's own words, a law header, the addressee line, 本办法由X负责解释, 我省/全市/我部 (extract/levels.py)
     return level_of_text(text, title)
-
-
-@functools.lru_cache(maxsize=1)
-def _levels_api():
-    from polgraph.extract.levels import central_name_at, find_place, level_of_agency, level_of_issuer
-    # pure functions of short strings that documents repeat (issuer names, codes, title heads): memoised
-    cached = functools.lru_cache(maxsize=1 << 14)
-    return cached(level_of_agency), cached(level_of_issuer), cached(find_place), cached(central_name_at)
 
 
 def _word_positions(text: str, word: str, key: int) -> list[int]:

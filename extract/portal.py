@@ -28,7 +28,9 @@ import re
 from dataclasses import dataclass, field
 
 from polgraph.data import table_rows
+from polgraph.extract.dates import parse_date
 from polgraph.extract.docnumber import normalize_docnumber
+from polgraph.extract.organs import looks_like_organ, split_issuers
 from polgraph.extract.prefilter import required_literals, shortest_literals
 
 FIELDS = ("title", "doc_number", "issuer", "date", "index_number", "topic", "repeal_date", "other")
@@ -180,12 +182,6 @@ def _starts_with_label(cell: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------- values
 
-def _metadata():
-    from polgraph.extract import metadata  # metadata imports this module when it runs, not when it loads
-
-    return metadata
-
-
 def _title_value(v: str) -> str | None:
     from polgraph.extract.titles import clean_title
 
@@ -198,9 +194,8 @@ def _title_value(v: str) -> str | None:
 
 
 def _issuer_value(v: str) -> list[str] | None:
-    md = _metadata()
     v = v.strip()
-    organs = md.split_issuers(v) or ([v] if md.looks_like_organ(v) else [])
+    organs = split_issuers(v) or ([v] if looks_like_organ(v) else [])
     return organs or None
 
 
@@ -215,7 +210,7 @@ def field_value(name: str, raw: str):
     if name == "doc_number":
         return normalize_docnumber(_SPACES.sub("", v))
     if name in ("date", "repeal_date"):
-        return _metadata().parse_date(_SPACES.sub("", v))
+        return parse_date(_SPACES.sub("", v))
     if name == "issuer":
         return _issuer_value(v)
     if name == "title":
@@ -559,8 +554,6 @@ _BARE_SITE_SUFFIX = re.compile(r"[-—](?P<site>[^-—\s]{2,30})$")
 
 
 def _is_site_name(s: str) -> bool:
-    from polgraph.extract.metadata import looks_like_organ
-
     return looks_like_organ(s) or s.endswith(("网", "网站", "门户"))
 
 

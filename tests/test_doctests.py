@@ -12,10 +12,13 @@ MODULES = [
     "polgraph",
     "polgraph.vocabulary",
     "polgraph.models",
+    "polgraph.extract.dates",
     "polgraph.extract.docnumber",
     "polgraph.extract.find",
+    "polgraph.extract.organs",
     "polgraph.extract.titles",
     "polgraph.graph.build",
+    "polgraph.graph.status",
     "polgraph.graph.trace",
     "polgraph.graph.diffusion",
 ]

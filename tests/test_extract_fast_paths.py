@@ -13,7 +13,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polgraph.extract import cues, docnumber, find, levels, metadata, titles
+from polgraph.extract import cues, dates, docnumber, find, levels, metadata, organs, titles
 from polgraph.extract.cues import CLAUSE_END, SENTENCE_END, _CLOSERS, _CONTINUES_LIST, _hard_break, load_cues
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -115,7 +115,7 @@ def cited_issuer_plain(text: str, start: int):
         return None
     cand = m.group(0)
     cand = find._ISSUER_LEAD.sub("", cand[cited_issuer_cut_plain(cand):].strip()).strip("、 \u3000")
-    if not cand or not metadata.looks_like_organ(cand.split("、")[-1]) or cand.endswith("的"):
+    if not cand or not organs.looks_like_organ(cand.split("、")[-1]) or cand.endswith("的"):
         return None
     if cand.startswith(find._ORGAN_HEADS):
         return cand
@@ -129,15 +129,15 @@ def history_date_plain(text: str):
     end = text.find("<!-- INFO END -->", 0, 6000)
     if end < 0:
         return None
-    dates = []
+    found = []
     for line in text[:end].split("\n")[1:]:
         if not line.strip() or "施行" in line and "通过" not in line and "修正" not in line and "修订" not in line:
             continue
-        for m in metadata._DATE_RE.finditer(line):
-            d = metadata.parse_date(m.group(0))
+        for m in dates._DATE_RE.finditer(line):
+            d = dates.parse_date(m.group(0))
             if d:
-                dates.append(d)
-    return max(dates) if dates else None
+                found.append(d)
+    return max(found) if found else None
 
 
 def field_plain(name: str, text: str):

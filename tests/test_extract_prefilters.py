@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polgraph.data import table_rows
-from polgraph.extract import lifecycle, metadata, portal
+from polgraph.extract import lifecycle, metadata, organs, portal
 from polgraph.extract.prefilter import required_literals, shortest_literals
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -143,10 +143,10 @@ def _lines_plain(text, limit_chars, limit_lines):
 
 
 def _masthead_organs_plain(line: str) -> list[str]:
-    name = " ".join(metadata._closed_up(line))
+    name = " ".join(organs._closed_up(line))
     for word, _ in metadata.issuer_words("masthead"):
         if name.endswith(word) and len(name) > len(word) + 1:
-            return metadata.split_issuers(name[:-len(word)])
+            return organs.split_issuers(name[:-len(word)])
     return []
 
 
@@ -168,6 +168,6 @@ def test_masthead_prefilters_change_nothing(text):
 
 @pytest.mark.parametrize("name", ["国务院办公厅国家标准化管理委员会", "科 技 部", "中共中央 国务院"])
 def test_split_issuers_memo_gives_a_fresh_list(name):
-    first = metadata.split_issuers(name)
+    first = organs.split_issuers(name)
     first.append("x")
-    assert "x" not in metadata.split_issuers(name)
+    assert "x" not in organs.split_issuers(name)
