@@ -228,21 +228,33 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
 
 def _organ_only(s: str) -> bool:
     """Is the line nothing but organ names (泗洪县人民政府; 中共遂川县委办公室　遂川县人民政府办公室)?"""
-    parts = [p for p in re.split(r"[\s\u3000、]+", s) if p]
+    if not s.endswith(_ORGAN_END):  # the last name would end as an organ's does: most lines stop here
+        return False
+    parts = [p for p in _ORGAN_LIST_SEPARATOR.split(s) if p]
     return bool(parts) and all(looks_like_organ(p) for p in parts)
+
+
+_ORGAN_LIST_SEPARATOR = re.compile(r"[\s\u3000、]+")
 
 
 def _masthead_block_end(lines, i: int) -> int | None:
     """The index of the masthead word line (文件) that closes a masthead written over lines -- organ names, one a
     line, then 文件 alone -- when line `i` opens one; else None."""
-    words = {w for w, _ in issuer_words("masthead")}
-    for k in range(i, min(i + MASTHEAD_LINES + 1, len(lines))):
+    if not _organ_only(lines[i][1].strip()):
+        return None  # the common case: a heading or a body line, not an organ's name
+    words = _masthead_words()
+    for k in range(i + 1, min(i + MASTHEAD_LINES + 1, len(lines))):
         s = _unspaced(lines[k][1].strip())
         if s in words:
-            return k if k > i else None
+            return k
         if not _organ_only(lines[k][1].strip()):
             return None
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _masthead_words() -> frozenset[str]:
+    return frozenset(w for w, _ in issuer_words("masthead"))
 
 
 def _heading_from(text: str, lines, i: int, numbers, number_spans):
