@@ -131,12 +131,29 @@ def _citation(sentence_parts: list, text_len: list, *, cue, relation, number, ti
 
 def synthetic_records(n_docs: int, seed: int = 0) -> list[dict]:
     """`n_docs` extraction records forming multi-level implementation chains; deterministic for a seed."""
+    return list(iter_synthetic_records(n_docs, seed))
+
+
+class _Cited:
+    """What a later record reads of an earlier one (a citation of it): kept for every record made, so the
+    generator streams without holding the records themselves."""
+
+    __slots__ = ("doc_number", "title", "carries", "issuer", "level", "date")
+
+    def __init__(self, rec: dict):
+        self.doc_number, self.title, self.carries = rec["doc_number"], rec["title"], rec["carries"]
+        self.issuer, self.level, self.date = rec["issuer"][0], rec["level"], rec["date"]
+
+
+def iter_synthetic_records(n_docs: int, seed: int = 0):
+    """The records of `synthetic_records(n_docs, seed)`, in the same order, made one at a time: memory stays
+    small (about 150 bytes per record made) however large `n_docs` is."""
     if n_docs < 1:
-        return []
+        return
     rng = random.Random(seed)
     numbers = _Numbers()
-    records: list[dict] = []
-    missing: set[int] = set()  # indexes of records cited but left out of the corpus
+    records: list[_Cited] = []  # every record made, missing ones too (they are cited)
+    n_missing = 0  # records cited but left out of the corpus
     used_titles: set[str] = set()
 
     def topic() -> str:
@@ -151,30 +168,29 @@ def synthetic_records(n_docs: int, seed: int = 0) -> list[dict]:
         return t
 
     def full() -> bool:
-        return len(records) - len(missing) >= n_docs
+        return len(records) - n_missing >= n_docs
 
     def add(rec: dict) -> int:
         rec["path"] = f"synth/{len(records) + 1:07d}.txt"
-        records.append(rec)
+        records.append(_Cited(rec))
         return len(records) - 1
 
     def cite(rec: dict, parts: list, tlen: list, parent: dict, relation: str, cue: str | None):
         r = rng.random()
         style = "both" if r < 0.6 else ("number" if r < 0.8 else "title")
-        if parent["doc_number"] is None:
+        if parent.doc_number is None:
             style = "title"
         # cite a 印发 notice either by the notice or by the instrument it carries
-        title = parent["title"]
-        if parent["carries"] and rng.random() < 0.5:
-            title = parent["carries"][0]
+        title = parent.title
+        if parent.carries and rng.random() < 0.5:
+            title = parent.carries[0]
         elif style == "title" and rng.random() < 0.15:
             title = _loose_variant(title, rng)
         elif style == "title" and "关于" in title and rng.random() < 0.3:
             # cited without the issuer, which is named outside the brackets: 省人社厅《关于…的通知》
             title = title[title.index("关于"):]
-        rec["citations"].append(_citation(parts, tlen, cue=cue, relation=relation, number=parent["doc_number"],
-                                          title=title, issuer=parent["issuer"][0], level=parent["level"],
-                                          style=style))
+        rec["citations"].append(_citation(parts, tlen, cue=cue, relation=relation, number=parent.doc_number,
+                                          title=title, issuer=parent.issuer, level=parent.level, style=style))
 
     def local_doc(level: str, issuer: str, region: str, code: str | None, subject: str, parents: list,
                   date: _dt.date) -> int:
@@ -206,9 +222,9 @@ def synthetic_records(n_docs: int, seed: int = 0) -> list[dict]:
         if records and rng.random() < 0.1:
             other = records[rng.randrange(len(records))]
             rel, cue = ("REFERS_TO", "参照") if rng.random() < 0.5 else ("CITES", None)
-            if other["date"] <= rec["date"]:
+            if other.date <= rec["date"]:
                 cite(rec, parts, tlen, other, rel, cue)
-        return add(rec)
+        return add(rec), rec
 
     while not full():
         issuer, code = rng.choice(CENTRAL_ISSUERS)
@@ -223,12 +239,14 @@ def synthetic_records(n_docs: int, seed: int = 0) -> list[dict]:
         parts: list[str] = []
         tlen = [len(central["title"]) + 2]
         if records and rng.random() < 0.3:
-            earlier = [r for r in records[-50:] if r["level"] == "central" and r["date"] <= central["date"]]
+            earlier = [r for r in records[-50:] if r.level == "central" and r.date <= central["date"]]
             if earlier:
                 cite(central, parts, tlen, rng.choice(earlier), "BASED_ON", rng.choice(BASIS_CUES))
         c_idx = add(central)
         if rng.random() < 0.08:
-            missing.add(c_idx)
+            n_missing += 1
+        else:
+            yield central
         for prov, gov_code, office_code, cities in rng.sample(PROVINCES, rng.randint(1, 5)):
             if full():
                 break
@@ -237,19 +255,23 @@ def synthetic_records(n_docs: int, seed: int = 0) -> list[dict]:
             p_date = _date_after(c_date, rng, 20, 240)
             if rng.random() < 0.02:  # a dating error: adopted "before" the central document
                 p_date = _date_after(c_date, rng, -60, -1)
-            p_idx = local_doc("provincial", p_issuer, prov, p_code, subject, [central], p_date)
+            p_idx, rec = local_doc("provincial", p_issuer, prov, p_code, subject, [records[c_idx]], p_date)
             if rng.random() < 0.06:
-                missing.add(p_idx)
+                n_missing += 1
+            else:
+                yield rec
             for city in rng.sample(sorted(cities), rng.randint(0, len(cities))):
                 if full():
                     break
                 m_issuer = rng.choice([f"{city}人民政府", f"{city}人民政府办公室"])
                 m_code = city[0] + ("政发" if m_issuer.endswith("政府") else "政办发")
                 m_date = _date_after(p_date, rng, 10, 180)
-                parents = [records[p_idx]] + ([central] if rng.random() < 0.4 else [])
-                m_idx = local_doc("municipal", m_issuer, prov, m_code, subject, parents, m_date)
+                parents = [records[p_idx]] + ([records[c_idx]] if rng.random() < 0.4 else [])
+                m_idx, rec = local_doc("municipal", m_issuer, prov, m_code, subject, parents, m_date)
                 if rng.random() < 0.05:
-                    missing.add(m_idx)
+                    n_missing += 1
+                else:
+                    yield rec
                 for county in rng.sample(cities[city], rng.randint(0, len(cities[city]))):
                     if full():
                         break
@@ -257,7 +279,8 @@ def synthetic_records(n_docs: int, seed: int = 0) -> list[dict]:
                     k_code = county[0] + ("政发" if k_issuer.endswith("政府") else "政办发")
                     k_date = _date_after(m_date, rng, 7, 150)
                     parents = [records[m_idx]] + ([records[p_idx]] if rng.random() < 0.3 else [])
-                    k_idx = local_doc("county", k_issuer, prov, k_code, subject, parents, k_date)
+                    k_idx, rec = local_doc("county", k_issuer, prov, k_code, subject, parents, k_date)
+                    yield rec
                     for stem in rng.sample(TOWN_STEMS, rng.choice([0, 0, 1, 2])):
                         if full():
                             break
@@ -267,9 +290,8 @@ def synthetic_records(n_docs: int, seed: int = 0) -> list[dict]:
                         t_code = town[0] + ("政发" if town.endswith(("镇", "乡")) else "街发") \
                             if rng.random() < 0.5 else None
                         t_date = _date_after(k_date, rng, 5, 120)
-                        local_doc("township", t_issuer, prov, t_code, subject, [records[k_idx]], t_date)
+                        yield local_doc("township", t_issuer, prov, t_code, subject, [records[k_idx]], t_date)[1]
     # the missing documents stay cited (they become placeholders) but are not in the corpus
-    return [r for i, r in enumerate(records) if i not in missing]
 
 
 def synthetic_graph(n_docs: int, seed: int = 0):

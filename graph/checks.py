@@ -58,21 +58,26 @@ def past_term(G: nx.MultiDiGraph, as_of: str) -> list[dict]:
             and d["expires"] < as_of]
 
 
+def edge_flags(citing: dict, cited: dict, relation: str, flags, void: tuple | None) -> list[str]:
+    """The flags of one edge: those set by build (kept) and the checks above (recomputed), sorted."""
+    flags = [f for f in flags if f not in (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, CITES_VOID)]
+    if implements_lower_level(citing, cited, relation):
+        flags.append(IMPLEMENTS_LOWER_LEVEL)
+    if cites_later(citing, cited):
+        flags.append(CITES_LATER)
+    if cites_void(citing, relation, void):
+        flags.append(CITES_VOID)
+    return sorted(set(flags))
+
+
 def apply_checks(G: nx.MultiDiGraph) -> int:
     """Add the check flags to every failing edge of `G` (in place); return how many edges are flagged."""
     flagged = 0
     void: dict = {}
     for u, v, rel, data in G.edges(keys=True, data=True):
-        flags = [f for f in data.get("flags", []) if f not in (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, CITES_VOID)]
-        if implements_lower_level(G.nodes[u], G.nodes[v], rel):
-            flags.append(IMPLEMENTS_LOWER_LEVEL)
-        if cites_later(G.nodes[u], G.nodes[v]):
-            flags.append(CITES_LATER)
         if v not in void:
             void[v] = void_from(G, v)
-        if cites_void(G.nodes[u], rel, void[v]):
-            flags.append(CITES_VOID)
-        data["flags"] = sorted(set(flags))
+        data["flags"] = edge_flags(G.nodes[u], G.nodes[v], rel, data.get("flags", []), void[v])
         flagged += bool(data["flags"])
     return flagged
 

@@ -11,6 +11,7 @@ module only reads and writes files, so it imports no other stage.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 
@@ -24,33 +25,142 @@ GRAPH_FORMAT = "polgraph-graph"
 GRAPH_VERSION = 1
 
 
-def _sorted_node_link(G: nx.MultiDiGraph) -> dict:
-    data = nx.node_link_data(G, edges="edges")
-    data["nodes"].sort(key=lambda n: n["id"])
-    data["edges"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
-    return data
-
-
-def _graph_data(G: nx.MultiDiGraph) -> dict:
-    data = _sorted_node_link(G)
-    data["format"] = GRAPH_FORMAT
-    data["version"] = GRAPH_VERSION
-    return data
-
-
 _JSON_ARGS = {"ensure_ascii": False, "sort_keys": True, "indent": 1}
+_string = json.encoder.encode_basestring  # the C encoder json itself uses with ensure_ascii=False
+
+
+def _json(value, indent: str) -> str:
+    """`value` as `json.dumps(value, **_JSON_ARGS)` writes it at indentation `indent` (same bytes), built from
+    C-encoded strings and joins: json's own indented encoder is pure Python and took most of a save's time."""
+    t = type(value)
+    if t is str:
+        return _string(value)
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if t is int:
+        return int.__repr__(value)
+    if t is float and value == value and value not in (float("inf"), float("-inf")):
+        return float.__repr__(value)
+    if t is list or t is tuple:
+        if not value:
+            return "[]"
+        inner = indent + " "
+        return "[\n" + inner + (",\n" + inner).join([_json(x, inner) for x in value]) + "\n" + indent + "]"
+    if t is dict and all(type(k) is str for k in value):
+        if not value:
+            return "{}"
+        inner = indent + " "
+        return "{\n" + inner + (",\n" + inner).join(
+            [_string(k) + ": " + _json(value[k], inner) for k in sorted(value)]) + "\n" + indent + "}"
+    return json.dumps(value, **_JSON_ARGS).replace("\n", "\n" + indent)
+
+
+def write_node_link(f, graph_attrs: dict, nodes, edges) -> None:
+    """Write a graph file to the text file `f` as it streams: `nodes` yields (id, attributes) sorted by id,
+    `edges` (source, target, key, attributes) sorted by (source, target, key). The bytes are those of
+    `json.dumps(node_link_data, sort_keys=True, indent=1, ensure_ascii=False)` without ever holding that
+    document or its text; only one node or edge is encoded at a time."""
+    f.write('{\n "directed": true,\n "edges": ')
+    _write_items(f, (_edge_json(u, v, k, attrs) for u, v, k, attrs in edges))
+    f.write(f',\n "format": {_string(GRAPH_FORMAT)},\n "graph": {_json(graph_attrs, " ")},\n "multigraph": true,'
+            '\n "nodes": ')
+    _write_items(f, (_node_json(n, attrs) for n, attrs in nodes))
+    f.write(f",\n \"version\": {GRAPH_VERSION}\n}}\n")
+
+
+def _write_items(f, texts) -> None:
+    """A JSON list of already encoded items at the second level of indentation, written in chunks."""
+    chunk: list[str] = []
+    first = True
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) >= 4000:
+            f.write(("[\n  " if first else ",\n  ") + ",\n  ".join(chunk))
+            chunk, first = [], False
+    if chunk:
+        f.write(("[\n  " if first else ",\n  ") + ",\n  ".join(chunk))
+        first = False
+    f.write("[]" if first else "\n ]")
+
+
+# The shapes `polgraph build` writes (graph/model.py), encoded by templates; anything else goes through _json.
+_NODE_KEYS = frozenset(("label", "title", "aliases", "doc_number", "issuer", "date", "year", "level", "region",
+                        "in_corpus", "path", "carries", "effective", "expires"))
+_EDGE_KEYS = frozenset(("relation", "method", "score", "mentions", "flags"))
+_MENTION_KEYS = frozenset(("path", "sentence", "start", "end", "cue", "doc_number", "title", "cited_issuer",
+                           "method", "score"))
+
+
+def _v3(x) -> str:
+    return _string(x) if type(x) is str else _json(x, "   ")
+
+
+def _v5(x) -> str:
+    return _string(x) if type(x) is str else _json(x, "     ")
+
+
+def _strings3(items) -> str:
+    """A list of strings as the value of a key at the third level."""
+    if not items:
+        return "[]" if type(items) in (list, tuple) else _json(items, "   ")
+    if type(items) not in (list, tuple) or not all(type(x) is str for x in items):
+        return _json(items, "   ")
+    return "[\n    " + ",\n    ".join([_string(x) for x in items]) + "\n   ]"
+
+
+def _node_json(nid, a: dict) -> str:
+    if a.keys() != _NODE_KEYS or type(nid) is not str:
+        return _json({**a, "id": nid}, "  ")
+    return (f'{{\n   "aliases": {_strings3(a["aliases"])},\n   "carries": {_strings3(a["carries"])},'
+            f'\n   "date": {_v3(a["date"])},\n   "doc_number": {_v3(a["doc_number"])},'
+            f'\n   "effective": {_v3(a["effective"])},\n   "expires": {_v3(a["expires"])},\n   "id": {_string(nid)},'
+            f'\n   "in_corpus": {_v3(a["in_corpus"])},\n   "issuer": {_strings3(a["issuer"])},'
+            f'\n   "label": {_v3(a["label"])},\n   "level": {_v3(a["level"])},\n   "path": {_v3(a["path"])},'
+            f'\n   "region": {_v3(a["region"])},\n   "title": {_v3(a["title"])},\n   "year": {_v3(a["year"])}\n  }}')
+
+
+def _mention_json(m) -> str:
+    if type(m) is not dict or m.keys() != _MENTION_KEYS:
+        return _json(m, "    ")
+    return (f'{{\n     "cited_issuer": {_v5(m["cited_issuer"])},\n     "cue": {_v5(m["cue"])},'
+            f'\n     "doc_number": {_v5(m["doc_number"])},\n     "end": {_v5(m["end"])},'
+            f'\n     "method": {_v5(m["method"])},\n     "path": {_v5(m["path"])},\n     "score": {_v5(m["score"])},'
+            f'\n     "sentence": {_v5(m["sentence"])},\n     "start": {_v5(m["start"])},'
+            f'\n     "title": {_v5(m["title"])}\n    }}')
+
+
+def _edge_json(u, v, k, a: dict) -> str:
+    mentions = a.get("mentions")
+    if a.keys() != _EDGE_KEYS or type(mentions) is not list or not all(type(x) is str for x in (u, v, k)):
+        return _json({**a, "source": u, "target": v, "key": k}, "  ")
+    mentions = "[\n    " + ",\n    ".join([_mention_json(m) for m in mentions]) + "\n   ]" if mentions else "[]"
+    return (f'{{\n   "flags": {_strings3(a["flags"])},\n   "key": {_string(k)},\n   "mentions": {mentions},'
+            f'\n   "method": {_v3(a["method"])},\n   "relation": {_v3(a["relation"])},\n   "score": {_v3(a["score"])},'
+            f'\n   "source": {_string(u)},\n   "target": {_string(v)}\n  }}')
+
+
+def _nx_nodes(G: nx.MultiDiGraph):
+    return ((n, G.nodes[n]) for n in sorted(G.nodes))
+
+
+def _nx_edges(G: nx.MultiDiGraph):
+    return ((u, v, k, G.edges[u, v, k]) for u, v, k in sorted(G.edges(keys=True)))
 
 
 def graph_to_json(G: nx.MultiDiGraph) -> str:
     """The graph as node-link JSON text: nodes and edges sorted, keys sorted; same graph → same bytes."""
-    return json.dumps(_graph_data(G), **_JSON_ARGS) + "\n"
+    out = io.StringIO()
+    write_node_link(out, G.graph, _nx_nodes(G), _nx_edges(G))
+    return out.getvalue()
 
 
 def save_graph(G: nx.MultiDiGraph, path) -> None:
-    """Write `G` as node-link JSON (UTF-8); written to a temporary file first so a crash leaves no half file."""
+    """Write `G` as node-link JSON (UTF-8), streamed; written to a temporary file first so a crash leaves no
+    half file."""
     with atomic_output(path) as f:
-        json.dump(_graph_data(G), f, **_JSON_ARGS)  # streamed: no second copy of the text in memory
-        f.write("\n")
+        write_node_link(f, G.graph, _nx_nodes(G), _nx_edges(G))
 
 
 _NODE_STR = ("title", "doc_number", "date", "region", "path", "label")

@@ -1,0 +1,96 @@
+"""The key index and resolver (graph/keyindex.py) without a graph, the LeanGraph, and the streaming graph writer."""
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from polgraph.graph.build import build_graph, build_lean
+from polgraph.graph.io import graph_to_json, load_graph, save_graph
+from polgraph.graph.keyindex import KeyIndex, Resolver
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from synth import iter_synthetic_records, synthetic_records  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def _json_dumps_file(G: nx.MultiDiGraph) -> str:
+    """The graph file as json.dumps writes it (the writer must give these bytes)."""
+    data = nx.node_link_data(G, edges="edges")
+    data["nodes"].sort(key=lambda n: n["id"])
+    data["edges"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
+    data["format"], data["version"] = "polgraph-graph", 1
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def _resolve(records: list[dict], order: list[int]):
+    """Links and placeholders of `records` streamed through KeyIndex/Resolver in `order` (both passes)."""
+    index = KeyIndex()
+    for i in order:
+        index.add(records[i])
+    index.finish()
+    resolver = Resolver(index)
+    links = [link for p, i in enumerate(order) for link in resolver.resolve(p, records[i])]
+    links += list(resolver.finish())
+    return ({(l.source, l.target, l.relation, l.method, l.score, l.citation.get("start")) for l in links},
+            resolver.placeholders, index.nodes)
+
+
+def test_resolution_does_not_depend_on_record_order():
+    records = synthetic_records(3000, seed=4)
+    straight = _resolve(records, list(range(len(records))))
+    order = list(range(len(records)))
+    random.Random(1).shuffle(order)
+    shuffled = _resolve(records, order)
+    assert straight == shuffled
+    links, placeholders, nodes = straight
+    methods = {m for _, _, _, m, _, _ in links}
+    assert {"number", "title", "alias", "placeholder"} <= methods  # every way of resolving is exercised
+    assert placeholders and not set(placeholders) & set(nodes)
+
+
+def test_resolver_links_are_the_graph_edges():
+    records = synthetic_records(2000, seed=2)
+    links, placeholders, nodes = _resolve(records, list(range(len(records))))
+    G = build_graph(records)
+    assert {(u, v, k) for u, v, k in G.edges(keys=True) if k != "SUPERSEDES"} == {l[:3] for l in links}
+    assert sum(len(d["mentions"]) for _, _, d in G.edges(data=True)) == len(links)
+    assert {n for n, d in G.nodes(data=True) if not d["in_corpus"]} == set(placeholders)
+
+
+def test_synthetic_records_stream_as_the_list():
+    for n, seed in ((1, 0), (50, 1), (4000, 2)):
+        assert list(iter_synthetic_records(n, seed)) == synthetic_records(n, seed)
+
+
+@pytest.mark.parametrize("source", ["sample", "synthetic"])
+def test_writer_gives_json_dumps_bytes(tmp_path, source):
+    records = synthetic_records(3000, seed=5) if source == "synthetic" else [SAMPLE]
+    G = build_graph(records)
+    expected = _json_dumps_file(G)
+    assert graph_to_json(G) == expected
+    save_graph(G, tmp_path / "nx.json")
+    assert (tmp_path / "nx.json").read_text(encoding="utf-8") == expected
+    lean = build_lean(synthetic_records(3000, seed=5)) if source == "synthetic" else None
+    if lean is not None:
+        lean.write(tmp_path / "lean.json")
+        assert (tmp_path / "lean.json").read_text(encoding="utf-8") == expected
+        assert nx.utils.graphs_equal(lean.to_networkx(), G)
+
+
+def test_writer_handles_any_attribute_values(tmp_path):
+    G = nx.MultiDiGraph()
+    G.graph.update({"created_by": "polgraph", "nested": {"b": [1, 2.5, None, True], "a": {}}, "empty": []})
+    G.add_node("甲", label="引号\"与\\反斜杠\n换行", extra=[["x"], {"k": -0.0}], year=2019, in_corpus=False)
+    G.add_node("z", title=None, score=1e-7, big=10**20)
+    G.add_edge("甲", "z", key="CITES", relation="CITES", method="fuzzy", score=91.25, flags=[],
+               mentions=[{"path": "a\udcff.txt", "start": 0}], other={"x": [1]})
+    expected = _json_dumps_file(G)
+    assert graph_to_json(G) == expected
+    save_graph(G, tmp_path / "g.json")
+    assert load_graph(tmp_path / "g.json").nodes["甲"]["extra"] == [["x"], {"k": -0.0}]
