@@ -121,8 +121,8 @@ class Mention:
     def __init__(self, path: str | None, c: dict, s: Strings):
         self.path = path
         self.sentence = c.get("sentence")
-        self.start = c.get("start")
-        self.end = c.get("end")
+        self.start = s.number(c.get("start"))
+        self.end = s.number(c.get("end"))
         self.cue = s(c.get("cue"))
         self.doc_number = s(c.get("doc_number"))
         self.title = s(c.get("title"))
@@ -152,9 +152,9 @@ def _mention_order(m: Mention):
 
 class LeanGraph:
     """The citation graph as `polgraph build` holds it: the same nodes, edges and attributes as the networkx
-    graph (graph/model.py), kept compactly. A node's attributes are one dict (list attributes as tuples, strings
-    shared); an edge is one list [method, score, flags, mention...] under (source, target, relation); each
-    mention is one `Mention`. Flags of the checks (graph/checks.py) are computed when the graph is written or
+    graph (graph/model.py), kept compactly. A corpus node's attributes are one `Node` (slots; list attributes as
+    tuples, strings shared), a placeholder's a dict; an edge is, under (source, target, relation), its one
+    `Mention` or a list [method, score, flags, mention...]. Flags of the checks (graph/checks.py) are computed when the graph is written or
     converted, not stored.
 
     `write(path)` streams the graph file (the bytes `save_graph(to_networkx())` writes); `to_networkx()` gives
@@ -199,9 +199,12 @@ class LeanGraph:
             e = self.edges[key]
             if v not in void:
                 void[v] = void_from(self, v) if v in changed or nodes[v]["expires"] else None
-            flags = edge_flags(nodes[u], nodes[v], rel, e[2], void[v])
-            yield u, v, rel, {"relation": rel, "method": e[0], "score": e[1],
-                              "mentions": [m.as_dict() for m in e[3:]], "flags": flags}
+            if type(e) is Mention:
+                method, score, flags, mentions = e.method, e.score, (), [e.as_dict()]
+            else:
+                method, score, flags, mentions = e[0], e[1], e[2], [m.as_dict() for m in e[3:]]
+            yield u, v, rel, {"relation": rel, "method": method, "score": score, "mentions": mentions,
+                              "flags": edge_flags(nodes[u], nodes[v], rel, flags, void[v])}
 
     def write(self, path) -> None:
         """Write the graph file (node-link JSON), streamed and atomic (polgraph.output.atomic_output)."""
@@ -259,9 +262,11 @@ def _build_lean(records: Iterable[dict], quiet: bool) -> LeanGraph:
         m.method, m.score = link.method, link.score
         key = (link.source, link.target, link.relation)
         e = edges.get(key)
-        if e is None:
-            edges[key] = [link.method, link.score, link.flags, m]
+        if e is None:  # most edges have one mention: the edge is that mention until a second one comes
+            edges[key] = [link.method, link.score, link.flags, m] if link.flags else m
             return
+        if type(e) is Mention:
+            e = edges[key] = [e.method, e.score, (), e]
         if _METHOD_RANK[link.method] < _METHOD_RANK[e[0]] or (link.method == e[0] and link.score > e[1]):
             e[0], e[1] = link.method, link.score
         e.append(m)
@@ -284,7 +289,7 @@ def _build_lean(records: Iterable[dict], quiet: bool) -> LeanGraph:
         for older, newer in zip(members, members[1:]):
             edges.setdefault((newer, older, SUPERSEDES), ["version", 100.0, ()])
     for e in edges.values():
-        if len(e) > 4:
+        if type(e) is list and len(e) > 4:
             e[3:] = sorted(e[3:], key=_mention_order)
     for node in nodes.values():
         if node["title"] in node["aliases"]:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
+from array import array
 from collections import defaultdict
 from typing import Iterator, NamedTuple
 
@@ -76,6 +76,17 @@ class Strings:
 
     def __init__(self):
         self._table: dict = {}
+        self._numbers: dict = {}  # apart: 1 == 1.0 == True would share one object
+
+    def clear(self) -> None:
+        """Forget the table (the strings stay where they are used)."""
+        self._table, self._numbers = {}, {}
+
+    def number(self, n):
+        """One copy of each int (text offsets, years: an int past 256 is an object of its own)."""
+        if type(n) is not int:
+            return n
+        return self._numbers.setdefault(n, n)
 
     def __call__(self, s):
         if s is None:
@@ -110,29 +121,70 @@ def own_effective(record: dict) -> str | None:
     return None if eff.get("original_version") else eff.get("date") or None
 
 
-def document_node(record: dict, strings: Strings | None = None) -> dict:
+class Node:
+    """The attributes of an in-corpus document (graph/model.py), read and written like a dict (`[]`, `get`,
+    `keys`, `items`, `dict(node)`): slots instead of a dict's table, for millions of documents."""
+
+    FIELDS = ("label", "title", "aliases", "doc_number", "issuer", "date", "year", "level", "region",
+              "in_corpus", "path", "carries", "effective", "expires")
+    _KEYS = frozenset(FIELDS)
+    __slots__ = FIELDS
+
+    def __getitem__(self, key: str):
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __setitem__(self, key: str, value) -> None:
+        if key not in self._KEYS:
+            raise KeyError(key)
+        setattr(self, key, value)
+
+    def get(self, key: str, default=None):
+        return getattr(self, key, default) if key in self._KEYS else default
+
+    def __contains__(self, key) -> bool:
+        return key in self._KEYS
+
+    def __iter__(self):
+        return iter(self.FIELDS)
+
+    def __len__(self) -> int:
+        return len(self.FIELDS)
+
+    def keys(self):
+        return self._KEYS
+
+    def items(self):
+        return [(k, getattr(self, k)) for k in self.FIELDS]
+
+    def __eq__(self, other) -> bool:
+        return dict(self.items()) == (dict(other.items()) if isinstance(other, Node) else other)
+
+    def __repr__(self) -> str:
+        return f"Node({dict(self.items())!r})"
+
+
+def document_node(record: dict, strings: Strings | None = None) -> Node:
     """The node attributes of an in-corpus document (graph/model.py); list attributes are tuples here."""
     s = strings or Strings()
-    title = s(record.get("title") or None)
-    carries = s.tuple([c for c in (record.get("carries") or []) if c])
-    number = s(record.get("doc_number") or None)
-    date = s(record.get("date") or None)
-    return {
-        "label": number or title or s(str(record.get("path", ""))),
-        "title": title,
-        "aliases": s.tuple(sorted(set(c for c in carries if c != title))),
-        "doc_number": number,
-        "issuer": s.tuple(record.get("issuer") or ()),
-        "date": date,
-        "year": s(_year(date)),
-        "level": record.get("level") if record.get("level") in LEVELS else "unknown",
-        "region": s(record.get("region") or None),
-        "in_corpus": True,
-        "path": str(record["path"]) if record.get("path") is not None else None,
-        "carries": carries,
-        "effective": s(own_effective(record)),
-        "expires": s((record.get("expires") or {}).get("date") or None),
-    }
+    node = Node()
+    node.title = title = s(record.get("title") or None)
+    node.carries = carries = s.tuple([c for c in (record.get("carries") or []) if c])
+    node.doc_number = number = s(record.get("doc_number") or None)
+    node.date = date = s(record.get("date") or None)
+    node.label = number or title or s(str(record.get("path", "")))
+    node.aliases = s.tuple(sorted(set(c for c in carries if c != title)))
+    node.issuer = s.tuple(record.get("issuer") or ())
+    node.year = s.number(_year(date))
+    node.level = s(record.get("level")) if record.get("level") in LEVELS else "unknown"
+    node.region = s(record.get("region") or None)
+    node.in_corpus = True
+    node.path = str(record["path"]) if record.get("path") is not None else None
+    node.effective = s(own_effective(record))
+    node.expires = s((record.get("expires") or {}).get("date") or None)
+    return node
 
 
 def _merge_duplicate(node: dict, other: dict) -> None:
@@ -185,12 +237,13 @@ class KeyIndex:
     def finish(self) -> None:
         """Merge duplicates, number the versions, and index every number, title and alias."""
         pending, self._pending = self._pending, []
-        self.order = sorted(range(len(pending)), key=lambda i: (pending[i][0], pending[i][1]))
-        self._rank = [0] * len(pending)
+        self.order = array("l", sorted(range(len(pending)), key=lambda i: (pending[i][0], pending[i][1])))
+        self._rank = array("l", bytes(array("l").itemsize * len(pending)))
         for r, i in enumerate(self.order):
             self._rank[i] = r
         ids = version_ids([p[1] for p in pending], [p[2] for p in pending])
         self._node_of = [self.strings(n) for n in ids]
+        self.strings.clear()  # every string kept is shared by now; pass 2 makes few new ones
         nodes = self.nodes
         for i in self.order:
             _, base, _, node = pending[i]

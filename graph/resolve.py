@@ -13,7 +13,8 @@ import importlib.resources
 import heapq
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from itertools import chain
 
 from rapidfuzz import fuzz
@@ -28,6 +29,7 @@ _GRAM = 3
 _FUZZY_PROBES = 8
 _FUZZY_BUDGET = 6000
 _FUZZY_CANDIDATES = 12
+_SMALL = 8  # a key's nodes kept as a tuple up to this many
 
 _WRAPPER = re.compile("^(?P<head>.*?)" + CARRY_VERB + "(?P<inner>.{4,}?)" + CARRY_END)
 _YEARISH = re.compile(r"\d+")
@@ -114,35 +116,80 @@ class TitleIndex:
     """
 
     def __init__(self, fuzzy: bool = True):
-        self.exact: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {node: method}
-        self.short: dict[str, set[str]] = defaultdict(set)  # issuer-less key -> nodes
-        # (place the title opens with or "", trigram) -> entry numbers: a fuzzy match must agree on the
-        # place, so a query only reads its own place's postings and the place-less ones
-        self.postings: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.entries: list[tuple[str, str]] = []  # (key, node), for fuzzy scoring
+        # Compact at corpus scale (millions of titles): a key's nodes are one (node, method) pair, a tuple of
+        # pairs, or past _SMALL a dict {node: method}; the issuer-less index likewise (node, tuple, set);
+        # postings are arrays of 4-byte entry numbers.
+        self.exact: dict[str, tuple | dict] = {}  # key -> nodes with their method (title | alias)
+        self.short: dict[str, str | tuple | set] = {}  # issuer-less key -> nodes
+        # place the title opens with (or "") -> trigram -> entry numbers (an int while there is one): a fuzzy
+        # match must agree on the place, so a query only reads its own place's postings and the place-less ones
+        self.postings: dict[str, dict[str, int | array]] = {}
+        self._grams: dict[str, str] = {}  # one copy of each trigram string across places
+        self._entry_keys: list[str] = []  # entry number -> key and node, for fuzzy scoring
+        self._entry_nodes: list[str] = []
         self._fuzzy = fuzzy
+
+    @property
+    def entries(self) -> list[tuple[str, str]]:
+        """(key, node) of every fuzzy entry, by entry number."""
+        return list(zip(self._entry_keys, self._entry_nodes))
+
+    def _known(self, key: str) -> dict[str, str]:
+        v = self.exact.get(key)
+        if v is None:
+            return {}
+        if type(v) is dict:
+            return v
+        if type(v[0]) is str:
+            return {v[0]: v[1]}
+        return dict(v)
 
     def add(self, node: str, title: str | None, kind: str = "title") -> None:
         keys = title_keys(title)
         for i, key in enumerate(keys):
             method = kind if i == 0 else "alias"
-            known = self.exact[key]
+            known = self._known(key)
             prev = known.get(node)
             if prev == "title":
                 continue
             known[node] = method
+            self.exact[key] = (node, method) if len(known) == 1 else (
+                tuple(known.items()) if len(known) <= _SMALL else known)
             if prev is not None:
                 continue
             short = issuerless(key)
             if short:
-                self.short[short].add(node)
+                have = self.short.get(short)
+                if have is None:
+                    self.short[short] = node
+                elif type(have) is str:
+                    if have != node:
+                        self.short[short] = (have, node)
+                elif type(have) is tuple:
+                    if node not in have:
+                        self.short[short] = have + (node,) if len(have) < _SMALL else set(have) | {node}
+                else:
+                    have.add(node)
             if self._fuzzy:
-                n = len(self.entries)
-                self.entries.append((key, node))
-                postings = self.postings
+                n = len(self._entry_keys)
+                self._entry_keys.append(key)
+                self._entry_nodes.append(node)
                 place = _place_of(key) or ""
+                postings = self.postings.get(place)
+                if postings is None:
+                    postings = self.postings[place] = {}
                 for g in _grams(key):
-                    postings[(place, g)].append(n)
+                    posting = postings.get(g)
+                    if posting is None:  # most trigrams of a place are in one title: an int, not an array
+                        postings[self._grams.setdefault(g, g)] = n
+                    elif type(posting) is int:
+                        postings[g] = array("i", (posting, n))
+                    else:
+                        posting.append(n)
+
+    def _short_nodes(self, key: str):
+        have = self.short.get(key)
+        return () if have is None else (have,) if type(have) is str else have
 
     def lookup(self, title: str | None, exclude: str | None = None,
                ) -> tuple[list[str], str, bool] | None:
@@ -151,7 +198,9 @@ class TitleIndex:
         weak is True for a match on the issuer-less form only, which the caller must check against the
         cited issuer and dates."""
         for i, key in enumerate(title_keys(title)):
-            hits = {n: m for n, m in self.exact.get(key, {}).items() if n != exclude}
+            if key not in self.exact:
+                continue
+            hits = {n: m for n, m in self._known(key).items() if n != exclude}
             if hits:
                 nodes = sorted(hits)
                 method = "title" if any(m == "title" for m in hits.values()) and i == 0 else "alias"
@@ -161,7 +210,7 @@ class TitleIndex:
         if t.startswith("关于"):
             for key in (t, unwrap_title(t)):
                 if key and key in self.short:
-                    nodes = sorted(n for n in self.short[key] if n != exclude)
+                    nodes = sorted(n for n in self._short_nodes(key) if n != exclude)
                     if nodes:
                         return nodes, "alias", True
         return None
@@ -176,14 +225,21 @@ class TitleIndex:
             return None
         q_place = _place_of(q)
         blocks = ("", q_place) if q_place else ("",)
-        grams = [(b, g) for g in _grams(q) for b in blocks if (b, g) in self.postings]
+        postings = {}
+        for b in blocks:
+            block = self.postings.get(b, {})
+            for g in _grams(q):
+                p = block.get(g)
+                if p is not None:
+                    postings[(b, g)] = (p,) if type(p) is int else p
+        grams = list(postings)
         if not grams:
             return None
-        grams.sort(key=lambda bg: (len(self.postings[bg]), bg))
+        grams.sort(key=lambda bg: (len(postings[bg]), bg))
         probes = []
         budget = _FUZZY_BUDGET
         for bg in grams[:_FUZZY_PROBES]:
-            posting = self.postings[bg]
+            posting = postings[bg]
             if len(posting) > budget:
                 break
             budget -= len(posting)
@@ -196,7 +252,7 @@ class TitleIndex:
         q_canon = None
         found: tuple[str, float] | None = None
         for e in best:
-            key, node = self.entries[e]
+            key, node = self._entry_keys[e], self._entry_nodes[e]
             if node == exclude:
                 continue
             score = fuzz.ratio(q, key)
