@@ -17,11 +17,11 @@ import networkx as nx
 from polgraph.errors import InputError
 from polgraph.extract.docnumber import number_key  # noqa: F401  (re-exported: callers import it from here)
 from polgraph.graph.checks import edge_flags
-from polgraph.graph.io import is_graph_file, is_records_file, load_graph, read_records, write_node_link
+from polgraph.graph.io import is_graph_file, is_records_file, load_graph, read_records, save_graph, write_node_link
 from polgraph.graph.keyindex import (KeyIndex, Link, Resolver, Strings, compatible as _compatible,  # noqa: F401
                                      document_id)
 from polgraph.graph.model import METHODS
-from polgraph.graph.status import REPEALING, void_from
+from polgraph.graph.status import void_from
 from polgraph.graph.versions import SUPERSEDES
 from polgraph.output import atomic_output
 from polgraph.progress import progress
@@ -90,6 +90,13 @@ def open_graph(paths, jobs: int = 1, quiet: bool = False) -> nx.MultiDiGraph:
     >>> sorted(open_graph([folder / "graph.json"]).edges(keys=True)) == sorted(G.edges(keys=True))
     True
     """
+    G = open_lean(paths, jobs=jobs, quiet=quiet)
+    return G if isinstance(G, nx.MultiDiGraph) else G.to_networkx()
+
+
+def open_lean(paths, jobs: int = 1, quiet: bool = False):
+    """What `open_graph` opens, without making a networkx graph of a corpus: a graph file as its
+    MultiDiGraph, a corpus as a LeanGraph (what `polgraph build` writes)."""
     paths = [str(p) for p in paths]
     if len(paths) == 1 and is_graph_file(paths[0]) and not is_records_file(paths[0]):
         return load_graph(paths[0])
@@ -100,9 +107,18 @@ def open_graph(paths, jobs: int = 1, quiet: bool = False) -> nx.MultiDiGraph:
         if skipped:
             reason += ": " + "; ".join(f"{p}: {r}" for p, r in list(skipped)[:3])
         raise InputError(where, reason)
-    G = build_graph(records, jobs=jobs, quiet=quiet)
+    G = build_lean(records, quiet=quiet)
+    del records
     G.graph["skipped"] = [[str(p), str(r)] for p, r in skipped]
     return G
+
+
+def write_graph(G, path) -> None:
+    """Write a LeanGraph or a networkx graph as a graph file (streamed, atomic)."""
+    if isinstance(G, LeanGraph):
+        G.write(path)
+    else:
+        save_graph(G, path)
 
 
 def graph_from_records(records: Iterable[dict], quiet: bool = False) -> nx.MultiDiGraph:
@@ -164,6 +180,9 @@ class LeanGraph:
         self.graph = graph
         self.nodes = nodes
         self.edges = edges
+        # sorted views of the edges, made when first read (graph/status.py walks edges both ways)
+        self._sorted: list[tuple] | None = None
+        self._sources: list[str] | None = None
         self._by_target: list[tuple] | None = None
         self._targets: list[str] | None = None
 
@@ -173,8 +192,25 @@ class LeanGraph:
     def number_of_edges(self) -> int:
         return len(self.edges)
 
+    def _sorted_edges(self) -> list[tuple]:
+        if self._sorted is None:
+            self._sorted = sorted(self.edges)
+            self._sources = [e[0] for e in self._sorted]
+        return self._sorted
+
+    def successors(self, node: str):
+        """The nodes `node` cites (what graph/status.py reads, as of networkx), each once, sorted."""
+        edges = self._sorted_edges()
+        i = bisect.bisect_left(self._sources, node)
+        out = []
+        while i < len(edges) and self._sources[i] == node:
+            if not out or out[-1] != edges[i][1]:
+                out.append(edges[i][1])
+            i += 1
+        return out
+
     def in_edges(self, node: str, keys: bool = True):
-        """(source, node, relation) of every edge into `node` (what graph/status.py's void_from reads)."""
+        """(source, node, relation) of every edge into `node` (what graph/status.py reads)."""
         if self._by_target is None:
             self._by_target = sorted(self.edges, key=lambda e: (e[1], e[0], e[2]))
             self._targets = [e[1] for e in self._by_target]
@@ -192,13 +228,11 @@ class LeanGraph:
         """(source, target, relation, attributes) sorted, with the check flags; attributes made per edge."""
         void: dict = {}
         nodes = self.nodes
-        # void_from reads a node's repealing in-edges and its own term: only nodes with either can be void
-        changed = {v for _, v, rel in self.edges if rel in REPEALING}
-        for key in sorted(self.edges):
+        for key in self._sorted_edges():
             u, v, rel = key
             e = self.edges[key]
             if v not in void:
-                void[v] = void_from(self, v) if v in changed or nodes[v]["expires"] else None
+                void[v] = void_from(self, v)
             if type(e) is Mention:
                 method, score, flags, mentions = e.method, e.score, (), [e.as_dict()]
             else:

@@ -184,13 +184,13 @@ def extract(paths, output, jobs, quiet):
 @user_errors
 def build(paths, output, jobs, quiet):
     """Build the citation graph and save it as node-link JSON."""
-    from polgraph.graph.io import save_graph
+    from polgraph.graph.build import open_lean, write_graph
 
     check_output_path(output, paths)
-    G = open_graph(paths, jobs=jobs, quiet=quiet)
-    save_graph(G, output)
+    G = open_lean(paths, jobs=jobs, quiet=quiet)
+    write_graph(G, output)
     if not quiet:
-        n_in = sum(1 for _, d in G.nodes(data=True) if d.get("in_corpus"))
+        n_in = sum(1 for d in G.nodes.values() if d.get("in_corpus"))
         click.echo(f"polgraph: {G.number_of_nodes()} node(s) ({n_in} in corpus, "
                    f"{G.number_of_nodes() - n_in} placeholder(s)), {G.number_of_edges()} edge(s) -> {output}",
                    err=True)
