@@ -102,15 +102,20 @@ def open_lean(paths, jobs: int = 1, quiet: bool = False):
         return load_graph(paths[0])
     records, skipped = records_from_paths(paths, jobs=jobs, quiet=quiet)
     if not records:
-        where = paths[0] if len(paths) == 1 else f"{len(paths)} paths"
-        reason = "no readable document" + (f" ({len(skipped)} skipped)" if skipped else "")
-        if skipped:
-            reason += ": " + "; ".join(f"{p}: {r}" for p, r in list(skipped)[:3])
-        raise InputError(where, reason)
+        raise no_documents(paths, skipped)
     G = build_lean(records, quiet=quiet)
     del records
     G.graph["skipped"] = [[str(p), str(r)] for p, r in skipped]
     return G
+
+
+def no_documents(paths: list[str], skipped) -> InputError:
+    """The error for a corpus without one readable document, naming the first files skipped."""
+    where = paths[0] if len(paths) == 1 else f"{len(paths)} paths"
+    reason = "no readable document" + (f" ({len(skipped)} skipped)" if skipped else "")
+    if skipped:
+        reason += ": " + "; ".join(f"{p}: {r}" for p, r in list(skipped)[:3])
+    return InputError(where, reason)
 
 
 def write_graph(G, path) -> None:

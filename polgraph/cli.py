@@ -177,18 +177,37 @@ def extract(paths, output, jobs, quiet):
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Graph file (node-link JSON).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Graph file (node-link JSON); with --update, default: the updated graph file.")
+@click.option("--update", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Add PATHS to this graph (written by polgraph build, with its .cache.jsonl beside it): only new "
+                   "or changed files are extracted; the result equals a full build of the union.")
 @jobs_option
 @quiet_option
 @user_errors
-def build(paths, output, jobs, quiet):
-    """Build the citation graph and save it as node-link JSON."""
+def build(paths, output, update, jobs, quiet):
+    """Build the citation graph and save it as node-link JSON (and, beside it, OUTPUT.cache.jsonl: what each file
+    extracted to, so that a rebuild or --update extracts only new or changed files)."""
     from polgraph.graph.build import open_lean, write_graph
+    from polgraph.graph.io import is_graph_file, is_records_file
+    from polgraph.graph.update import build_cached, cache_path
 
+    if output is None and update is None:
+        raise click.UsageError("Missing option '-o' / '--output'.")
+    output = output or update
     check_output_path(output, paths)
-    G = open_lean(paths, jobs=jobs, quiet=quiet)
-    write_graph(G, output)
+    if update is None and len(paths) == 1 and is_graph_file(paths[0]) and not is_records_file(paths[0]):
+        G = open_lean(paths, jobs=jobs, quiet=quiet)
+        write_graph(G, output)
+    else:
+        G, cache, extracted = build_cached(paths, cache_path(update or output), update=update is not None,
+                                           jobs=jobs, quiet=quiet)
+        write_graph(G, output)
+        cache.write(cache_path(output))
+        n_files = sum(1 for e in cache.files.values() if "items" in e)
+        if not quiet and (update or extracted < n_files):
+            click.echo(f"polgraph: {extracted} of {n_files} file(s) extracted, the others from "
+                       f"{cache_path(output)}", err=True)
     if not quiet:
         n_in = sum(1 for d in G.nodes.values() if d.get("in_corpus"))
         click.echo(f"polgraph: {G.number_of_nodes()} node(s) ({n_in} in corpus, "
