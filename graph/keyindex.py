@@ -222,17 +222,27 @@ class KeyIndex:
         self.groups: list[list[str]] = []
         self.group_of: dict[str, int] = {}
         self.order: list[int] = []
+        self._number_keys: dict[str, str] = {}
         self._rank: list[int] = []
         self._node_of: list[str] = []
 
     def add(self, record: dict) -> None:
         """Index one record (pass 1): its node, not its citations."""
         node = document_node(record, self.strings)
-        self._pending.append((str(record.get("path", "")), self.strings(document_id(record)),
+        number = record.get("doc_number")
+        base = self.number_key(number) if number else document_id(record)
+        self._pending.append((str(record.get("path", "")), self.strings(base),
                               node["date"] or node["effective"], node))
 
     def __len__(self) -> int:
         return len(self._pending) or len(self._node_of)
+
+    def number_key(self, written: str) -> str:
+        """number_key of a written 文号, each written form parsed once (a document and its citers write it alike)."""
+        key = self._number_keys.get(written)
+        if key is None:
+            key = self._number_keys[written] = self.strings(number_key(written))
+        return key
 
     def finish(self) -> None:
         """Merge duplicates, number the versions, and index every number, title and alias."""
@@ -308,16 +318,12 @@ class Resolver:
         self.dropped: dict[str, int] = defaultdict(int)
         self._pending: list[tuple] = []  # (rank, n, position, source, date, path, citation)
         self._ph_titles = TitleIndex(fuzzy=False)  # only exact lookups: a placeholder is not a fuzzy target
-        self._keys: dict = {}
 
     def _number(self, citation) -> str | None:
         written = None if citation.get("anonymised") else citation.get("doc_number")
         if not written:
             return None
-        key = self._keys.get(written)
-        if key is None:
-            key = self._keys[written] = self.index.strings(number_key(written))
-        return key
+        return self.index.number_key(written)
 
     def resolve(self, position: int, record) -> list[Link]:
         """The links of `record` (added at `position` in pass 1) to corpus documents, in citation order."""

@@ -56,14 +56,19 @@ def issuerless(title_norm: str) -> str | None:
 
 def title_keys(title: str | None) -> list[str]:
     """Every normalised form under which a title can be cited, most specific first."""
+    return list(_title_keys(title)) if title else []
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a corpus cites the same titles again and again
+def _title_keys(title: str) -> tuple[str, ...]:
     t = normalize_title(title)
     if not t:
-        return []
+        return ()
     keys = [t]
     inner = unwrap_title(t)
     if inner and inner not in keys:
         keys.append(inner)
-    return keys
+    return tuple(keys)
 
 
 def title_id(title: str) -> str:
@@ -145,7 +150,7 @@ class TitleIndex:
         return dict(v)
 
     def add(self, node: str, title: str | None, kind: str = "title") -> None:
-        keys = title_keys(title)
+        keys = _title_keys(title) if title else ()
         for i, key in enumerate(keys):
             method = kind if i == 0 else "alias"
             known = self._known(key)
@@ -197,7 +202,7 @@ class TitleIndex:
 
         weak is True for a match on the issuer-less form only, which the caller must check against the
         cited issuer and dates."""
-        for i, key in enumerate(title_keys(title)):
+        for i, key in enumerate(_title_keys(title) if title else ()):
             if key not in self.exact:
                 continue
             hits = {n: m for n, m in self._known(key).items() if n != exclude}
