@@ -94,11 +94,11 @@ _MENTION_KEYS = frozenset(("path", "sentence", "start", "end", "cue", "doc_numbe
 
 
 def _v3(x) -> str:
-    return _string(x) if type(x) is str else _json(x, "   ")
+    return _string(x) if type(x) is str else "null" if x is None else _json(x, "   ")
 
 
 def _v5(x) -> str:
-    return _string(x) if type(x) is str else _json(x, "     ")
+    return _string(x) if type(x) is str else "null" if x is None else _json(x, "     ")
 
 
 def _strings3(items) -> str:
