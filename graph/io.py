@@ -331,9 +331,9 @@ def is_records_file(path) -> bool:
     return False
 
 
-def read_records(path) -> list[dict]:
-    """The records of a `polgraph extract` JSON Lines file; a malformed line is an InputError naming it."""
-    out = []
+def iter_records(path):
+    """The records of a `polgraph extract` JSON Lines file, one at a time (a corpus larger than memory streams
+    through the build); a malformed line is an InputError naming it."""
     with open(path, encoding="utf-8") as f:
         for i, line in enumerate(f, 1):
             if not line.strip():
@@ -346,5 +346,9 @@ def read_records(path) -> list[dict]:
                 raise InputError(path, f"line {i}: not an extraction record (no \"citations\" list)")
             if not rec.get("path"):
                 rec["path"] = f"{path}:{i}"
-            out.append(rec)
-    return out
+            yield rec
+
+
+def read_records(path) -> list[dict]:
+    """The records of a `polgraph extract` JSON Lines file (iter_records, as a list)."""
+    return list(iter_records(path))

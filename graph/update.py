@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 from pathlib import Path
+from typing import Iterator
 
 from polgraph.errors import InputError
 from polgraph.extract.pipeline import extract_paths
 from polgraph.extract.read import list_input_files
-from polgraph.graph.io import is_graph_file, is_records_file, read_records
+from polgraph.graph.io import is_graph_file, is_records_file, iter_records
 from polgraph.output import atomic_output
 
 CACHE_FORMAT = "polgraph-build-cache"
@@ -97,21 +99,22 @@ class BuildCache:
             for name, entry in self.files.items():
                 f.write(json.dumps({"file": name, **entry}, ensure_ascii=False, sort_keys=True) + "\n")
 
-    def corpus(self) -> tuple[list[dict], list[tuple[str, str]]]:
-        """(records, skipped) of the corpus, as records_from_paths gives them for the same paths."""
-        records: list[dict] = []
-        extracted: list[dict] = []
-        skipped: list[tuple[str, str]] = [tuple(m) for m in self.missing]
-        for name, entry in self.files.items():
-            if entry.get("records"):
-                records.extend(read_records(name))
-                continue
-            for item in entry["items"]:
-                if item[0] == "rec":
-                    extracted.append(item[1])
-                else:
-                    skipped.append((item[1], item[2]))
-        return records + extracted, skipped
+    def corpus(self) -> tuple[Iterator[dict], list[tuple[str, str]]]:
+        """(records, skipped) of the corpus, as records_from_paths gives them for the same paths; the records as
+        an iterator: extract JSON Lines inputs are read as the build consumes them, never held whole."""
+        skipped = [tuple(m) for m in self.missing] + [(item[1], item[2]) for entry in self.files.values()
+                                                      for item in entry.get("items", ()) if item[0] != "rec"]
+
+        def records():
+            for name, entry in self.files.items():
+                if entry.get("records"):
+                    yield from iter_records(name)
+            for entry in self.files.values():
+                for item in entry.get("items", ()):
+                    if item[0] == "rec":
+                        yield item[1]
+
+        return records(), skipped
 
 
 def _owner(path: str, files: set[str]) -> str | None:
@@ -178,8 +181,9 @@ def build_cached(paths, cache_file, *, update: bool = False, jobs: int = 1, quie
     cache = previous if update else BuildCache()
     extracted = add_paths(cache, paths, previous, jobs=jobs, quiet=quiet)
     records, skipped = cache.corpus()
-    if not records:
+    first = next(records, None)
+    if first is None:
         raise no_documents([os.fspath(p) for p in paths], skipped)
-    G = build_lean(records, quiet=quiet)
+    G = build_lean(itertools.chain((first,), records), quiet=quiet)
     G.graph["skipped"] = [[str(p), str(r)] for p, r in skipped]
     return G, cache, extracted

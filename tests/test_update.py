@@ -158,3 +158,22 @@ def test_a_cache_of_another_extractor_is_not_used(tmp_path, corpus, extracted, m
     extracted.clear()
     polgraph(str(folder), "-o", str(tmp_path / "g.json"))
     assert len(extracted) == 3
+
+
+def test_extract_json_lines_stream_through_the_build(tmp_path, corpus, extracted):
+    """An extract JSON Lines input is referenced by the cache and read as the build goes (not held whole)."""
+    import types
+
+    from polgraph.graph.build import build_graph
+    from polgraph.graph.io import read_records, save_graph
+
+    records = tmp_path / "records.jsonl"
+    r = CliRunner().invoke(cli, ["extract", *(str(f) for f in corpus[:12]), "-o", str(records), "--quiet"])
+    assert r.exit_code == 0, r.output
+    polgraph(str(records), "-o", str(tmp_path / "g.json"))
+    assert extracted == []
+    cache = update.BuildCache.load(tmp_path / "g.json.cache.jsonl")
+    assert cache.files[str(records)] == {"records": True, "sha256": update.file_sha256(str(records))}
+    assert isinstance(cache.corpus()[0], types.GeneratorType)
+    save_graph(build_graph(read_records(records)), tmp_path / "list.json")
+    assert (tmp_path / "g.json").read_bytes() == (tmp_path / "list.json").read_bytes()
