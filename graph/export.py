@@ -114,24 +114,52 @@ def neo4j_node_row(n: str, d: dict) -> list:
             look["file_stem"], _array(look["title_keys"]), look["search_text"]]
 
 
+def neo4j_relationship_row(u: str, v: str, k: str, d: dict) -> list:
+    """One row of relationships.csv (NEO4J_REL_HEADER) for the edge (u, v, k) with attributes `d`."""
+    mentions = d.get("mentions") or []
+    return [u, v, k, d.get("method"), float(d.get("score") or 0.0), len(mentions), _array(_cues(mentions)),
+            _array(d.get("flags")), _mentions_json(mentions)]
+
+
 def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list[str]:
     """nodes.csv and relationships.csv for `neo4j-admin database import full` (default ',' and ';')."""
+    return write_neo4j_csv_rows(((n, G.nodes[n]) for n in sorted(G.nodes)),
+                                sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])), folder)
+
+
+def write_neo4j_csv_rows(node_items, edge_items, folder) -> list[str]:
+    """nodes.csv and relationships.csv of (id, attributes) and (source, target, key, attributes) items, written
+    as they come (graph/stream.py streams them from records)."""
     folder = Path(folder)
     folder.mkdir(exist_ok=True)
     nodes_path, rels_path = folder / "nodes.csv", folder / "relationships.csv"
     with atomic_output(nodes_path, newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(NEO4J_NODE_HEADER)
-        for n in sorted(G.nodes):
-            w.writerow(neo4j_node_row(n, G.nodes[n]))
+        for n, d in node_items:
+            w.writerow(neo4j_node_row(n, d))
     with atomic_output(rels_path, newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(NEO4J_REL_HEADER)
-        for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-            mentions = d.get("mentions") or []
-            w.writerow([u, v, k, d.get("method"), float(d.get("score") or 0.0), len(mentions),
-                        _array(_cues(mentions)), _array(d.get("flags")), _mentions_json(mentions)])
+        for u, v, k, d in edge_items:
+            w.writerow(neo4j_relationship_row(u, v, k, d))
     return [str(nodes_path), str(rels_path)]
+
+
+def export_streamed(paths, output, jobs: int = 1, quiet: bool = False) -> tuple[list[str], list]:
+    """neo4j-admin CSV of a corpus (documents or extract JSON Lines) made from its records in two passes
+    (graph/stream.py), never holding the graph: the rows `export_graph(build(...), "neo4j-csv")` writes.
+    Returns the files written and the paths extraction skipped."""
+    from polgraph.graph.stream import StreamedGraph
+
+    output = str(output)
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise InputError(output, "neo4j-csv writes a folder, and this is a file")
+    with StreamedGraph(paths, jobs=jobs, quiet=quiet) as g:
+        try:
+            return write_neo4j_csv_rows(g.node_items(), g.edge_items(), output), g.skipped
+        except OSError as e:
+            raise InputError(output, f"cannot write: {e.strerror or e}") from None
 
 
 def export_graph(G: nx.MultiDiGraph, fmt: str, output) -> list[str]:

@@ -559,6 +559,117 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
     return {"nodes": n_nodes, "relationships": n_rels, "db_nodes": db_nodes, "db_relationships": db_rels}
 
 
+def _grouped_batches(items, batch_size: int) -> Iterator[tuple[object, list]]:
+    """(key, rows) batches of `batch_size` rows of one key from (key, row) items, as they come; the partial
+    batches at the end, by key."""
+    buffers: dict = {}
+    for key, row in items:
+        buf = buffers.setdefault(key, [])
+        buf.append(row)
+        if len(buf) >= batch_size:
+            yield key, buf
+            buffers[key] = []
+    for key in sorted(buffers, key=str):
+        if buffers[key]:
+            yield key, buffers[key]
+
+
+def _send_stream(driver, database: str, batches, writers: int, bar) -> int:
+    """Send (query, rows) batches as they come, `writers` transactions in flight and at most as many waiting:
+    memory stays at a few batches however many rows come. Returns the retries."""
+    retries = 0
+    pool = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="polgraph-load")
+    pending: set = set()
+
+    def collect(done) -> None:
+        nonlocal retries
+        for future in done:
+            n_retries, n = future.result()
+            retries += n_retries
+            bar.update(n)
+
+    try:
+        for query, rows in batches:
+            if len(pending) >= 2 * writers:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                collect(done)
+            pending.add(pool.submit(lambda q, r: (_write_batch(driver, database, q, r), len(r)), query, rows))
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            collect(done)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return retries
+
+
+def load_items_into_neo4j(node_items, edge_items, n_items: int | None = None, uri: str = "bolt://127.0.0.1:7687",
+                          user: str = "neo4j", password: str = "", database: str = "neo4j",
+                          batch_size: int = DEFAULT_BATCH_SIZE, wipe: bool = False, quiet: bool = False,
+                          writers: int = DEFAULT_WRITERS, timings: dict | None = None) -> dict:
+    """`load_graph_into_neo4j` of nodes and edges that stream in (graph/stream.py): (id, attributes) items, each
+    id once, then (source, target, relation, attributes) items, each triple once. The same queries, the same
+    database afterwards; rows are made batch by batch as the items come, so memory does not grow with the
+    graph. Returns {"nodes", "relationships", "db_nodes", "db_relationships"}."""
+    if batch_size < 1:
+        raise PolgraphError(f"batch size must be at least 1, not {batch_size}")
+    if writers < 1:
+        raise PolgraphError(f"writers must be at least 1, not {writers}")
+    timings = {} if timings is None else timings
+    sent = {"nodes": 0, "relationships": 0}
+
+    def node_rows():
+        for n, attrs in node_items:
+            props = node_properties(n, attrs)
+            sent["nodes"] += 1
+            yield (props["level"], not props["in_corpus"]), {"id": props["id"], "props": props}
+
+    def relationship_rows():
+        for u, v, k, attrs in edge_items:
+            sent["relationships"] += 1
+            yield _edge_relation(u, v, k, attrs), {"source": str(u), "target": str(v),
+                                                   "props": relationship_properties(attrs)}
+
+    t = time.perf_counter()
+    driver = connect(uri, user, password, database)
+    try:
+        with _service_errors(uri, database):
+            if wipe:
+                wipe_documents(driver, database)
+            apply_schema(driver, database)
+            # ids come once each (the stream's own guarantee): an empty database can take CREATE
+            create = driver.execute_query(COUNT_NODES_QUERY, database_=database).records[0]["n"] == 0
+            node_queries = NODE_CREATE_QUERIES if create else NODE_QUERIES
+            rel_queries = RELATIONSHIP_CREATE_QUERIES if create else RELATIONSHIP_QUERIES
+            timings["mode"] = "create" if create else "merge"
+            timings["schema"], t = time.perf_counter() - t, time.perf_counter()
+            with progress(length=n_items, label="loading into Neo4j", quiet=quiet) as bar, _cyclic_gc_paused():
+                timings["retries"] = _send_stream(
+                    driver, database, ((node_queries[key], rows) for key, rows in
+                                       _grouped_batches(node_rows(), batch_size)), writers, bar)
+                timings["nodes"], t = time.perf_counter() - t, time.perf_counter()
+                timings["retries"] += _send_stream(
+                    driver, database, ((rel_queries[key], rows) for key, rows in
+                                       _grouped_batches(relationship_rows(), batch_size)), writers, bar)
+                timings["relationships"], t = time.perf_counter() - t, time.perf_counter()
+            db_nodes, db_rels = database_counts(driver, database)
+    finally:
+        driver.close()
+    return {"nodes": sent["nodes"], "relationships": sent["relationships"], "db_nodes": db_nodes,
+            "db_relationships": db_rels}
+
+
+def load_streamed(paths, as_of: str, jobs: int = 1, quiet: bool = False, **load_options) -> tuple[dict, list]:
+    """A corpus (documents or extract JSON Lines) into Neo4j from its records in two passes (graph/stream.py),
+    never holding the graph: the database `load` of the built graph gives, statuses as of `as_of` included.
+    Returns load_items_into_neo4j's counts and the paths extraction skipped."""
+    from polgraph.graph.stream import StreamedGraph
+
+    with StreamedGraph(paths, jobs=jobs, quiet=quiet) as g:
+        counts = load_items_into_neo4j(g.node_items(as_of), g.edge_items(), g.n_nodes + g.n_links, quiet=quiet,
+                                       **load_options)
+        return counts, g.skipped
+
+
 # ---------------------------------------------------------------------------------------------------------
 # trace
 

@@ -96,6 +96,14 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
                            help="Worker processes for extraction.")
 graph_arg = click.argument("source", nargs=1, type=click.Path(exists=True, dir_okay=True))
+# load and export: a graph file, or a corpus (documents, folders, extract JSON Lines), streamed
+sources_arg = click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
+
+
+def _graph_file(sources) -> bool:
+    from polgraph.graph.io import is_graph_file, is_records_file
+
+    return len(sources) == 1 and is_graph_file(sources[0]) and not is_records_file(sources[0])
 as_of_option = click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
                             help="Status (in force, amended, repealed, expired …) as of this day (default: today).")
 in_force_option = click.option("--in-force-only", is_flag=True,
@@ -339,23 +347,32 @@ def stats(source, fmt, top, as_of, in_force_only, jobs, quiet):
 
 
 @cli.command()
-@graph_arg
+@sources_arg
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "jsonl", "neo4j-csv"]), required=True)
 @click.option("-o", "--output", type=click.Path(), required=True,
               help="Output file (a folder for neo4j-csv).")
 @jobs_option
 @quiet_option
 @user_errors
-def export(source, fmt, output, jobs, quiet):
-    """Export the graph for Gephi (GraphML, GEXF), as JSON Lines, or as neo4j-admin import CSV."""
-    from polgraph.graph.export import export_graph
+def export(sources, fmt, output, jobs, quiet):
+    """Export the graph for Gephi (GraphML, GEXF), as JSON Lines, or as neo4j-admin import CSV.
 
-    check_output_path(output, [source], folder=fmt == "neo4j-csv")
-    G = open_graph([source], jobs=jobs, quiet=quiet)
-    written = export_graph(G, fmt, output)
+    SOURCES: a graph file, or a corpus (documents, folders, extract JSON Lines); a corpus goes to neo4j-csv
+    from its records in two passes, without the graph in memory."""
+    from polgraph.graph.export import export_graph, export_streamed
+
+    check_output_path(output, list(sources), folder=fmt == "neo4j-csv")
+    skipped = []
+    if fmt == "neo4j-csv" and not _graph_file(sources):
+        written, skipped = export_streamed(list(sources), output, jobs=jobs, quiet=quiet)
+    else:
+        G = open_graph(sources, jobs=jobs, quiet=quiet)
+        written = export_graph(G, fmt, output)
     if not quiet:
         for p in written:
             click.echo(f"polgraph: wrote {p}", err=True)
+    if report_skipped(skipped):
+        sys.exit(EXIT_PARTIAL)
 
 
 @cli.command()
@@ -424,7 +441,7 @@ def annotate(doc, output, graph_source, quiet):
 
 
 @cli.command()
-@graph_arg
+@sources_arg
 @click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True,
               help="bolt://, neo4j:// or neo4j+s:// (env NEO4J_URI).")
 @click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True)
@@ -436,16 +453,31 @@ def annotate(doc, output, graph_source, quiet):
 @jobs_option
 @quiet_option
 @user_errors
-def load(source, uri, user, password, database, batch_size, wipe, as_of, jobs, quiet):
-    """Load the graph into Neo4j (idempotent batched UNWIND ... MERGE)."""
-    from polgraph.graph.neo4j_store import load_graph_into_neo4j
+def load(sources, uri, user, password, database, batch_size, wipe, as_of, jobs, quiet):
+    """Load the graph into Neo4j (idempotent batched UNWIND ... MERGE).
 
-    G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of)
-    counts = load_graph_into_neo4j(G, uri=uri, user=user, password=password, database=database,
-                                   batch_size=batch_size, wipe=wipe, quiet=quiet)
+    SOURCES: a graph file, or a corpus (documents, folders, extract JSON Lines), streamed from its records in
+    two passes without the graph in memory."""
+    from polgraph.graph.neo4j_store import load_graph_into_neo4j, load_streamed
+
+    conn = dict(uri=uri, user=user, password=password, database=database, batch_size=batch_size, wipe=wipe)
+    skipped = []
+    if _graph_file(sources):
+        G = with_status(open_graph(sources, jobs=jobs, quiet=quiet), as_of)
+        counts = load_graph_into_neo4j(G, quiet=quiet, **conn)
+    else:
+        from polgraph.graph.status import parse_as_of
+
+        try:
+            day = parse_as_of(as_of)
+        except ValueError as e:
+            raise PolgraphError(str(e)) from None
+        counts, skipped = load_streamed(list(sources), day, jobs=jobs, quiet=quiet, **conn)
     click.echo(f"polgraph: loaded {counts['nodes']} node(s), {counts['relationships']} relationship(s); "
                f"database now holds {counts['db_nodes']} node(s), {counts['db_relationships']} relationship(s)",
                err=True)
+    if report_skipped(skipped):
+        sys.exit(EXIT_PARTIAL)
 
 
 def main():

@@ -1,0 +1,314 @@
+"""A corpus to Neo4j or to neo4j-admin CSV without the graph in memory: two passes over the records.
+
+Pass 1 reads every record into the compact key index (graph/keyindex.py: KeyIndex, the corpus documents and
+their keys); pass 2 reads them again, resolves each record's citations with the index alone
+(keyindex.Resolver, the resolver `polgraph build` uses) and spills one line per resolved citation to a
+temporary file, which GNU sort orders by (source, target, relation) in bounded memory. The sorted lines are
+merged into relationships exactly as `build` merges them (best method, mentions in order, check flags), so
+the rows are those of the graph-based export and load. What stays in memory is the key index, the
+placeholders (keys too: one per cited document the corpus lacks, whatever its number of citations), the
+citations that wait for a placeholder, the edges that change a document (REPEALS, AMENDS, SUPERSEDES) and
+the targets of the documents whose title names the document they implement, which the statuses and the
+cites_void flag read (graph/status.py).
+
+Extract JSON Lines are read as they are, twice; documents are extracted once into a temporary JSON Lines file
+of the run.
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from typing import Iterator
+
+from polgraph.errors import InputError, PolgraphError
+from polgraph.graph.checks import edge_flags
+from polgraph.graph.io import is_graph_file, is_records_file, iter_records
+from polgraph.graph.keyindex import KeyIndex, Resolver, Strings
+from polgraph.graph.model import METHODS
+from polgraph.graph.status import REPEALING, REPLACING, implemented_title, status_of, void_from
+from polgraph.graph.versions import SUPERSEDES
+from polgraph.progress import progress
+
+_METHOD_RANK = {m: i for i, m in enumerate(METHODS)}
+_CHANGING = frozenset(REPEALING + REPLACING)
+# GNU sort's memory for the spilled citations (it merges temporary runs beyond it)
+SORT_BUFFER = "256M"
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+class RecordSource:
+    """The records of corpus paths, readable more than once in the same order: extract JSON Lines as they are,
+    other paths (files, folders) extracted once into `workdir`/extracted.jsonl. `skipped` lists what the
+    extraction could not read."""
+
+    def __init__(self, paths, workdir: str, jobs: int = 1, quiet: bool = False):
+        self.files: list[str] = []
+        self.skipped: list = []
+        to_extract = []
+        for p in map(str, paths):
+            if is_records_file(p):
+                self.files.append(p)
+            elif is_graph_file(p):
+                raise InputError(p, "a graph file cannot be streamed; give the documents or extract JSON Lines")
+            else:
+                to_extract.append(p)
+        if to_extract:
+            from polgraph.extract.pipeline import write_jsonl
+
+            out = os.path.join(workdir, "extracted.jsonl")
+            with open(out, "wb") as f:
+                _, _, skipped = write_jsonl(to_extract, f, jobs=jobs, quiet=quiet)
+            self.skipped = list(skipped)
+            self.files.append(out)
+
+    def count_lines(self) -> int:
+        """Lines of the files (about the records: for a progress bar), counted in blocks."""
+        n = 0
+        for f in self.files:
+            with open(f, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    n += block.count(b"\n")
+        return max(n, 1)
+
+    def __iter__(self) -> Iterator[dict]:
+        for f in self.files:
+            yield from iter_records(f)
+
+
+class _Nodes:
+    """Corpus documents, then placeholders, by id (what `build` holds as one dict)."""
+
+    def __init__(self, nodes: dict, placeholders: dict):
+        self.nodes, self.placeholders = nodes, placeholders
+
+    def __getitem__(self, node_id: str) -> dict:
+        found = self.nodes.get(node_id)
+        return found if found is not None else self.placeholders[node_id]
+
+    def __len__(self) -> int:
+        return len(self.nodes) + sum(1 for p in self.placeholders if p not in self.nodes)
+
+    def ids(self) -> list[str]:
+        nodes = self.nodes
+        return sorted(list(nodes) + [p for p in self.placeholders if p not in nodes])
+
+
+class _ChangingEdges:
+    """The part of the graph graph/status.py reads (status_of, void_from): the nodes, the edges that change a
+    document (into each node), and what the documents whose title names the document they implement cite
+    (implemented_node)."""
+
+    def __init__(self, nodes: _Nodes, into: dict[str, list[tuple[str, str]]], out: dict[str, set[str]]):
+        self.nodes, self._into, self._out = nodes, into, out
+
+    def in_edges(self, node: str, keys: bool = True):
+        return [(u, node, rel) for u, rel in self._into.get(node, ())]
+
+    def successors(self, node: str):
+        return iter(self._out.get(node, ()))
+
+
+def _escape(node_id: str) -> str:
+    # a tab or a line break inside an id would split the spilled line
+    return node_id.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _unescape(field: str) -> str:
+    if "\\" not in field:
+        return field
+    out, i = [], 0
+    while i < len(field):
+        c = field[i]
+        if c == "\\" and i + 1 < len(field):
+            out.append({"t": "\t", "n": "\n", "r": "\r"}.get(field[i + 1], field[i + 1]))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+class StreamedGraph:
+    """The graph of a corpus as sorted rows, made in two passes (see the module docstring).
+
+    Use as a context manager (it owns a temporary folder): `node_items()` yields (id, attributes) sorted by
+    id, `edge_items()` (source, target, relation, attributes) sorted by (source, target, relation) -- the
+    nodes and edges, with the attributes, of `build`'s graph. `counts` gives (nodes, edges)."""
+
+    def __init__(self, paths, jobs: int = 1, quiet: bool = False, workdir: str | None = None):
+        self._tmp = tempfile.mkdtemp(prefix="polgraph-stream-", dir=workdir)
+        self.quiet = quiet
+        try:
+            self.source = RecordSource(paths, self._tmp, jobs=jobs, quiet=quiet)
+            with _gc_paused():
+                self._resolve()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    @property
+    def skipped(self) -> list:
+        return self.source.skipped
+
+    def _resolve(self) -> None:
+        index = KeyIndex(Strings())
+        n = 0
+        with progress(length=self.source.count_lines() if not self.quiet else None, label="indexing",
+                      quiet=self.quiet) as bar:
+            for rec in self.source:
+                index.add(rec)
+                n += 1
+                bar.update(1)
+        if not n:
+            raise PolgraphError("no readable document" + (f" ({len(self.skipped)} skipped)" if self.skipped else ""))
+        index.finish()
+        resolver = Resolver(index)
+        into: dict[str, list[tuple[str, str]]] = {}
+        implementing = {n for n, node in index.nodes.items() if implemented_title(node["title"]) is not None}
+        out: dict[str, set[str]] = {}
+        spill_path = os.path.join(self._tmp, "links.tsv")
+        n_lines = 0
+        with open(spill_path, "w", encoding="utf-8", newline="\n") as spill:
+            def write(link, order) -> None:
+                nonlocal n_lines
+                m = link.citation
+                m.method, m.score = link.method, link.score
+                spill.write(f"{_escape(link.source)}\t{_escape(link.target)}\t{link.relation}\t"
+                            + _COMPACT.encode([order, link.method, link.score, list(link.flags), m.as_dict()])
+                            + "\n")
+                n_lines += 1
+                if link.relation in _CHANGING:
+                    into.setdefault(link.target, []).append((link.source, link.relation))
+                if link.source in implementing:
+                    out.setdefault(link.source, set()).add(link.target)
+
+            from polgraph.graph.build import Mention
+
+            plain = _Plain()
+            with progress(length=n, label="resolving", quiet=self.quiet) as bar:
+                for position, rec in enumerate(self.source):
+                    path = str(rec.get("path")) if rec.get("path") is not None else None
+                    mentions = tuple(Mention(path, c, plain) for c in rec.get("citations") or ())
+                    links = resolver.resolve(position, {"date": rec.get("date"), "path": path,
+                                                        "citations": mentions})
+                    rank = index.rank(position)
+                    for i, link in enumerate(links):
+                        write(link, [0, rank, i])
+                    bar.update(1)
+            for i, link in enumerate(resolver.finish()):
+                write(link, [1, 0, i])
+            for members in index.groups:
+                for older, newer in zip(members, members[1:]):
+                    spill.write(f"{_escape(newer)}\t{_escape(older)}\t{SUPERSEDES}\t[[2,0,0]]\n")
+                    n_lines += 1
+                    into.setdefault(older, []).append((newer, SUPERSEDES))
+                    if newer in implementing:
+                        out.setdefault(newer, set()).add(older)
+        for node in index.nodes.values():
+            if node["title"] in node["aliases"]:
+                node["aliases"] = tuple(sorted(set(node["aliases"]) - {node["title"]}))
+        self.nodes = _Nodes(index.nodes, resolver.placeholders)
+        self.graph = _ChangingEdges(self.nodes, into, out)
+        self._spill = spill_path
+        # at most one edge per spilled line: an upper bound for a progress bar
+        self.n_nodes, self.n_links = len(self.nodes), n_lines
+        del index.titles  # the key index's title look-ups are done with
+
+    def node_items(self, as_of: str | None = None) -> Iterator[tuple[str, dict]]:
+        """(id, attributes) sorted by id; with `as_of`, the status attributes `annotate_status` sets."""
+        for n in self.nodes.ids():
+            attrs = self.nodes[n]
+            if as_of is not None:
+                s = status_of(self.graph, n, as_of)
+                attrs = {**attrs, "status": s["status"], "status_changed_by": s["changed_by"],
+                         "status_changed_on": s["changed_on"], "status_as_of": as_of}
+            yield n, attrs
+
+    def edge_items(self) -> Iterator[tuple[str, str, str, dict]]:
+        """(source, target, relation, attributes) sorted by (source, target, relation): one per edge of the graph
+        `build` makes, merged and flagged as it merges and flags them."""
+        env = {**os.environ, "LC_ALL": "C"}
+        cmd = ["sort", "-t", "\t", "-k1,1", "-k2,2", "-k3,3", f"--buffer-size={SORT_BUFFER}",
+               f"--temporary-directory={self._tmp}", self._spill]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
+        void: dict = {}
+        finished = False
+        try:
+            text = _lines(proc.stdout)
+            group_key, group = None, []
+            for line in text:
+                u, v, rel, rest = line.rstrip("\n").split("\t", 3)
+                key = (u, v, rel)
+                if key != group_key:
+                    if group:
+                        yield self._edge(group_key, group, void)
+                    group_key, group = key, []
+                group.append(json.loads(rest))
+            if group:
+                yield self._edge(group_key, group, void)
+            finished = True
+        finally:
+            proc.stdout.close()
+            if proc.wait() != 0 and finished:
+                raise PolgraphError(f"sort of the spilled citations failed (exit {proc.returncode})")
+
+    def _edge(self, key, entries, void) -> tuple[str, str, str, dict]:
+        u, v, rel = _unescape(key[0]), _unescape(key[1]), key[2]
+        entries.sort(key=lambda e: e[0])  # the order `build` adds them in
+        cited = [e for e in entries if e[0][0] < 2]
+        if cited:
+            method, score, flags, mentions = cited[0][1], cited[0][2], list(cited[0][3]), []
+            for _, m, s, fl, mention in cited:
+                if _METHOD_RANK[m] < _METHOD_RANK[method] or (m == method and s > score):
+                    method, score = m, s
+                flags += [f for f in fl if f not in flags]
+                mentions.append(mention)
+            mentions.sort(key=lambda m: (m["path"] or "", m["start"] if m["start"] is not None else -1))
+        else:  # a version's SUPERSEDES edge, cited by nothing
+            method, score, flags, mentions = "version", 100.0, [], []
+        if v not in void:
+            void.clear()  # edges come by source: keep one target's answer, not every target's
+            void[v] = void_from(self.graph, v)
+        return u, v, rel, {"relation": rel, "method": method, "score": score, "mentions": mentions,
+                           "flags": edge_flags(self.nodes[u], self.nodes[v], rel, tuple(flags), void[v])}
+
+
+class _Plain:
+    """Strings as they are (a mention's strings are not worth a table entry that outlives it)."""
+
+    def __call__(self, s):
+        return s
+
+    def number(self, n):
+        return n
+
+
+def _lines(stream) -> Iterator[str]:
+    import io
+
+    yield from io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
