@@ -242,8 +242,7 @@ class StreamedGraph:
         """(source, target, relation, attributes) sorted by (source, target, relation): one per edge of the graph
         `build` makes, merged and flagged as it merges and flags them."""
         env = {**os.environ, "LC_ALL": "C"}
-        cmd = ["sort", "-t", "\t", "-k1,1", "-k2,2", "-k3,3", f"--buffer-size={SORT_BUFFER}",
-               f"--temporary-directory={self._tmp}", self._spill]
+        cmd = ["sort", "-t", "\t", "-k1,1", "-k2,2", "-k3,3", "-S", SORT_BUFFER, "-T", self._tmp, self._spill]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
         void: dict = {}
         finished = False
