@@ -110,14 +110,21 @@ in_force_option = click.option("--in-force-only", is_flag=True,
                                help="Leave out documents amended, repealed, expired or not yet in force.")
 
 
-def with_status(G, as_of, in_force_only: bool = False):
-    """G with each document's status as of `as_of` (graph/status.py); only those in force with --in-force-only."""
-    from polgraph.graph.status import annotate_status, in_force_subgraph, parse_as_of
+def as_of_day(as_of) -> str:
+    """--as-of checked (today when not given)."""
+    from polgraph.graph.status import parse_as_of
 
     try:
-        day = parse_as_of(as_of)
+        return parse_as_of(as_of)
     except ValueError as e:
         raise PolgraphError(f"--as-of {e}") from None
+
+
+def with_status(G, as_of, in_force_only: bool = False):
+    """G with each document's status as of `as_of` (graph/status.py); only those in force with --in-force-only."""
+    from polgraph.graph.status import annotate_status, in_force_subgraph
+
+    day = as_of_day(as_of)
     annotate_status(G, day)
     return in_force_subgraph(G, day) if in_force_only else G
 
@@ -466,13 +473,7 @@ def load(sources, uri, user, password, database, batch_size, wipe, as_of, jobs, 
         G = with_status(open_graph(sources, jobs=jobs, quiet=quiet), as_of)
         counts = load_graph_into_neo4j(G, quiet=quiet, **conn)
     else:
-        from polgraph.graph.status import parse_as_of
-
-        try:
-            day = parse_as_of(as_of)
-        except ValueError as e:
-            raise PolgraphError(str(e)) from None
-        counts, skipped = load_streamed(list(sources), day, jobs=jobs, quiet=quiet, **conn)
+        counts, skipped = load_streamed(list(sources), as_of_day(as_of), jobs=jobs, quiet=quiet, **conn)
     click.echo(f"polgraph: loaded {counts['nodes']} node(s), {counts['relationships']} relationship(s); "
                f"database now holds {counts['db_nodes']} node(s), {counts['db_relationships']} relationship(s)",
                err=True)
