@@ -16,8 +16,6 @@ of the run.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import os
 import shutil
@@ -26,6 +24,7 @@ import tempfile
 from typing import Iterator
 
 from polgraph.errors import InputError, PolgraphError
+from polgraph.graph.build import _no_cyclic_gc
 from polgraph.graph.checks import edge_flags
 from polgraph.graph.io import is_graph_file, is_records_file, iter_records
 from polgraph.graph.keyindex import KeyIndex, Resolver, Strings
@@ -145,7 +144,7 @@ class StreamedGraph:
         self.quiet = quiet
         try:
             self.source = RecordSource(paths, self._tmp, jobs=jobs, quiet=quiet)
-            with _gc_paused():
+            with _no_cyclic_gc():
                 self._resolve()
         except BaseException:
             self.close()
@@ -300,14 +299,3 @@ def _lines(stream) -> Iterator[str]:
     import io
 
     yield from io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
