@@ -163,14 +163,6 @@ def word_starts(text: str, words: tuple[str, ...], end: int | None = None) -> se
             if q >= k and text.startswith(w, q - k, end):
                 starts.add(q - k)
     return starts
-    starts = set()
-    for m in rx.finditer(text):
-        q = m.start()
-        for w in words:
-            k = w.index(rx.pattern[0] if rx.pattern[0] != "\\" else rx.pattern[1])
-            if q >= k and text.startswith(w, q - k):
-                starts.add(q - k)
-    return starts
 
 
 def _clause_start(text: str, i: int) -> int:
