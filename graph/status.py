@@ -102,7 +102,9 @@ def implemented_node(G: nx.MultiDiGraph, node: str) -> str | None:
 
 def _fallen_with(G: nx.MultiDiGraph, node: str, as_of: str | None):
     """(day, "expired", parent) when the document `node` implements was repealed or expired by `as_of` (None:
-    ever), else None."""
+    ever), else None. A placeholder falls with nothing: its title is all that is known of it."""
+    if not G.nodes[node].get("in_corpus", True):
+        return None
     parent = implemented_node(G, node)
     if parent is None:
         return None
@@ -131,7 +133,7 @@ def status_of(G: nx.MultiDiGraph, node: str, as_of: str) -> dict:
     expires = attrs.get("expires")
     if expires and expires < as_of:
         terminal.append((_day_after(expires), "expired", None))
-    fallen = _fallen_with(G, node, as_of) if attrs.get("in_corpus", True) else None
+    fallen = _fallen_with(G, node, as_of)
     if fallen is not None:
         terminal.append(fallen)
     for found in (terminal, replaced):
@@ -178,7 +180,7 @@ def void_from(G: nx.MultiDiGraph, node: str, implemented: bool = True) -> tuple[
     expires = G.nodes[node].get("expires")
     if expires:
         found.append((_day_after(expires), "expired", None))
-    if implemented and G.nodes[node].get("in_corpus", True):
+    if implemented:
         fallen = _fallen_with(G, node, None)
         if fallen is not None:
             found.append(fallen)
