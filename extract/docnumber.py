@@ -303,8 +303,8 @@ def _trim_code(s: str, gaps: tuple, kind: str, after_digit: bool) -> tuple[int, 
             spaced = any(line_start < h < g for h, _ in gaps[:j])
             if s[cut:g].endswith(ends) or spaced:
                 cut = g
-        elif g - cut >= 3 and n - g >= 2:
-            cut = g
+        elif g - cut >= 3 and n - g >= 2 or s[g - 1] == "号":
+            cut = g  # (号 before a space ends a label padded to width, 文        号 吉市政办发: no code holds it)
     # an organ or place name written before the code is the issuer, not part of the code
     w = _words()
     best = cut

@@ -34,7 +34,7 @@ from polgraph.extract.levels import level_of_cited_title
 from polgraph.extract.lifecycle import _sentence as lifecycle_sentence
 from polgraph.extract.lifecycle import extract_lifecycle
 from polgraph.extract.lists import LIST_MARKER, MARKER_LAST, ends_line, intro_colon, item_line, may_be_item
-from polgraph.extract.metadata import extract_metadata
+from polgraph.extract.metadata import blank_after, extract_metadata
 from polgraph.extract.organs import _ORGAN_END, _levels_api, looks_like_organ
 from polgraph.extract.titles import find_titles, is_document_title, title_key
 from polgraph.extract import textview
@@ -572,6 +572,10 @@ def extract_texts(documents) -> list[dict]:
         for i, (_, path, overrides, _) in enumerate(docs):
             current[0] = i
             own = owns[i]
+            if own.get("document_end") is not None:  # a page's appended links (portal.document_end)
+                texts[i] = blank_after(texts[i], own["document_end"])
+                numbers[i] = [n for n in numbers[i] if n.end <= own["document_end"]]
+                titles[i] = [t for t in titles[i] if t.end <= own["document_end"]]
             citations = find_citations(texts[i], numbers[i], titles[i], own)
             issuer = overrides.get("issuer", own["issuer"])
             if isinstance(issuer, str):

@@ -226,6 +226,11 @@ def own_title(text: str, numbers) -> tuple[str | None, int, int, str | None]:
         i = found[1]  # an organ's name alone (a site banner, a signature-like line): no heading, look further
 
 
+# a page number of a PDF or Word rendering (- 1 -, —2—, 第1页 共3页, 1/5): never the heading
+_PAGE_NUMBER = re.compile(r"(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?|第\s*\d{1,4}\s*页(?:\s*[/，,、]?\s*共\s*\d{1,4}\s*页)?"
+                          r"|\d{1,4}\s*/\s*\d{1,4}")
+
+
 def _organ_only(s: str) -> bool:
     """Is the line nothing but organ names (泗洪县人民政府; 中共遂川县委办公室　遂川县人民政府办公室)?"""
     if not s.endswith(_ORGAN_END):  # the last name would end as an organ's does: most lines stop here
@@ -267,7 +272,7 @@ def _heading_from(text: str, lines, i: int, numbers, number_spans):
         if _LABEL_LINE.match(s) or s.startswith("<!--") or _is_number_line(text, start, line, number_spans):
             i += 1
             continue
-        if s.startswith(("文章属性", "扫一扫")) or _FIELD_LINE.match(s) or _is_masthead(s):
+        if s.startswith(("文章属性", "扫一扫")) or _FIELD_LINE.match(s) or _is_masthead(s) or _PAGE_NUMBER.fullmatch(s):
             i += 1
             continue
         if "|" in s or "｜" in s:  # a navigation bar or a table row rendered as text: never a heading
@@ -846,6 +851,9 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
     from polgraph.extract import portal
 
     page = portal.read_page(text, header)
+    end = portal.document_end(text, _body_start(text, page)) if page.pairs or page.masked else None
+    if end is not None:  # previous/next and related links after the document: none of it is the document's
+        text = blank_after(text, end)
     title, t_start, t_end, prefix = own_title(text, numbers)
     if page.masked and (title is None or t_start >= 0 and page.is_masked(t_start, t_end)):
         title, t_start, t_end, prefix = own_title(page.masked_text(text), numbers)
@@ -918,4 +926,20 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
         "own_number_match": n,
         "own_keys": own_keys,
         "title_span": (t_start, t_end),
+        "document_end": end,
     }
+
+
+def _body_start(text: str, page) -> int:
+    """Where a page's document body has begun at the latest: its first sentence after the metadata block."""
+    after = max((b for _, b in page.masked), default=0)
+    k = text.find("。", after)
+    return len(text) if k < 0 else k
+
+
+def blank_after(text: str, end: int) -> str:
+    """`text` with everything from `end` on blanked (line breaks kept: offsets and lines stay valid)."""
+    return text[:end] + _NOT_BREAK.sub(" ", text[end:])
+
+
+_NOT_BREAK = re.compile(r"[^\n]")

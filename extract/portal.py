@@ -67,10 +67,10 @@ def load_labels() -> dict[str, Label]:
 @functools.lru_cache(maxsize=1)
 def load_chrome() -> tuple["ChromeLines", "ChromeClass", frozenset]:
     """(line pattern, class/id test, tag names) from data/portal_chrome.tsv."""
-    kinds = {"line": [], "class": [], "keep": [], "tag": []}
+    kinds = {"line": [], "class": [], "keep": [], "tag": [], "end": []}
     for n, parts in table_rows("portal_chrome.tsv"):
         if len(parts) != 2 or parts[0] not in kinds:
-            raise ValueError(f"data/portal_chrome.tsv line {n}: expected line|class|keep|tag<TAB>pattern")
+            raise ValueError(f"data/portal_chrome.tsv line {n}: expected line|class|keep|tag|end<TAB>pattern")
         kinds[parts[0]].append(parts[1])
     any_of = lambda ps: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE)  # noqa: E731
     return (ChromeLines(tuple(kinds["line"])),
@@ -115,6 +115,52 @@ class ChromeClass:
         words = [w for w in _CLASS_WORDS.split(value) if w]
         return (any(self.chrome.fullmatch(w) for w in words)
                 and not any(self.keep.fullmatch(w) for w in words))
+
+
+@functools.lru_cache(maxsize=1)
+def _end_lines() -> tuple[tuple[str, ...], re.Pattern | None]:
+    """(the words an `end` line of data/portal_chrome.tsv holds, one pattern matching such a line at its start)."""
+    patterns = [parts[1] for _, parts in table_rows("portal_chrome.tsv") if parts[0] == "end"]
+    if not patterns:
+        return (), None
+    words = []
+    for p in patterns:
+        required = required_literals(p)
+        if required is None:
+            raise ValueError(f"data/portal_chrome.tsv: end pattern {p!r} holds no fixed text to look for")
+        words.extend(required)
+    return tuple(shortest_literals(words)), re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def document_end(text: str, body_start: int) -> int | None:
+    """Where the document ends on a page, when a line after `body_start` (where its body begins) opens what the
+    page appends to it -- previous/next links, related documents and their interpretations
+    (data/portal_chrome.tsv `end`: 上一篇：…, 相关文件：, 相关解读：…): the start of that line; else None. What
+    follows names other documents, none of which the document cites.
+
+    >>> text = "关于X的通知\n各单位：\n现通知如下。\n某某局\n2021年1月1日\n上一篇：关于Y的通知\n"
+    >>> text[document_end(text, text.index("现")):]
+    '上一篇：关于Y的通知\n'
+    >>> document_end(text.replace("上一篇", "上一步"), 0) is None
+    True
+    """
+    words, line = _end_lines()
+    end = None
+    for w in words:
+        k = text.find(w, body_start)
+        while k >= 0 and (end is None or k < end):
+            a = text.rfind("\n", 0, k) + 1
+            if a >= body_start and line.match(text, a) is not None:
+                end = a
+                break
+            k = text.find(w, k + 1)
+    return end
+
+
+def is_end_line(text: str, start: int) -> bool:
+    """Does the line of `text` at `start` open what a page appends to its document (document_end)?"""
+    line = _end_lines()[1]
+    return line is not None and line.match(text, start) is not None
 
 
 def is_chrome_line(line: str) -> bool:
@@ -244,6 +290,21 @@ class Pair:
     last: int = -1
 
 
+@functools.lru_cache(maxsize=1)
+def _spaced_label():
+    """A known label written with white space between its characters (`索   引   号`, `发 文 日 期`), standing
+    alone between white space: a page's text rendering pads its labels to one width."""
+    _, any_label = _label_patterns()
+    return re.compile(rf"(?:^|(?<=\s))(?:{any_label.pattern})(?=\s|$)")
+
+
+def _joined_labels(s: str) -> str:
+    """`s` with each spaced label written without its spaces (`文        号 X` -> `文号 X`)."""
+    if not re.search(r"[\u4e00-\u9fff][ \t\u3000\xa0]+[\u4e00-\u9fff]", s):
+        return s
+    return _spaced_label().sub(lambda m: _SPACES.sub("", m.group(0)), s)
+
+
 def _inline_pairs(cell: str) -> list[tuple[str, str]]:
     """(label, value) of a cell holding label-value pairs: `索引号:X 公文目录:Y 文  号: 成文日期:` or
     `索引号 X 主题分类 Y` (labels known, no colons). [] when the cell does not start with a label."""
@@ -257,7 +318,7 @@ def _inline_pairs(cell: str) -> list[tuple[str, str]]:
             end = marks[k + 1].start() if k + 1 < len(marks) else len(s)
             out.append((_norm_label(m.group("label")), s[m.end():end]))
         return out
-    tokens = [t for t in _SPACES.split(s) if t]
+    tokens = [t for t in _SPACES.split(_joined_labels(s)) if t]
     if len(tokens) >= 2 and tokens[0] in labels:
         out, n_labels = [], 0
         for t in tokens:

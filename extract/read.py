@@ -391,11 +391,13 @@ def _visible_text(parts: list[str]) -> str:
 
 
 def _drop_chrome_lines(text: str) -> str:
-    from polgraph.extract.portal import chrome_line_starts
+    from polgraph.extract.portal import chrome_line_starts, is_end_line
 
     starts = chrome_line_starts(text) if text else None
     if not starts:
         return text
+    # a line that ends the document (相关文件, 上一篇：…) stays: extraction cuts what follows it (portal.document_end)
+    starts = {a for a in starts if not is_end_line(text, a)}
     kept, pos = [], 0
     for line in text.split("\n"):
         if pos not in starts:

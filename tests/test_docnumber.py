@@ -80,6 +80,12 @@ def test_standard_variants(text, expected):
     assert normalize_docnumber(text) == expected
 
 
+def test_a_padded_label_before_the_number_is_not_its_code():
+    # 文        号 吉市政办发〔2020〕6号: the 号 of the label is no code's, so the place before the code stays
+    assert norms("文        号 吉市政办发〔2020〕6号") == ["吉市政办发〔2020〕6号"]
+    assert norms("号 鹤政办〔2021〕27号") == ["鹤政办〔2021〕27号"]
+
+
 def test_space_inside_code_joins_a_short_head():
     assert norms("（国 保发[2008]8 号）") == ["国保发〔2008〕8号"]
 

@@ -47,11 +47,13 @@ def test_chrome_table_compiles_and_matches_what_it_means():
                  "扫一扫在手机打开当前页", "责任编辑：陈晓", "【字体：大 中 小】【打印本页】【关闭窗口】", "字号：大 中 小",
                  "字体:[ ]", "分享到：", "视力保护色：", "相关链接：宁波市人民政府关于加快发展楼宇经济的若干意见",
                  "上一篇：山东省人民政府关于进一步做好为农民工服务工作的实施意见", "版权所有：宁波市江北区人民政府",
-                 "浙ICP备10020486号", "返回顶部"]:
+                 "浙ICP备10020486号", "返回顶部", "中国政府网 河南省政府网 English 市人大 市政协",
+                 "首     页 政 务 公 开 网 上 办 事"]:
         assert portal.is_chrome_line(line), line
     for line in ["平顶山市人民政府办公室关于加强城市建筑垃圾管理的通知", "各县（市、区）人民政府：",
                  "为贯彻落实《国务院关于整合城乡居民基本医疗保险制度的意见》（国发〔2016〕3号），现通知如下。",
-                 "主办单位：市文化局。承办单位：各县区文化馆，负责组织本地区的比赛。", "平顶山市人民政府办公室", "2019年8月16日"]:
+                 "主办单位：市文化局。承办单位：各县区文化馆，负责组织本地区的比赛。", "平顶山市人民政府办公室", "2019年8月16日",
+                 "首批试点名单", "河南省人民政府网站管理办法"]:
         assert not portal.is_chrome_line(line), line
     assert classes.search("BreadcrumbNav") and classes.search("share") and not classes.search("zoom")
     assert not classes.search("printContent") and not classes.search("article-content")
@@ -85,6 +87,32 @@ def test_labels_and_values_separated_by_spaces_only():
                                         "文号 瑞政办〔2011〕129号 发布机构 市市级机关事务管理局信息公开\n").pairs)
     assert v[("doc_number", 1)] == "瑞政办〔2011〕129号" and v[("topic", 1)] == "综合类"
     assert ("issuer", 2) not in v  # not an organ's name
+
+
+def test_labels_padded_to_one_width_with_spaces():
+    """A text rendering pads its labels with spaces (索   引   号, 名        称) and puts two pairs on a line."""
+    v = _values(portal.read_text_header(
+        "索   引   号 20210906-310452 分        类 其他; 市人民政府办公室;\n"
+        "发 布 机 构 市人民政府办公室 发 文 日 期 2021-09-02\n"
+        "名        称 鹤壁市人民政府办公室关于印发垃圾分类管理办法的通知\n"
+        "文        号 鹤政办〔2021〕27号   上 载 日 期 2021-09-06\n").pairs)
+    assert v[("index_number", 1)] == "20210906-310452" and v[("date", 1)] == "2021-09-02"
+    assert v[("title", 1)] == "鹤壁市人民政府办公室关于印发垃圾分类管理办法的通知"
+    assert v[("doc_number", 1)] == "鹤政办〔2021〕27号" and v[("date", 2)] == "2021-09-06"
+    # spaced characters that are no label stay as they are
+    assert portal._joined_labels("关 于 印 发 通 知") == "关 于 印 发 通 知"
+    assert portal._joined_labels("文 号 X 标 题 Y") == "文号 X 标题 Y"
+
+
+def test_a_page_ends_where_its_appended_links_begin():
+    text = "首页 > 政策\n关于X的通知\n各单位：\n现通知如下。\n某某局\n2021年1月1日\n相关文件：\n1.《Y办法》\n"
+    body = text.index("现")
+    assert text[portal.document_end(text, body):] == "相关文件：\n1.《Y办法》\n"
+    for line in ("【相关解读】", "相关文件", "下一篇：关于Z的通知", "政策解读：关于X的解读"):
+        assert portal.document_end(f"正文。\n{line}\n", 0) == 4, line
+    # before the body began (a side box above the document), or a sentence of the body: not the end
+    assert portal.document_end("相关文件：《Y》\n正文。\n", 6) is None
+    assert portal.document_end("正文。\n相关文件的报送时间另行通知。\n", 0) is None
 
 
 def test_label_line_then_value_line():

@@ -117,3 +117,20 @@ def test_a_header_never_cites_the_documents_own_number(records):
         assert rec["doc_number"] is None or rec["doc_number"] not in numbers, name
         assert not any(n.startswith(("文号", "字号", "发文字号")) for n in numbers), (name, numbers)
     assert [c["doc_number"] for c in records["t14_site_name_nav_wrapped_title.txt"]["citations"]] == ["赣府厅发〔2020〕9号"]
+
+
+def test_what_a_page_appends_after_its_document_is_never_cited(records):
+    """相关文件 lists, 相关解读, 上一篇/下一篇 after the signature name other documents (portal.document_end); the
+    document's own citations before them stay."""
+    cited = lambda name: [c["doc_number"] or c["title"] for c in records[name]["citations"]]  # noqa: E731
+    assert cited("t20_tail_related_links.txt") == ["成府发〔2023〕2号"]
+    assert cited("h16_related_list_after_body.html") == ["豫政办〔2021〕46号"]
+
+
+def test_padded_labels_are_read_and_never_cited(records):
+    """`文        号 鹤政办〔2021〕27号`: the label padded with spaces gives the own number (not `号 鹤…` cut into a
+    citation), `名        称` the title, 上 载 日 期 only a posting date."""
+    rec = records["t18_padded_labels_no_colon.txt"]
+    assert rec["sources"] == {"title": "header", "doc_number": "header", "issuer": "text", "date": "header"}
+    assert rec["index_number"] == "20210906-310452"
+    assert [c["doc_number"] for c in rec["citations"]] == ["河南省人民政府令第208号"]
