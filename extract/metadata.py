@@ -715,15 +715,19 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
     """What a 印发/转发/批转 notice carries: 《X》 named in its body (现将《X》印发给你们, 《X》已经…同意，现予印发),
     else the X of its title (关于印发X的通知, …转发Y关于X的通知)."""
     out = []
+    relayed = False  # the body relays a numbered document
     if _CARRY_HINT.search(text, 0, CARRY_CHARS) is not None:
         for rx in (_CARRY_IN_BODY, _CARRY_APPROVED):
             for m in rx.finditer(text, 0, CARRY_CHARS):
                 x = clean_title(m.group(1))
                 if "转发" in m.group(0) and any(m.start() <= n.start < m.end() for n in numbers):
+                    relayed = True
                     continue  # a numbered document relayed: a FORWARDS citation, not carried
                 if title_key(x) not in {title_key(c) for c in out}:
                     out.append(x)
-    if title and title.endswith(CARRY_ENDS):
+    # …转发省政府办公厅关于X的通知 over a body that relays 《…》（冀政办字〔2021〕15号）: the title names that
+    # numbered document, which is cited (FORWARDS), not carried
+    if title and title.endswith(CARRY_ENDS) and not (relayed and "转发" in title):
         m = _CARRY_IN_TITLE.search(title)
         if m:
             x = clean_title(m.group(1).strip())

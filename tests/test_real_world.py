@@ -134,3 +134,11 @@ def test_padded_labels_are_read_and_never_cited(records):
     assert rec["sources"] == {"title": "header", "doc_number": "header", "issuer": "text", "date": "header"}
     assert rec["index_number"] == "20210906-310452"
     assert [c["doc_number"] for c in rec["citations"]] == ["河南省人民政府令第208号"]
+
+
+def test_a_relayed_numbered_document_is_cited_not_carried(records):
+    """GUIDELINES: an already-issued document with its own number that the notice relays is a FORWARDS citation;
+    the notice's title (…转发省政府办公厅关于X的通知) names it too, so it carries nothing."""
+    rec = records["t21_forwarding_notice.txt"]
+    assert rec["carries"] == []
+    assert (rec["citations"][0]["doc_number"], rec["citations"][0]["relation"]) == ("冀政办字〔2022〕24号", "FORWARDS")
