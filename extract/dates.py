@@ -11,13 +11,14 @@ from __future__ import annotations
 import functools
 import re
 
-_DATE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# \d is any decimal digit, full-width too (２０２１年６月３０日: int() reads them), but a year's century is spelled out
+_DATE_RE = re.compile(r"((?:19|20|１９|２０)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # _DATE_RE within one line (the match at a position is unique, so this finds the _DATE_RE matches without \n)
 _DATE_IN_LINE = re.compile(_DATE_RE.pattern.replace(r"\s", r"[^\S\n]"))
 _CN_DATE_RE = re.compile(r"([一二][〇○零OＯ0０一二三四五六七八九]{3})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
-_DOTTED_DATE = re.compile(r"((?:19|20)\d\d)[.\-/](\d{1,2})[.\-/](\d{1,2})")
+_DOTTED_DATE = re.compile(r"((?:19|20|１９|２０)\d\d)[.\-/．－／](\d{1,2})[.\-/．－／](\d{1,2})")
 
 
 def _cn_number(s: str) -> int:

@@ -130,7 +130,7 @@ _TITLE_VERBS = ("关于", "转发", "批转", "印发")  # a title opening with 
 _CLAUSE_MARK = re.compile(r"[，,。；;：:]")
 _SENTENCE_MARK = re.compile(r"[，。；]")
 _ANY_DATE = re.compile(
-    r"(?:19|20)\d\d[^\S\n]*年[^\S\n]*\d{1,2}[^\S\n]*月[^\S\n]*\d{1,2}[^\S\n]*日"
+    r"(?:19|20|１９|２０)\d\d[^\S\n]*年[^\S\n]*\d{1,2}[^\S\n]*月[^\S\n]*\d{1,2}[^\S\n]*日"
     r"|[一二][〇○零OＯ0０一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 _LINE_TAIL = re.compile(r"[^\S\n]*(印发|发布|印)?[^\S\n]*(?:\n|$)")
 _DAY_AT_LINE_END = re.compile(r"日(?=[^\S\n]*(?:印发|发布|印)?[^\S\n]*(?:\n|$))")

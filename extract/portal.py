@@ -245,6 +245,7 @@ def _issuer_value(v: str) -> list[str] | None:
     return organs or None
 
 
+_COMPACT_DATE = re.compile(r"((?:19|20)\d\d)(\d\d)(\d\d)")
 _INDEX_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-/_.()（）\u2014－—]{3,60}")
 
 
@@ -256,7 +257,9 @@ def field_value(name: str, raw: str):
     if name == "doc_number":
         return normalize_docnumber(_SPACES.sub("", v))
     if name in ("date", "repeal_date"):
-        return parse_date(_SPACES.sub("", v))
+        v = _SPACES.sub("", v)
+        compact = _COMPACT_DATE.fullmatch(v)  # a cell may write its date as digits alone: 20210630
+        return parse_date(f"{compact[1]}-{compact[2]}-{compact[3]}" if compact else v)
     if name == "issuer":
         return _issuer_value(v)
     if name == "title":

@@ -9,7 +9,8 @@ from polgraph.extract.metadata import parse_date, split_issuers
 
 @pytest.mark.parametrize("s, iso", [
     ("2022年6月20日", "2022-06-20"), ("二〇〇四年六月二十六日", "2004-06-26"), ("二○一五年十二月三十一日", "2015-12-31"),
-    ("2022.06.20", "2022-06-20"), ("2016-12-28", "2016-12-28"), ("2022年13月1日", None), ("无日期", None)])
+    ("2022.06.20", "2022-06-20"), ("2016-12-28", "2016-12-28"), ("2022年13月1日", None), ("无日期", None),
+    ("２０２１年６月３０日", "2021-06-30"), ("２０２１．６．３０", "2021-06-30"), ("2021/6/30", "2021-06-30")])
 def test_parse_date(s, iso):
     assert parse_date(s) == iso
 
@@ -319,6 +320,17 @@ def test_a_law_history_term_is_not_part_of_the_organ():
 def test_law_history_header_names_its_issuing_organs(header, issuers):
     rec = extract_text(f"# 某某管理办法\n\n{header}\n\n<!-- INFO END -->\n\n第一条 为了加强管理，制定本办法。\n")
     assert rec["issuer"] == issuers
+
+
+def test_a_signature_dated_in_full_width_digits():
+    text = "关于做好防汛工作的通知\n各乡镇人民政府：\n现就做好防汛工作通知如下。\n某县人民政府办公室\n２０２１年６月３０日\n"
+    rec = extract_text(text)
+    assert (rec["date"], rec["issuer"]) == ("2021-06-30", ["某县人民政府办公室"])
+
+
+def test_a_header_date_written_as_digits_alone():
+    rec = extract_text("成文日期：20210630\n发文字号：某政办〔2021〕3号\n关于做好防汛工作的通知\n各乡镇：\n现通知如下。\n")
+    assert (rec["date"], rec["sources"]["date"]) == ("2021-06-30", "header")
 
 
 def test_a_date_set_with_spaces_between_its_parts_closes_the_text():
