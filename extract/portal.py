@@ -362,6 +362,8 @@ def read_cells(cells: list[str], where: str = "header") -> list[Pair]:
             continue
         if label is not None:
             j, value, last = i + 1, None, i
+            if j + 1 < n and cells[j].strip() in _COLONS:  # 文　　号 | ： | 东建〔2021〕15号: the colon has a cell
+                j, last = j + 1, j
             if j < n and not cells[j].strip():
                 last = j  # an empty cell: no value
             elif j < n and not _starts_with_label(cells[j]):
@@ -382,6 +384,7 @@ def read_cells(cells: list[str], where: str = "header") -> list[Pair]:
     return out
 
 
+_COLONS = ("：", ":")
 COLUMN_LABELS_MIN = 3  # a header row of fewer labels is read as label-value cells
 
 
@@ -420,7 +423,7 @@ def is_body_line(s: str) -> bool:
         return True
     if _starts_with_label(s):
         return False
-    return s.endswith(("：", ":")) or len(s) >= 30 and "，" in s
+    return s.endswith(("：", ":")) and s not in _COLONS or len(s) >= 30 and "，" in s
 
 
 # ---------------------------------------------------------------------------------------------- text
