@@ -387,7 +387,13 @@ def _cites_before(head: str) -> bool:
             or any(cue.phrase in head for cue in load_cues()[0]))  # 根据国发〔2015〕33号
 
 
+# the signer an upward document (请示, 报告) prints beside its number: 冀政呈〔2021〕5号      签发人：王某某
+_SIGNER = re.compile(r"[ \t\u3000]*签发人[ \t\u3000]*[：:][ \t\u3000]*[\u4e00-\u9fff·]{0,12}(?:[ \t\u3000]+[\u4e00-\u9fff·]{2,4}(?=[ \t\u3000]|$))*[ \t\u3000]*")
+
+
 def _is_number_line(text, start, line, number_spans) -> bool:
+    if "签发人" in line:
+        line = _SIGNER.sub(lambda m: " " * len(m.group(0)), line)  # offsets kept
     s = line.strip(" \t\u3000()（）[]【】")
     if not s:
         return False

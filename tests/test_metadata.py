@@ -385,3 +385,14 @@ def test_a_number_and_its_title_on_one_line():
     assert [c["doc_number"] for c in rec["citations"]] == ["国发〔2013〕30号"]
     plain = "鲁政发〔2014〕20号 山东省人民政府关于加快某某产业发展的实施意见\n各市人民政府：\n现提出如下意见。\n"
     assert extract_text(plain)["title"] == "山东省人民政府关于加快某某产业发展的实施意见"
+
+
+@pytest.mark.parametrize("number_line", ["冀政呈〔2021〕5号                       签发人：王某某",
+                                         "冀政呈〔2021〕5号　　签发人：王某某　李某某",
+                                         "签发人：王某某        冀政呈〔2021〕5号"])
+def test_the_signer_beside_an_upward_documents_number(number_line):
+    """A 请示 or 报告 prints its signer (签发人) on its number's line: that line is the number, not the title."""
+    text = (f"河北省人民政府文件\n\n{number_line}\n\n河北省人民政府\n关于申请设立河北雄安综合保税区的请示\n\n国务院：\n\n"
+            "为加快推进雄安新区开放发展，现就有关事项请示如下。\n\n妥否，请批示。\n\n河北省人民政府\n2021年3月15日\n")
+    rec = extract_text(text)
+    assert (rec["title"], rec["doc_number"]) == ("河北省人民政府关于申请设立河北雄安综合保税区的请示", "冀政呈〔2021〕5号")
