@@ -33,9 +33,10 @@ from polgraph.extract.docnumber import normalize_docnumber
 from polgraph.extract.organs import looks_like_organ, split_issuers
 from polgraph.extract.prefilter import required_literals, shortest_literals
 
-FIELDS = ("title", "doc_number", "issuer", "date", "index_number", "topic", "repeal_date", "other")
+FIELDS = ("title", "doc_number", "issuer", "date", "index_number", "topic", "repeal_date", "validity", "other")
 OWN_FIELDS = ("title", "doc_number", "issuer", "date")
-EXTRA_FIELDS = ("index_number", "topic", "repeal_date")  # carried into the record when a page gives them
+# carried into the record when a page gives them
+EXTRA_FIELDS = ("index_number", "topic", "repeal_date", "validity")
 HEAD_LINES = 80
 HEAD_CHARS = 6000
 MAX_CELLS = 400
@@ -51,6 +52,21 @@ class Label:
     label: str
     field: str
     rank: int
+
+
+VALIDITY = ("in_force", "amended", "repealed", "expired", "not_yet_effective")
+
+
+@functools.lru_cache(maxsize=1)
+def validity_terms() -> dict[str, str]:
+    """What a page's 有效性/时效性 cell may say (有效, 已废止, 失效 …) -> a status word (graph/status.py), from
+    data/validity_terms.tsv."""
+    out = {}
+    for n, parts in table_rows("validity_terms.tsv"):
+        if len(parts) != 2 or parts[1] not in VALIDITY:
+            raise ValueError(f"data/validity_terms.tsv line {n}: expected term<TAB>{'|'.join(VALIDITY)}")
+        out[parts[0]] = parts[1]
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -267,6 +283,8 @@ def field_value(name: str, raw: str):
     if name == "index_number":
         v = _SPACES.sub("", v)
         return v if _INDEX_NUMBER.fullmatch(v) else None
+    if name == "validity":
+        return validity_terms().get(_SPACES.sub("", v).rstrip("。"))
     if name == "topic":
         return v if len(v) <= 30 and "。" not in v else None
     return None

@@ -3,7 +3,7 @@
 A `Record` holds the document's own metadata, its `Citation`s (each with every `Mention` of the cited document) and
 its lifecycle clauses (`Effective`, `Expiry`, `Repeal`: extract/lifecycle.py). The JSON Lines form is derived from
 the classes: keys in field order, then any extra keys sorted (a portal page's `index_number`, `topic`,
-`repeal_date`), non-ASCII kept as is; the same record always gives the same bytes.
+`repeal_date`, `validity`), non-ASCII kept as is; the same record always gives the same bytes.
 
 Extraction itself builds plain dicts of this shape (its hot path, benchmarked by bench/extract_throughput.py);
 `record_json` writes such a dict with the key order taken from these classes, and `Record.from_dict` /
@@ -120,7 +120,7 @@ class Record:
     """One document's own metadata, citations and lifecycle: a line of `polgraph extract` output.
 
     `sources` says where each own field came from (header, meta, page_title, heading, text, input); `extra` holds
-    the fields a portal page may add (index_number, topic, repeal_date), written after the others, sorted.
+    the fields a portal page may add (index_number, topic, repeal_date, validity), written after the others, sorted.
     """
 
     path: str | None = None

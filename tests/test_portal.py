@@ -115,6 +115,15 @@ def test_a_page_ends_where_its_appended_links_begin():
     assert portal.document_end("正文。\n相关文件的报送时间另行通知。\n", 0) is None
 
 
+@pytest.mark.parametrize("cell, status", [("现行有效", "in_force"), ("有 效", "in_force"), ("已废止", "repealed"),
+                                          ("失效", "expired"), ("已修改", "amended"), ("尚未生效", "not_yet_effective"),
+                                          ("部分条款另行规定", None), ("", None)])
+def test_validity_reads_as_a_status(cell, status):
+    assert portal.field_value("validity", cell) == status
+    v = _values(portal.read_text_header(f"发文字号：赣府发〔2022〕9号\n时效性：{cell}\n失效日期：2024-12-31\n").pairs)
+    assert v.get(("validity", 1)) == status and v[("repeal_date", 1)] == "2024-12-31"
+
+
 def test_label_line_then_value_line():
     h = portal.read_text_header("  • 索引号:\n\n    6107280000/2024-001005\n  • 主题分类:\n\n  • 发文机构:\n\n    县政府网站\n"
                                 "  • 发文字号:\n\n    镇政发〔2024〕7号\n  • 发文日期:\n\n    2024年04月06日 16:40\n"

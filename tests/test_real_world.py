@@ -93,6 +93,8 @@ def test_extra_header_fields_are_carried(records):
     assert records["h03_dl.html"]["repeal_date"] == "2025-10-09"
     assert records["t10_taihu_block.txt"]["repeal_date"] == "2025-03-18"
     assert "index_number" not in records["t12_header_below_title.txt"]
+    assert records["t17_column_header_pipe_rows.txt"]["validity"] == "in_force"  # 有效性 | … ⏎ 有效 | …
+    assert "validity" not in records["h03_dl.html"]  # 有效性：<dd></dd> says nothing
 
 
 def test_chrome_is_never_cited(records):
