@@ -109,6 +109,7 @@ def _field(name: str, text: str):
 
 _FIELD_LINE = re.compile(r"^[•·\s]*【(?:标题|字号|文号|发文字号|制定机关|发文机关|发布机关|公布日期|发布日期|成文日期|施行日期|"
                          r"效力等级|时效性|主题分类)】")
+_BRACKET_VALIDITY = re.compile(r"【(?:时效性|有效性|效力状态)】[ \t\u3000]*([^\s【•]{1,8})")
 _NUMBER_PREFIX = re.compile(r"^\s*[（(]([^（()）\n]{3,40}号)[)）]\s*")
 _FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|wps|ofd)[ \t\u3000]*$", re.M | re.I)
 _SELF_INTRO = re.compile(r"(?:编制|制定|起草|修订|编写)了?《([^《》\n]{2,120})》[（(]以下简称")
@@ -908,6 +909,12 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
                                                 "issuer": issuers, "date": date, "sources": sources}, _levels_api())
     title, (t_start, t_end), n = merged["title"], merged["title_span"], merged["number"]
     issuers, date = merged["issuer"], merged["date"]
+
+    if "validity" not in merged["extra"] and _field_marks(text)[0]:
+        vm = _BRACKET_VALIDITY.search(text, 0, HEADER_CHARS * 2)  # a law database's 【时效性】现行有效
+        validity = portal.field_value("validity", vm.group(1)) if vm else None
+        if validity is not None:
+            merged["extra"] = {**merged["extra"], "validity": validity}
 
     carries = _carries(text, title, numbers)
     own_keys = {k for k in (title_key(title), *(title_key(c) for c in carries)) if k}

@@ -396,3 +396,11 @@ def test_the_signer_beside_an_upward_documents_number(number_line):
             "为加快推进雄安新区开放发展，现就有关事项请示如下。\n\n妥否，请批示。\n\n河北省人民政府\n2021年3月15日\n")
     rec = extract_text(text)
     assert (rec["title"], rec["doc_number"]) == ("河北省人民政府关于申请设立河北雄安综合保税区的请示", "冀政呈〔2021〕5号")
+
+
+@pytest.mark.parametrize("said, validity", [("现行有效", "in_force"), ("失效", "expired"), ("已被修改", "amended")])
+def test_a_law_databases_validity_field(said, validity):
+    text = (f"江西省人民政府关于优化营商环境的若干意见\n【发布部门】江西省人民政府\n【发文字号】赣府发〔2022〕9号\n"
+            f"【时效性】{said}\n【效力级别】地方规范性文件\n\n各市、县（区）人民政府：\n现提出如下意见。\n")
+    assert extract_text(text)["validity"] == validity
+    assert "validity" not in extract_text(text.replace("【时效性】", "【备注】"))
