@@ -273,7 +273,8 @@ def _heading_from(text: str, lines, i: int, numbers, number_spans):
         if _LABEL_LINE.match(s) or s.startswith("<!--") or _is_number_line(text, start, line, number_spans):
             i += 1
             continue
-        if s.startswith(("文章属性", "扫一扫")) or _FIELD_LINE.match(s) or _is_masthead(s) or _PAGE_NUMBER.fullmatch(s):
+        if s.startswith(("文章属性", "扫一扫")) or _FIELD_LINE.match(s) or _is_masthead(s) or _PAGE_NUMBER.fullmatch(s) \
+                or "报" in s and _is_gazette_issue(s):
             i += 1
             continue
         if "|" in s or "｜" in s:  # a navigation bar or a table row rendered as text: never a heading
@@ -318,6 +319,20 @@ def _heading_from(text: str, lines, i: int, numbers, number_spans):
     if _organ_only(title) and not _title_finished(title):
         return ("organ", i + 1)
     return clean_title(title), start, end, prefix
+
+
+_ISSUE = re.compile(r"[（(]?[ \t\u3000]*(?:(?:19|20)\d\d[ \t\u3000]*年)?[ \t\u3000]*第?[ \t\u3000]*[0-9０-９一二三四五六七八九十]{1,4}"
+                    r"[ \t\u3000]*[号期][ \t\u3000]*(?:[（(][^（()）]{1,20}[)）])?[)）]?")
+
+
+def _is_gazette_issue(line: str) -> bool:
+    """Is the line a periodical's issue line (中华人民共和国国务院公报 2021年第20号; data/issuer_words.tsv role
+    gazette), which a gazette's page prints above the document's title?"""
+    for word, _ in issuer_words("gazette"):
+        k = line.find(word)
+        if k >= 2 and _ISSUE.fullmatch(line[k + len(word):].strip(" \t\u3000")):
+            return True
+    return False
 
 
 def _is_masthead(line: str) -> bool:

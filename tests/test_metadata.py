@@ -404,3 +404,13 @@ def test_a_law_databases_validity_field(said, validity):
             f"【时效性】{said}\n【效力级别】地方规范性文件\n\n各市、县（区）人民政府：\n现提出如下意见。\n")
     assert extract_text(text)["validity"] == validity
     assert "validity" not in extract_text(text.replace("【时效性】", "【备注】"))
+
+
+@pytest.mark.parametrize("issue", ["中华人民共和国国务院公报 2021年第20号", "广东省人民政府公报 2022年第5期",
+                                   "国务院公报2021年第20号（总号1745）"])
+def test_a_gazettes_issue_line_is_never_the_title(issue):
+    text = (f"{issue}\n\n国务院办公厅关于加快发展保障性租赁住房的意见\n国办发〔2021〕22号\n\n各省、自治区、直辖市人民政府：\n"
+            "经国务院同意，现提出以下意见。\n\n国务院办公厅\n2021年6月24日\n")
+    rec = extract_text(text)
+    assert (rec["title"], rec["doc_number"]) == ("国务院办公厅关于加快发展保障性租赁住房的意见", "国办发〔2021〕22号")
+    assert rec["citations"] == []
