@@ -311,12 +311,14 @@ class Resolver:
     citations that resolve to nothing (self, anonymised, empty); `conflicts` lists citations whose 文号 and
     title name different documents (the number wins). Records must come in the order of pass 1."""
 
-    def __init__(self, index: KeyIndex):
+    def __init__(self, index: KeyIndex, waiting=None):
         self.index = index
         self.placeholders: dict[str, dict] = {}
         self.conflicts: list[dict] = []
         self.dropped: dict[str, int] = defaultdict(int)
-        self._pending: list[tuple] = []  # (rank, n, position, source, date, path, citation)
+        # (rank, n, position, source, date, path, citation) of the citations that wait for finish(): a list, or
+        # anything with append() and in_order() (graph/stream.py parks them on disk: a third of all citations)
+        self._pending = [] if waiting is None else waiting
         self._ph_titles = TitleIndex(fuzzy=False)  # only exact lookups: a placeholder is not a fuzzy target
 
     def _number(self, citation) -> str | None:
@@ -406,7 +408,9 @@ class Resolver:
     def finish(self) -> Iterator[Link]:
         """The links to placeholders, of every citation `resolve` could not place in the corpus (pass 2 must be
         complete). Placeholders are made in the canonical record order, whatever order pass 2 took."""
-        pending, self._pending = sorted(self._pending, key=lambda p: (p[0], p[1])), []
+        waiting, self._pending = self._pending, []
+        # read twice (numbers first): sorted in memory, or a sorted file read again
+        pending = waiting.in_order() if hasattr(waiting, "in_order") else sorted(waiting, key=lambda p: (p[0], p[1]))
         nodes = self.index.nodes
         placeholders = self.placeholders
 
@@ -415,20 +419,19 @@ class Resolver:
             relation = c.get("relation") if c.get("relation") in RELATIONS else "CITES"
             return Link(p[3], target, relation, method, score, (), c, p[2])
 
-        still = []
         # 1. numbers missing from the corpus (their cited titles become aliases)
         for p in pending:
             number = self._number(p[6])
             if number:
                 self._placeholder(number, p[6])
                 yield link(p, number)
-            else:
-                still.append(p)
         # 2. title-only citations: a placeholder of the same title, a fuzzy corpus match, or a new placeholder
         # A title without its issuer (《关于修改部分地方性法规的决定》) names a different document for each issuer:
         # such placeholders are keyed by the cited issuer, else by the citing document's region or issuer.
-        for p in still:
+        for p in pending:
             _, _, _, src, date, _, c = p
+            if self._number(c):
+                continue  # placed in 1.
             src_node = nodes[src]
             generic = normalize_title(c["title"]).startswith("关于")
             hit = self._ph_titles.lookup(c["title"])

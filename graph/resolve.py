@@ -121,8 +121,8 @@ class TitleIndex:
     """
 
     def __init__(self, fuzzy: bool = True):
-        # Compact at corpus scale (millions of titles): a key's nodes are one (node, method) pair, a tuple of
-        # pairs, or past _SMALL a dict {node: method}; the issuer-less index likewise (node, tuple, set);
+        # Compact at corpus scale (millions of titles): a key's nodes are one node (by its title), one
+        # (node, method) pair, a tuple of pairs, or past _SMALL a dict {node: method}; the issuer-less index likewise (node, tuple, set);
         # postings are arrays of 4-byte entry numbers.
         self.exact: dict[str, tuple | dict] = {}  # key -> nodes with their method (title | alias)
         self.short: dict[str, str | tuple | set] = {}  # issuer-less key -> nodes
@@ -143,6 +143,8 @@ class TitleIndex:
         v = self.exact.get(key)
         if v is None:
             return {}
+        if type(v) is str:  # one node, by its own title: most keys
+            return {v: "title"}
         if type(v) is dict:
             return v
         if type(v[0]) is str:
@@ -152,14 +154,18 @@ class TitleIndex:
     def add(self, node: str, title: str | None, kind: str = "title") -> None:
         keys = _title_keys(title) if title else ()
         for i, key in enumerate(keys):
+            if key == title:
+                key = title  # the title's own string, not a second copy of it
             method = kind if i == 0 else "alias"
             known = self._known(key)
             prev = known.get(node)
             if prev == "title":
                 continue
             known[node] = method
-            self.exact[key] = (node, method) if len(known) == 1 else (
-                tuple(known.items()) if len(known) <= _SMALL else known)
+            if len(known) == 1:
+                self.exact[key] = node if method == "title" else (node, method)
+            else:
+                self.exact[key] = tuple(known.items()) if len(known) <= _SMALL else known
             if prev is not None:
                 continue
             short = issuerless(key)

@@ -102,7 +102,7 @@ class _ChangingEdges:
     document (into each node), and what the documents whose title names the document they implement cite
     (implemented_node)."""
 
-    def __init__(self, nodes: _Nodes, into: dict[str, list[tuple[str, str]]], out: dict[str, set[str]]):
+    def __init__(self, nodes: _Nodes, into: dict[str, list[tuple[str, str]]], out: dict[str, list[str]]):
         self.nodes, self._into, self._out = nodes, into, out
 
     def in_edges(self, node: str, keys: bool = True):
@@ -110,6 +110,49 @@ class _ChangingEdges:
 
     def successors(self, node: str):
         return iter(self._out.get(node, ()))
+
+
+# what a waiting citation's Mention (graph/build.py) is made of, besides the citing record's path
+_MENTION_FIELDS = ("sentence", "start", "end", "cue", "doc_number", "title", "cited_issuer", "relation",
+                   "cited_level", "anonymised")
+
+
+class _WaitingCitations:
+    """The citations the resolver parks until `Resolver.finish` (those the corpus lacks: about a third of all), on
+    disk rather than in memory: one line each as they come, then ordered by (rank, n) with GNU sort; `in_order()`
+    gives an iterable that reads the sorted file (again at each iteration: finish reads it twice)."""
+
+    def __init__(self, folder: str):
+        self._folder = folder
+        self._path = os.path.join(folder, "waiting.tsv")
+        self._sorted = self._path + ".sorted"
+        self._file = open(self._path, "w", encoding="utf-8", errors="surrogateescape", newline="\n")
+
+    def append(self, entry: tuple) -> None:
+        rank, n, position, source, date, path, c = entry
+        self._file.write(f"{rank:012d}\t{n:08d}\t" + _COMPACT.encode(
+            [position, source, date, path, [c.get(k) for k in _MENTION_FIELDS]]) + "\n")
+
+    def in_order(self) -> "_WaitingCitations":
+        self._file.close()
+        env = {**os.environ, "LC_ALL": "C"}
+        done = subprocess.run(["sort", "-S", SORT_BUFFER, "-T", self._folder, "-o", self._sorted, self._path],
+                              env=env)
+        if done.returncode != 0:
+            raise PolgraphError(f"sort of the waiting citations failed (exit {done.returncode})")
+        os.unlink(self._path)
+        return self
+
+    def __iter__(self) -> Iterator[tuple]:
+        from polgraph.graph.build import Mention
+
+        plain = _Plain()
+        with open(self._sorted, encoding="utf-8", errors="surrogateescape", newline="\n") as f:
+            for line in f:
+                rank, n, rest = line.split("\t", 2)
+                position, source, date, path, fields = json.loads(rest)
+                yield (int(rank), int(n), position, source, date, path,
+                       Mention(path, dict(zip(_MENTION_FIELDS, fields)), plain))
 
 
 def _escape(node_id: str) -> str:
@@ -175,10 +218,11 @@ class StreamedGraph:
         if not n:
             raise PolgraphError("no readable document" + (f" ({len(self.skipped)} skipped)" if self.skipped else ""))
         index.finish()
-        resolver = Resolver(index)
+        resolver = Resolver(index, waiting=_WaitingCitations(self._tmp))
         into: dict[str, list[tuple[str, str]]] = {}
         implementing = {n for n, node in index.nodes.items() if implemented_title(node["title"]) is not None}
-        out: dict[str, set[str]] = {}
+        # a list, not a set (a fifth of the documents implement one by title): implemented_node dedupes
+        out: dict[str, list[str]] = {}
         spill_path = os.path.join(self._tmp, "links.tsv")
         n_lines = 0
         with open(spill_path, "w", encoding="utf-8", newline="\n") as spill:
@@ -193,7 +237,7 @@ class StreamedGraph:
                 if link.relation in _CHANGING:
                     into.setdefault(link.target, []).append((link.source, link.relation))
                 if link.source in implementing:
-                    out.setdefault(link.source, set()).add(link.target)
+                    out.setdefault(link.source, []).append(link.target)
 
             from polgraph.graph.build import Mention
 
@@ -216,7 +260,7 @@ class StreamedGraph:
                     n_lines += 1
                     into.setdefault(older, []).append((newer, SUPERSEDES))
                     if newer in implementing:
-                        out.setdefault(newer, set()).add(older)
+                        out.setdefault(newer, []).append(older)
         for node in index.nodes.values():
             if node["title"] in node["aliases"]:
                 node["aliases"] = tuple(sorted(set(node["aliases"]) - {node["title"]}))
