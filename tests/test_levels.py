@@ -67,7 +67,7 @@ def test_division_licence_is_shipped():
 
 def test_issuer_words_roles_are_known():
     roles = {"partyprefix", "stateprefix", "township", "townshiporgan", "generic", "notafter", "genericarea",
-             "anonmark", "anonsuffix", "abbrevunit", "abbrevnotafter", "council", "masthead"}
+             "anonmark", "anonsuffix", "abbrevunit", "abbrevnotafter", "council", "masthead", "gazette"}
     for r in _rows("issuer_words.tsv"):
         assert r[1].strip() in roles, r
         if r[1].strip() in ("generic", "anonsuffix"):
