@@ -144,3 +144,53 @@ def test_loading_leaves_no_rows_for_the_cycle_collector(empty_db, neo4j_conn):
     finally:
         gc.enable()
     assert rows == []
+
+
+def _indexes(driver, conn) -> dict[str, tuple[int, str]]:
+    return {r["name"]: (r["id"], r["state"]) for r in run_query(
+        driver, conn, "SHOW INDEXES YIELD name, id, state, type WHERE type <> 'LOOKUP' RETURN name, id, state")}
+
+
+def test_indexes_built_after_the_nodes_are_online_when_the_load_returns(empty_db, neo4j_conn):
+    """Into an empty database the schema's indexes are dropped and built again once the nodes are in (one
+    population costs the server less than keeping them up to date batch by batch); a database holding documents
+    keeps its indexes (an update maintains them), and one that lost them gets them back. Every look-up index
+    answers as soon as the load returns."""
+    from polgraph.graph.neo4j_store import Neo4jDocuments, schema_parts
+    from polgraph.graph.resolve import title_keys
+
+    _, indexes = schema_parts()
+    assert len(indexes) >= 8 and "document_id" not in indexes
+    G = _synthetic_graph(300, seed=5)
+    load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+    before = _indexes(empty_db, neo4j_conn)
+
+    wipe_documents(empty_db, neo4j_conn["database"])
+    created: dict = {}
+    load_graph_into_neo4j(G, quiet=True, timings=created, **neo4j_conn)
+    assert created["mode"] == "create"
+    after_create = _indexes(empty_db, neo4j_conn)
+    assert set(after_create) == set(before) >= {"document_id"} | set(indexes)
+    assert all(state == "ONLINE" for _, state in after_create.values())
+    assert after_create["document_id"] == before["document_id"]  # the constraint stays
+    assert all(after_create[name][0] != before[name][0] for name in indexes)  # dropped and built again
+
+    docs = Neo4jDocuments(empty_db, neo4j_conn["database"])
+    docs.check_indexes()
+    n, attrs = next((n, a) for n, a in sorted(G.nodes(data=True)) if a.get("in_corpus") and a.get("title"))
+    assert n in docs.by_title_keys(set(title_keys(attrs["title"]))).first
+    numbered = next(n for n, a in sorted(G.nodes(data=True)) if a.get("doc_number"))
+    assert numbered in docs.by_number(G.nodes[numbered]["doc_number"], "")
+
+    merged: dict = {}
+    load_graph_into_neo4j(G, quiet=True, timings=merged, **neo4j_conn)
+    assert merged["mode"] == "merge"
+    assert _indexes(empty_db, neo4j_conn) == after_create
+
+    for name in indexes:
+        run_query(empty_db, neo4j_conn, f"DROP INDEX {name}")
+    load_graph_into_neo4j(G, quiet=True, timings=merged, **neo4j_conn)
+    assert merged["mode"] == "merge"
+    rebuilt = _indexes(empty_db, neo4j_conn)
+    assert set(rebuilt) == set(after_create) and all(state == "ONLINE" for _, state in rebuilt.values())
+    docs.check_indexes()
