@@ -16,7 +16,9 @@ in the same run. Both timings include the nodes, so "relationships/s" is relatio
 at the end. Needs a server: scripts/neo4j-server.sh start (the URI comes from --uri or NEO4J_URI); the
 tests empty the same database, so a private instance (NEO4J_INSTANCE=perf NEO4J_BOLT_PORT=7699
 scripts/neo4j-server.sh start) keeps a run from meeting theirs. The load average is printed with every line:
-the server and the loader share the machine's cores with everything else.
+the server and the loader share the machine's cores with everything else, so each load also prints the
+loader's CPU seconds and, given --server-pid (the java process of a local server: .neo4j/INSTANCE/neo4j.pid),
+the server's: CPU time moves less than wall time on a busy host.
 """
 from __future__ import annotations
 
@@ -73,6 +75,15 @@ def naive_load(driver, G, database: str, timings: dict) -> None:
     timings["relationships"] = time.perf_counter() - t
 
 
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) of process `pid` so far, from /proc; 0.0 without a pid."""
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rels", type=int, default=100_000, help="minimum relationships in the synthetic graph")
@@ -84,6 +95,8 @@ def main(argv=None) -> int:
                     help="full-size loads after the first one before measuring: the server's JIT is still compiling "
                          "through the first few (default 2)")
     ap.add_argument("--repeat", type=int, default=3, help="measured full-size loads; the median counts (default 3)")
+    ap.add_argument("--server-pid", type=int, default=None,
+                    help="pid of the local server's java process: its CPU seconds are printed for each load")
     ap.add_argument("--uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
     ap.add_argument("--user", default=os.environ.get("NEO4J_USER", "neo4j"))
     ap.add_argument("--password", default=os.environ.get("NEO4J_PASSWORD", ""))
@@ -109,10 +122,12 @@ def main(argv=None) -> int:
             if i:
                 wipe_documents(driver, args.database)
             fast: dict = {}
-            t0 = time.perf_counter()
+            t0, cpu0, server0 = time.perf_counter(), time.process_time(), server_cpu(args.server_pid)
             counts = load_graph_into_neo4j(G, batch_size=args.batch_size, writers=args.writers, quiet=True,
                                            timings=fast, **conn)
             fast_s = time.perf_counter() - t0
+            cpu = f"loader CPU {time.process_time() - cpu0:.2f}s" + (
+                f", server CPU {server_cpu(args.server_pid) - server0:.2f}s" if args.server_pid else "")
             assert (counts["db_nodes"], counts["db_relationships"]) == (G.number_of_nodes(), n_rels), counts
             runs.append((fast_s, fast))
             what = ("first full-size load (the server warmed on 3,000 documents only)" if i == 0 else
@@ -120,7 +135,8 @@ def main(argv=None) -> int:
             print(f"batched UNWIND loader, {what} (batch size {args.batch_size}, {args.writers} writers, "
                   f"{fast['mode']} into an empty database): {n_rels} relationships + {G.number_of_nodes()} nodes in "
                   f"{fast_s:.2f}s (plan {fast['plan']:.2f}s, nodes {fast['nodes']:.2f}s, relationships "
-                  f"{fast['relationships']:.2f}s, {fast['retries']} batches retried) = {n_rels / fast_s:,.0f} rel/s "
+                  f"{fast['relationships']:.2f}s, waiting for the indexes {fast['indexes']:.2f}s, {fast['retries']} "
+                  f"batches retried; {cpu}) = {n_rels / fast_s:,.0f} rel/s "
                   f"end to end, {n_rels / fast['relationships']:,.0f} rel/s in the relationship phase "
                   f"(load average {os.getloadavg()[0]:.2f})")
         # the warm loads count: the median one, so that one lucky run does not make the result

@@ -100,6 +100,14 @@ def in_corpus_count(uri: str) -> tuple[int, int, int]:
     return nodes, rels, nodes - placeholders
 
 
+def server_cpu() -> float:
+    """CPU seconds (user + system) of the instance's java process so far (its pid file, /proc)."""
+    pid = (REPO / ".neo4j" / INSTANCE / "neo4j.pid").read_text().strip()
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=3_000_000)
@@ -151,7 +159,9 @@ def main() -> None:
             shutil.rmtree(REPO / ".neo4j" / INSTANCE, ignore_errors=True)
             script("start", env=env)
             uri = script("uri", env=env).strip()
-            secs, peak, err = measured([str(POLGRAPH), "load", str(corpus), "--uri", uri, "--quiet"])
+            load_cpu, server0 = [], server_cpu()
+            secs, peak, err = measured([str(POLGRAPH), "load", str(corpus), "--uri", uri, "--quiet"], load_cpu)
+            server_secs = server_cpu() - server0
             corpus.unlink()
             m = re.search(r"loaded (\d+) node\(s\), (\d+) relationship\(s\)", err)
             sent = (int(m.group(1)), int(m.group(2))) if m else None
@@ -160,8 +170,10 @@ def main() -> None:
             ok &= same
             print(f"load: {args.load_docs:,} documents -> {db_nodes:,} nodes, {db_rels:,} relationships in "
                   f"{secs:.0f} s ({args.load_docs / secs:,.0f} documents/s, {db_rels / secs:,.0f} relationships/s), "
-                  f"peak {peak / GB:.2f} GB (target <= 2 GB: {'met' if peak <= 2 * GB else 'NOT met'}); "
-                  f"database {'as sent' if same else 'NOT as sent'}  [load {load()}]", flush=True)
+                  f"peak {peak / GB:.2f} GB (target <= 2 GB: {'met' if peak <= 2 * GB else 'NOT met'}); CPU: polgraph "
+                  f"{load_cpu[0]:.0f} s, server {server_secs:.0f} s; database {'as sent' if same else 'NOT as sent'} "
+                  f"(sent {f'{sent[0]:,} nodes, {sent[1]:,} relationships' if sent else 'unknown'})  "
+                  f"[load {load()}]", flush=True)
             script("stop", env=env)
     finally:
         script("stop", env=env)
