@@ -140,17 +140,18 @@ class Mention:
                  "cited_level", "anonymised", "method", "score")
 
     def __init__(self, path: str | None, c: dict, s: Strings):
+        get = c.get
         self.path = path
-        self.sentence = c.get("sentence")
-        self.start = s.number(c.get("start"))
-        self.end = s.number(c.get("end"))
-        self.cue = s(c.get("cue"))
-        self.doc_number = s(c.get("doc_number"))
-        self.title = s(c.get("title"))
-        self.cited_issuer = s(c.get("cited_issuer"))
-        self.relation = s(c.get("relation"))
-        self.cited_level = s(c.get("cited_level"))
-        self.anonymised = c.get("anonymised")
+        self.sentence = get("sentence")
+        self.start = s.number(get("start"))
+        self.end = s.number(get("end"))
+        self.cue = s(get("cue"))
+        self.doc_number = s(get("doc_number"))
+        self.title = s(get("title"))
+        self.cited_issuer = s(get("cited_issuer"))
+        self.relation = s(get("relation"))
+        self.cited_level = s(get("cited_level"))
+        self.anonymised = get("anonymised")
         self.method = None
         self.score = None
 
