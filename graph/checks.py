@@ -16,7 +16,7 @@ import networkx as nx
 
 from polgraph.graph.model import LEVEL_RANK
 from polgraph.vocabulary import RELATION_TABLE  # data/relations.tsv
-from polgraph.graph.status import void_from
+from polgraph.graph.status import void_candidates, void_from
 
 IMPLEMENTS_LOWER_LEVEL = "implements_lower_level"
 CITES_LATER = "cites_later"
@@ -27,27 +27,40 @@ CHANGING = frozenset(r.name for r in RELATION_TABLE if r.changes)  # they change
 HIERARCHICAL = ("IMPLEMENTS", "BASED_ON")
 
 
-def implements_lower_level(citing: dict, cited: dict, relation: str) -> bool:
-    """True when a document implements or rests on a document of a lower level."""
-    a, b = citing.get("level", "unknown"), cited.get("level", "unknown")
-    if relation not in HIERARCHICAL or "unknown" in (a, b):
-        return False
-    return LEVEL_RANK[a] < LEVEL_RANK[b]
+CHECK_FIELDS = ("level", "date", "year", "effective")  # what the checks read of each end of an edge
+_RECOMPUTED = (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, CITES_VOID)
 
 
-def cites_later(citing: dict, cited: dict) -> bool:
-    """True when the cited document is dated after the citing one (by date, else by year)."""
-    if citing.get("date") and cited.get("date"):
-        return cited["date"] > citing["date"]
-    if citing.get("year") is not None and cited.get("year") is not None:
-        return cited["year"] > citing["year"]
-    return False
+def check_values(node: dict) -> tuple:
+    """The CHECK_FIELDS of a node (its level "unknown" when it has none), as `check_flags` reads them."""
+    return node.get("level", "unknown"), node.get("date"), node.get("year"), node.get("effective")
 
 
-def cites_void(citing: dict, relation: str, void: tuple | None) -> bool:
-    """True when a document relies on one that was void (void_from: repealed or expired) on its own date."""
-    day = citing.get("date") or citing.get("effective")
-    return relation not in CHANGING and bool(day and void and void[0] and void[0] <= day)
+def check_flags(relation: str, flags, citing: tuple, cited: tuple, void: tuple | None) -> list[str]:
+    """The flags of one edge from the check_values of its two ends: those set by build (kept) and the checks
+    (recomputed), sorted.
+
+      implements_lower_level  IMPLEMENTS/BASED_ON and the cited level is lower (neither level unknown)
+      cites_later             the cited date is after the citing one (both dated), else the cited year
+      cites_void              a relation that does not change the cited document (not CHANGING), and the
+                              cited document was void (void_from: repealed or expired) on the citing
+                              document's date, else its effective date
+    """
+    out = [f for f in flags if f not in _RECOMPUTED] if flags else []
+    level, date, year, effective = citing
+    cited_level, cited_date, cited_year, _ = cited
+    if relation in HIERARCHICAL and level != "unknown" and cited_level != "unknown" \
+            and LEVEL_RANK[level] < LEVEL_RANK[cited_level]:
+        out.append(IMPLEMENTS_LOWER_LEVEL)
+    if date and cited_date:
+        if cited_date > date:
+            out.append(CITES_LATER)
+    elif year is not None and cited_year is not None and cited_year > year:
+        out.append(CITES_LATER)
+    day = date or effective
+    if void and day and void[0] and void[0] <= day and relation not in CHANGING:
+        out.append(CITES_VOID)
+    return sorted(set(out)) if len(out) > 1 else out
 
 
 def past_term(G: nx.MultiDiGraph, as_of: str) -> list[dict]:
@@ -59,25 +72,19 @@ def past_term(G: nx.MultiDiGraph, as_of: str) -> list[dict]:
 
 
 def edge_flags(citing: dict, cited: dict, relation: str, flags, void: tuple | None) -> list[str]:
-    """The flags of one edge: those set by build (kept) and the checks above (recomputed), sorted."""
-    flags = [f for f in flags if f not in (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, CITES_VOID)]
-    if implements_lower_level(citing, cited, relation):
-        flags.append(IMPLEMENTS_LOWER_LEVEL)
-    if cites_later(citing, cited):
-        flags.append(CITES_LATER)
-    if cites_void(citing, relation, void):
-        flags.append(CITES_VOID)
-    return sorted(set(flags))
+    """The flags of one edge between the nodes `citing` and `cited` (attribute dicts): check_flags."""
+    return check_flags(relation, flags, check_values(citing), check_values(cited), void)
 
 
 def apply_checks(G: nx.MultiDiGraph) -> int:
     """Add the check flags to every failing edge of `G` (in place); return how many edges are flagged."""
     flagged = 0
+    candidates = void_candidates(G.nodes, G.edges(keys=True))
     void: dict = {}
     for u, v, rel, data in G.edges(keys=True, data=True):
-        if v not in void:
+        if v in candidates and v not in void:
             void[v] = void_from(G, v)
-        data["flags"] = edge_flags(G.nodes[u], G.nodes[v], rel, data.get("flags", []), void[v])
+        data["flags"] = edge_flags(G.nodes[u], G.nodes[v], rel, data.get("flags", []), void.get(v))
         flagged += bool(data["flags"])
     return flagged
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import io
 import json
+import operator
 import os
+import sys
 
 import networkx as nx
 
@@ -62,11 +64,17 @@ def write_node_link(f, graph_attrs: dict, nodes, edges) -> None:
     `edges` (source, target, key, attributes) sorted by (source, target, key). The bytes are those of
     `json.dumps(node_link_data, sort_keys=True, indent=1, ensure_ascii=False)` without ever holding that
     document or its text; only one node or edge is encoded at a time."""
+    write_node_link_texts(f, graph_attrs, (node_json(n, attrs) for n, attrs in nodes),
+                          (_edge_json(u, v, k, attrs) for u, v, k, attrs in edges))
+
+
+def write_node_link_texts(f, graph_attrs: dict, node_texts, edge_texts) -> None:
+    """`write_node_link` of nodes and edges already encoded (node_json, edge_values_json), in the same order."""
     f.write('{\n "directed": true,\n "edges": ')
-    _write_items(f, (_edge_json(u, v, k, attrs) for u, v, k, attrs in edges))
+    _write_items(f, edge_texts)
     f.write(f',\n "format": {_string(GRAPH_FORMAT)},\n "graph": {_json(graph_attrs, " ")},\n "multigraph": true,'
             '\n "nodes": ')
-    _write_items(f, (_node_json(n, attrs) for n, attrs in nodes))
+    _write_items(f, node_texts)
     f.write(f",\n \"version\": {GRAPH_VERSION}\n}}\n")
 
 
@@ -86,11 +94,17 @@ def _write_items(f, texts) -> None:
 
 
 # The shapes `polgraph build` writes (graph/model.py), encoded by templates; anything else goes through _json.
-_NODE_KEYS = frozenset(("label", "title", "aliases", "doc_number", "issuer", "date", "year", "level", "region",
-                        "in_corpus", "path", "carries", "effective", "expires"))
+# The fields in the order the file writes them (sorted keys), for the *_values_json encoders.
+NODE_FIELDS = ("aliases", "carries", "date", "doc_number", "effective", "expires", "in_corpus", "issuer", "label",
+               "level", "path", "region", "title", "year")
+MENTION_FIELDS = ("cited_issuer", "cue", "doc_number", "end", "method", "path", "score", "sentence", "start",
+                  "title")
+_NODE_KEYS = frozenset(NODE_FIELDS)
 _EDGE_KEYS = frozenset(("relation", "method", "score", "mentions", "flags"))
-_MENTION_KEYS = frozenset(("path", "sentence", "start", "end", "cue", "doc_number", "title", "cited_issuer",
-                           "method", "score"))
+_MENTION_KEYS = frozenset(MENTION_FIELDS)
+_node_values = operator.itemgetter(*NODE_FIELDS)
+_MAX_FLOAT = sys.float_info.max  # beyond it (inf) and NaN json writes Infinity, NaN: not float.__repr__
+_mention_values = operator.itemgetter(*MENTION_FIELDS)
 
 
 def _v3(x) -> str:
@@ -103,42 +117,90 @@ def _v5(x) -> str:
 
 def _strings3(items) -> str:
     """A list of strings as the value of a key at the third level."""
-    if not items:
-        return "[]" if type(items) in (list, tuple) else _json(items, "   ")
-    if type(items) not in (list, tuple) or not all(type(x) is str for x in items):
-        return _json(items, "   ")
-    return "[\n    " + ",\n    ".join([_string(x) for x in items]) + "\n   ]"
+    if type(items) is tuple or type(items) is list:
+        if len(items) == 1 and type(items[0]) is str:  # most issuers and aliases
+            return "[\n    " + _string(items[0]) + "\n   ]"
+        if not items:
+            return "[]"
+        if all(type(x) is str for x in items):
+            return "[\n    " + ",\n    ".join([_string(x) for x in items]) + "\n   ]"
+    return _json(items, "   ")
 
 
-def _node_json(nid, a: dict) -> str:
-    if a.keys() != _NODE_KEYS or type(nid) is not str:
+# The encoders below test `type(x) is str` in line before calling _v3/_v5: most values are strings, and a call
+# per value was a third of a save's time.
+
+def node_values_json(nid, aliases, carries, date, doc_number, effective, expires, in_corpus, issuer, label, level,
+                     path, region, title, year) -> str:
+    """A node of a graph file from its id and attribute values (NODE_FIELDS order), as json.dumps writes it."""
+    if type(nid) is not str:
+        return _json(dict(zip(NODE_FIELDS + ("id",), (aliases, carries, date, doc_number, effective, expires,
+                                                      in_corpus, issuer, label, level, path, region, title, year,
+                                                      nid))), "  ")
+    return (f'{{\n   "aliases": {_strings3(aliases) if aliases else _v3(aliases) if aliases != () else "[]"},'
+            f'\n   "carries": {_strings3(carries) if carries else _v3(carries) if carries != () else "[]"},'
+            f'\n   "date": {_string(date) if type(date) is str else _v3(date)},'
+            f'\n   "doc_number": {_string(doc_number) if type(doc_number) is str else _v3(doc_number)},'
+            f'\n   "effective": {_string(effective) if type(effective) is str else _v3(effective)},'
+            f'\n   "expires": {_string(expires) if type(expires) is str else _v3(expires)},'
+            f'\n   "id": {_string(nid)},'
+            f'\n   "in_corpus": {"true" if in_corpus is True else _v3(in_corpus)},'
+            f'\n   "issuer": {_strings3(issuer) if issuer else _v3(issuer) if issuer != () else "[]"},'
+            f'\n   "label": {_string(label) if type(label) is str else _v3(label)},'
+            f'\n   "level": {_string(level) if type(level) is str else _v3(level)},'
+            f'\n   "path": {_string(path) if type(path) is str else _v3(path)},'
+            f'\n   "region": {_string(region) if type(region) is str else _v3(region)},'
+            f'\n   "title": {_string(title) if type(title) is str else _v3(title)},'
+            f'\n   "year": {int.__repr__(year) if type(year) is int else _v3(year)}\n  }}')
+
+
+def node_json(nid, a: dict) -> str:
+    """A node of a graph file from its id and attributes, as json.dumps writes it."""
+    if a.keys() != _NODE_KEYS:
         return _json({**a, "id": nid}, "  ")
-    return (f'{{\n   "aliases": {_strings3(a["aliases"])},\n   "carries": {_strings3(a["carries"])},'
-            f'\n   "date": {_v3(a["date"])},\n   "doc_number": {_v3(a["doc_number"])},'
-            f'\n   "effective": {_v3(a["effective"])},\n   "expires": {_v3(a["expires"])},\n   "id": {_string(nid)},'
-            f'\n   "in_corpus": {_v3(a["in_corpus"])},\n   "issuer": {_strings3(a["issuer"])},'
-            f'\n   "label": {_v3(a["label"])},\n   "level": {_v3(a["level"])},\n   "path": {_v3(a["path"])},'
-            f'\n   "region": {_v3(a["region"])},\n   "title": {_v3(a["title"])},\n   "year": {_v3(a["year"])}\n  }}')
+    return node_values_json(nid, *_node_values(a))
+
+
+def mention_values_json(cited_issuer, cue, doc_number, end, method, path, score, sentence, start, title) -> str:
+    """A mention of an edge from its values (MENTION_FIELDS order), as json.dumps writes it."""
+    return (f'{{\n     "cited_issuer": {_string(cited_issuer) if type(cited_issuer) is str else _v5(cited_issuer)},'
+            f'\n     "cue": {_string(cue) if type(cue) is str else _v5(cue)},'
+            f'\n     "doc_number": {_string(doc_number) if type(doc_number) is str else _v5(doc_number)},'
+            f'\n     "end": {int.__repr__(end) if type(end) is int else _v5(end)},'
+            f'\n     "method": {_string(method) if type(method) is str else _v5(method)},'
+            f'\n     "path": {_string(path) if type(path) is str else _v5(path)},'
+            f'\n     "score": {float.__repr__(score) if type(score) is float and -_MAX_FLOAT <= score <= _MAX_FLOAT else _v5(score)},'
+            f'\n     "sentence": {_string(sentence) if type(sentence) is str else _v5(sentence)},'
+            f'\n     "start": {int.__repr__(start) if type(start) is int else _v5(start)},'
+            f'\n     "title": {_string(title) if type(title) is str else _v5(title)}\n    }}')
 
 
 def _mention_json(m) -> str:
     if type(m) is not dict or m.keys() != _MENTION_KEYS:
         return _json(m, "    ")
-    return (f'{{\n     "cited_issuer": {_v5(m["cited_issuer"])},\n     "cue": {_v5(m["cue"])},'
-            f'\n     "doc_number": {_v5(m["doc_number"])},\n     "end": {_v5(m["end"])},'
-            f'\n     "method": {_v5(m["method"])},\n     "path": {_v5(m["path"])},\n     "score": {_v5(m["score"])},'
-            f'\n     "sentence": {_v5(m["sentence"])},\n     "start": {_v5(m["start"])},'
-            f'\n     "title": {_v5(m["title"])}\n    }}')
+    return mention_values_json(*_mention_values(m))
+
+
+def edge_values_json(flags, key, mention_texts: list[str], method, relation, score, source, target) -> str:
+    """An edge of a graph file from its values, its mentions already encoded (mention_values_json), as
+    json.dumps writes it."""
+    if type(source) is not str or type(target) is not str or type(key) is not str:
+        raise TypeError("edge_values_json: source, target and key must be strings")
+    mentions = "[\n    " + ",\n    ".join(mention_texts) + "\n   ]" if mention_texts else "[]"
+    return (f'{{\n   "flags": {_strings3(flags) if flags else _v3(flags) if flags != () else "[]"},'
+            f'\n   "key": {_string(key)},\n   "mentions": {mentions},'
+            f'\n   "method": {_string(method) if type(method) is str else _v3(method)},'
+            f'\n   "relation": {_string(relation) if type(relation) is str else _v3(relation)},'
+            f'\n   "score": {float.__repr__(score) if type(score) is float and -_MAX_FLOAT <= score <= _MAX_FLOAT else _v3(score)},'
+            f'\n   "source": {_string(source)},\n   "target": {_string(target)}\n  }}')
 
 
 def _edge_json(u, v, k, a: dict) -> str:
     mentions = a.get("mentions")
     if a.keys() != _EDGE_KEYS or type(mentions) is not list or not all(type(x) is str for x in (u, v, k)):
         return _json({**a, "source": u, "target": v, "key": k}, "  ")
-    mentions = "[\n    " + ",\n    ".join([_mention_json(m) for m in mentions]) + "\n   ]" if mentions else "[]"
-    return (f'{{\n   "flags": {_strings3(a["flags"])},\n   "key": {_string(k)},\n   "mentions": {mentions},'
-            f'\n   "method": {_v3(a["method"])},\n   "relation": {_v3(a["relation"])},\n   "score": {_v3(a["score"])},'
-            f'\n   "source": {_string(u)},\n   "target": {_string(v)}\n  }}')
+    return edge_values_json(a["flags"], k, [_mention_json(m) for m in mentions], a["method"], a["relation"],
+                            a["score"], u, v)
 
 
 def _nx_nodes(G: nx.MultiDiGraph):

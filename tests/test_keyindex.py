@@ -94,3 +94,23 @@ def test_writer_handles_any_attribute_values(tmp_path):
     assert graph_to_json(G) == expected
     save_graph(G, tmp_path / "g.json")
     assert load_graph(tmp_path / "g.json").nodes["甲"]["extra"] == [["x"], {"k": -0.0}]
+
+
+def test_lean_writer_handles_any_attribute_values(tmp_path):
+    """The LeanGraph's encoders (graph/io.py *_values_json) on values build never makes: same bytes as json.dumps."""
+    lean = build_lean(synthetic_records(300, seed=3))
+    corpus = sorted(n for n, a in lean.nodes.items() if a["in_corpus"])
+    odd = [(corpus[0], "title", 12), (corpus[1], "year", True), (corpus[2], "aliases", ("b", "a\"q")),
+           (corpus[3], "issuer", ["x", 3]), (corpus[4], "path", "a\\b\n.txt"), (corpus[5], "in_corpus", 0),
+           (corpus[6], "region", 5), (corpus[7], "carries", [])]
+    for n, key, value in odd:
+        lean.nodes[n][key] = value
+    placeholder = next(n for n, a in sorted(lean.nodes.items()) if not a["in_corpus"])
+    lean.nodes[placeholder]["region"] = {"k": [1.5]}
+    mentions = [m for e in lean.edges.values() for m in ([e] if not isinstance(e, list) else e[3:])]
+    mentions[0].start, mentions[1].score, mentions[2].score, mentions[3].end = None, float("inf"), 7, 2.5
+    mentions[4].cue, mentions[5].title = ["根据"], -0.0
+    lean.write(tmp_path / "lean.json")
+    written = (tmp_path / "lean.json").read_text(encoding="utf-8")
+    assert written == _json_dumps_file(lean.to_networkx())
+    assert "Infinity" in written and '"title": 12' in written

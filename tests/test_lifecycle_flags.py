@@ -7,10 +7,11 @@ import subprocess
 import sys
 
 from graph_support import cit, rec
-from polgraph.graph.build import graph_from_records
-from polgraph.graph.checks import CITES_VOID, past_term
+from polgraph.graph.build import build_lean, graph_from_records
+from polgraph.graph.checks import CITES_VOID, edge_flags, past_term
+from polgraph.graph.io import load_graph
 from polgraph.graph.stats import format_stats_text, graph_stats
-from polgraph.graph.status import annotate_status
+from polgraph.graph.status import annotate_status, void_candidates, void_from
 from polgraph.graph.trace import format_trace_text, trace
 
 
@@ -45,6 +46,36 @@ def test_cites_void_at_the_citing_documents_own_date():
     assert CITES_VOID not in f[("某市政发〔2021〕2号", "某政发〔2010〕5号")]   # before the repeal took effect
     assert CITES_VOID not in f[("某政发〔2021〕8号", "某政发〔2010〕5号")]     # the repeal itself
     assert CITES_VOID in f[("某市政办发〔2021〕4号", "某政办发〔2018〕3号")]   # past the cited plan's 有效期
+
+
+def _falling_with_a_law():
+    """A law repealed by a code, and an interpretation of it (falls with it) cited after the repeal."""
+    law = doc("law.txt", "中华人民共和国某某法", None, "1999-03-15", "1999-10-01", level="central")
+    interp = doc("interp.txt", "最高人民法院关于适用《中华人民共和国某某法》若干问题的解释", None, "1999-12-19",
+                 citations=[cit(None, "中华人民共和国某某法", relation="BASED_ON", cue="根据")], level="central")
+    code = doc("code.txt", "中华人民共和国某某法典", None, "2020-05-28", "2021-01-01", level="central",
+               citations=[cit(None, "中华人民共和国某某法", relation="REPEALS", cue="同时废止")])
+    later = doc("g.txt", "某省执行最高人民法院关于适用《中华人民共和国某某法》若干问题的解释的通知", "某政发〔2022〕7号",
+                "2022-02-01", citations=[cit(None, "最高人民法院关于适用《中华人民共和国某某法》若干问题的解释")])
+    return [law, interp, code, later]
+
+
+def test_void_candidates_hold_every_void_node():
+    G = graph_from_records(records() + _falling_with_a_law())
+    void = {n for n in G.nodes if void_from(G, n)}
+    assert len(void) == 4  # two repealed, one past its term, one fallen with the law it interprets
+    assert void <= void_candidates(G.nodes, G.edges(keys=True))
+
+
+def test_written_flags_are_the_checks_of_every_edge(tmp_path):
+    """The graph file's flags (void_from asked only of void_candidates) equal the checks with void_from of every
+    cited node."""
+    build_lean(records() + _falling_with_a_law()).write(tmp_path / "g.json")
+    G = load_graph(tmp_path / "g.json")
+    expected = {(u, v, k): edge_flags(G.nodes[u], G.nodes[v], k, d["flags"], void_from(G, v))
+                for u, v, k, d in G.edges(keys=True, data=True)}
+    assert {(u, v, k): d["flags"] for u, v, k, d in G.edges(keys=True, data=True)} == expected
+    assert sum(CITES_VOID in f for f in expected.values()) == 3
 
 
 def test_past_term():
