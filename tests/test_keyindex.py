@@ -114,3 +114,15 @@ def test_lean_writer_handles_any_attribute_values(tmp_path):
     written = (tmp_path / "lean.json").read_text(encoding="utf-8")
     assert written == _json_dumps_file(lean.to_networkx())
     assert "Infinity" in written and '"title": 12' in written
+
+
+def test_lean_edges_sorted_as_tuples_whatever_the_ids():
+    """The writer orders edges by one joined string per key, "\\0" between the ids; an id holding "\\0" itself
+    (never from build) falls back to the tuples' order."""
+    from polgraph.graph.build import LeanGraph
+
+    for ids in (["a", "ab", "a b", "b", "甲", "甲乙"], ["a", "a\0b", "a\0", "b"]):
+        keys = [(u, v, rel) for u in ids for v in ids for rel in ("CITES", "BASED_ON") if u != v]
+        random.Random(0).shuffle(keys)
+        lean = LeanGraph({}, {n: {} for n in ids}, {k: ["number", 100.0, ()] for k in keys})
+        assert lean._sorted_edges() == sorted(keys)
