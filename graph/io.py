@@ -96,7 +96,7 @@ def _write_items(f, texts) -> None:
 # The shapes `polgraph build` writes (graph/model.py), encoded by templates; anything else goes through _json.
 # The fields in the order the file writes them (sorted keys), for the *_values_json encoders.
 NODE_FIELDS = ("aliases", "carries", "date", "doc_number", "effective", "expires", "in_corpus", "issuer", "label",
-               "level", "path", "region", "title", "year")
+               "level", "path", "region", "title", "validity", "void_on", "year")
 MENTION_FIELDS = ("cited_issuer", "cue", "doc_number", "end", "method", "path", "score", "sentence", "start",
                   "title")
 _NODE_KEYS = frozenset(NODE_FIELDS)
@@ -131,12 +131,12 @@ def _strings3(items) -> str:
 # per value was a third of a save's time.
 
 def node_values_json(nid, aliases, carries, date, doc_number, effective, expires, in_corpus, issuer, label, level,
-                     path, region, title, year) -> str:
+                     path, region, title, validity, void_on, year) -> str:
     """A node of a graph file from its id and attribute values (NODE_FIELDS order), as json.dumps writes it."""
     if type(nid) is not str:
         return _json(dict(zip(NODE_FIELDS + ("id",), (aliases, carries, date, doc_number, effective, expires,
-                                                      in_corpus, issuer, label, level, path, region, title, year,
-                                                      nid))), "  ")
+                                                      in_corpus, issuer, label, level, path, region, title,
+                                                      validity, void_on, year, nid))), "  ")
     return (f'{{\n   "aliases": {_strings3(aliases) if aliases else _v3(aliases) if aliases != () else "[]"},'
             f'\n   "carries": {_strings3(carries) if carries else _v3(carries) if carries != () else "[]"},'
             f'\n   "date": {_string(date) if type(date) is str else _v3(date)},'
@@ -151,6 +151,8 @@ def node_values_json(nid, aliases, carries, date, doc_number, effective, expires
             f'\n   "path": {_string(path) if type(path) is str else _v3(path)},'
             f'\n   "region": {_string(region) if type(region) is str else _v3(region)},'
             f'\n   "title": {_string(title) if type(title) is str else _v3(title)},'
+            f'\n   "validity": {_string(validity) if type(validity) is str else _v3(validity)},'
+            f'\n   "void_on": {_string(void_on) if type(void_on) is str else _v3(void_on)},'
             f'\n   "year": {int.__repr__(year) if type(year) is int else _v3(year)}\n  }}')
 
 
@@ -225,7 +227,7 @@ def save_graph(G: nx.MultiDiGraph, path) -> None:
         write_node_link(f, G.graph, _nx_nodes(G), _nx_edges(G))
 
 
-_NODE_STR = ("title", "doc_number", "date", "region", "path", "label")
+_NODE_STR = ("title", "doc_number", "date", "region", "path", "label", "validity", "void_on")
 _NODE_STR_LIST = ("aliases", "issuer", "carries")
 _TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
                bool: "true/false", type(None): "null"}

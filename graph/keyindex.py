@@ -48,6 +48,7 @@ from typing import Iterator, NamedTuple
 
 from polgraph.extract.docnumber import number_key
 from polgraph.extract.levels import level_of_agency, level_of_issuer
+from polgraph.extract.portal import VALIDITY
 from polgraph.graph.model import LEVELS, RELATIONS
 from polgraph.graph.resolve import TitleIndex, issuer_compatible, normalize_title, title_id, year_of_number
 from polgraph.graph.versions import in_force_version, start_of, version_groups, version_ids
@@ -126,7 +127,7 @@ class Node:
     `keys`, `items`, `dict(node)`): slots instead of a dict's table, for millions of documents."""
 
     FIELDS = ("label", "title", "aliases", "doc_number", "issuer", "date", "year", "level", "region",
-              "in_corpus", "path", "carries", "effective", "expires")
+              "in_corpus", "path", "carries", "effective", "expires", "validity", "void_on")
     _KEYS = frozenset(FIELDS)
     __slots__ = FIELDS
 
@@ -188,6 +189,9 @@ def document_node(record: dict, strings: Strings | None = None) -> Node:
     node.path = str(path) if path is not None else None
     node.effective = s(own_effective(record))
     node.expires = s((get("expires") or {}).get("date") or None)
+    validity = get("validity")
+    node.validity = s(validity) if validity in VALIDITY else None
+    node.void_on = s(get("repeal_date") or None)
     return node
 
 
@@ -198,7 +202,7 @@ def _merge_duplicate(node: dict, other: dict) -> None:
         if t and t != node["title"]:
             aliases.add(t)
     node["aliases"] = tuple(sorted(aliases))
-    for key in ("date", "region", "title", "effective", "expires"):
+    for key in ("date", "region", "title", "effective", "expires", "validity", "void_on"):
         if not node[key] and other[key]:
             node[key] = other[key]
     if node["year"] is None:
@@ -400,7 +404,7 @@ class Resolver:
                 "label": number or s(c.get("title")) or pid, "title": None, "aliases": [],
                 "doc_number": number, "issuer": [], "date": None, "year": year_of_number(number),
                 "level": "unknown", "region": None, "in_corpus": False, "path": None, "carries": _NO_STRINGS,
-                "effective": None, "expires": None}
+                "effective": None, "expires": None, "validity": None, "void_on": None}
         if c.get("title"):
             if ph["title"] is None:
                 ph["title"] = s(c["title"])

@@ -22,6 +22,9 @@ Node attributes (scalars or lists of str only, so GraphML/GEXF export needs only
   effective   str | None      ISO date it takes effect by its own text (extract `effective`; None when that clause
                               is a first version's)
   expires     str | None      the last day in force by its own term (有效期)
+  validity    str | None      what its portal page's 有效性/时效性 says, as a status word (in_force, amended,
+                              repealed, expired, not_yet_effective; extract `validity`)
+  void_on     str | None      the first day out of force by its portal page (废止日期/失效日期; extract `repeal_date`)
 
 Edge attributes:
   relation    one of RELATIONS (also the edge key)

@@ -35,8 +35,8 @@ from polgraph.progress import progress
 LEVEL_LABELS = {lv.name: lv.neo4j_label for lv in LEVEL_TABLE}  # data/levels.tsv
 PLACEHOLDER_LABEL = "Placeholder"
 NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "year", "level", "region",
-                   "in_corpus", "path", "carries", "label", "effective", "expires", "status", "status_changed_by",
-                   "status_changed_on", "status_as_of")
+                   "in_corpus", "path", "carries", "label", "effective", "expires", "validity", "void_on", "status",
+                   "status_changed_by", "status_changed_on", "status_as_of")
 # Derived from the properties above so that `trace`'s REF is found through indexes (cypher/schema.cypher),
 # never by reading every node: the canonical key of the 文号, the source file's name and stem, every title
 # key of the title, aliases and carried titles (exact look-up, a keyword fulltext index), and the normalised
@@ -144,6 +144,8 @@ def node_properties(node_id: str, attrs: dict) -> dict:
         "label": attrs.get("label"),
         "effective": attrs.get("effective"),
         "expires": attrs.get("expires"),
+        "validity": attrs.get("validity"),
+        "void_on": attrs.get("void_on"),
         "status": attrs.get("status"),
         "status_changed_by": attrs.get("status_changed_by"),
         "status_changed_on": attrs.get("status_changed_on"),

@@ -4,7 +4,8 @@
   amended            a later version or amendment has taken effect: this wording is no longer the current one
                      (an AMENDS or SUPERSEDES edge from a document in force by then, dated after this one)
   repealed           a document in force by then REPEALS it
-  expired            past its own term (node `expires`: the last day in force)
+  expired            past its own term (node `expires`: the last day in force), or out of force by what its portal
+                     page says (node `void_on`, `validity`: repealed if the page says 废止)
   not_yet_effective  its effective date is later
   unknown            a placeholder (not in the corpus) that nothing repeals or amends
 
@@ -114,6 +115,20 @@ def _fallen_with(G: nx.MultiDiGraph, node: str, as_of: str | None):
     return (void[0], "expired", parent)
 
 
+def _declared(attrs: dict, as_of: str):
+    """(day, status, None) when the document's portal page says it is out of force on `as_of`: from its 废止日期
+    (`void_on`, the first day out of force: repealed when the page's validity says 废止, else expired), or its
+    validity alone (repealed, expired, amended; day "" -- not known) once it has taken effect; else None."""
+    void_on, validity = attrs.get("void_on"), attrs.get("validity")
+    if void_on:
+        return (void_on, "repealed" if validity == "repealed" else "expired", None) if void_on <= as_of else None
+    if validity in ("repealed", "expired", "amended"):
+        start = in_force_from(attrs)
+        if start is None or start <= as_of:
+            return ("", validity, None)
+    return None
+
+
 def status_of(G: nx.MultiDiGraph, node: str, as_of: str) -> dict:
     """{"status", "changed_by", "changed_on"} of `node` on the day `as_of` (ISO date)."""
     attrs = G.nodes[node]
@@ -136,6 +151,9 @@ def status_of(G: nx.MultiDiGraph, node: str, as_of: str) -> dict:
     fallen = _fallen_with(G, node, as_of)
     if fallen is not None:
         terminal.append(fallen)
+    declared = _declared(attrs, as_of)
+    if declared is not None and (declared[0] or not terminal):  # an undated word of the page yields to dated evidence
+        (terminal if declared[1] != "amended" else replaced).append(declared)
     for found in (terminal, replaced):
         if found:
             day, status, by = min(found, key=lambda t: (t[0], t[1], t[2] or ""))
@@ -177,9 +195,11 @@ def void_from(G: nx.MultiDiGraph, node: str, implemented: bool = True) -> tuple[
     for src, _, rel in G.in_edges(node, keys=True):
         if src != node and rel in REPEALING:
             found.append((in_force_from(G.nodes[src]) or "", "repealed", src))
-    expires = G.nodes[node].get("expires")
-    if expires:
-        found.append((_day_after(expires), "expired", None))
+    attrs = G.nodes[node]
+    if attrs.get("expires"):
+        found.append((_day_after(attrs["expires"]), "expired", None))
+    if attrs.get("void_on"):  # the page's 废止日期 (an undated validity says nothing of when)
+        found.append((attrs["void_on"], "repealed" if attrs.get("validity") == "repealed" else "expired", None))
     if implemented:
         fallen = _fallen_with(G, node, None)
         if fallen is not None:
@@ -190,11 +210,11 @@ def void_from(G: nx.MultiDiGraph, node: str, implemented: bool = True) -> tuple[
 def void_candidates(nodes, edges) -> set[str]:
     """The nodes for which `void_from` may answer other than None, from the attributes of `nodes` (id ->
     attributes) and the (source, target, relation) of every edge; one pass over each. A node is void only
-    when another REPEALS it, when it has its own term (`expires`), or when it falls with the document it
-    implements — one it cites that is itself repealed or has a term. Asking void_from only of these saves
+    when another REPEALS it, when it has its own term (`expires`) or its page's 废止日期 (`void_on`), or when it
+    falls with the document it implements — one it cites that is itself repealed or has a term. Asking void_from only of these saves
     reading every cited node's in-edges and implemented title (most of a 1M-document save's time)."""
     void = {v for u, v, rel in edges if rel in REPEALING and u != v}
-    void.update(n for n, attrs in nodes.items() if attrs.get("expires"))
+    void.update(n for n, attrs in nodes.items() if attrs.get("expires") or attrs.get("void_on"))
     return void | {u for u, v, _ in edges if v in void and u != v}
 
 

@@ -32,6 +32,42 @@ def test_as_of_not_yet_in_force_and_expired():
     assert status_of(G, a, "2023-01-01") == {"status": "expired", "changed_by": None, "changed_on": "2023-01-01"}
 
 
+def _page(title, number, header):
+    """A portal page's text rendering: its metadata block (with header lines), heading, body and signature."""
+    return extract_text(f"发文字号：{number}\n{header}\n{title}\n{number}\n\n各县（区）人民政府：\n现通知如下。\n\n"
+                        f"某某市人民政府\n2019年5月6日\n", f"{number}.txt")
+
+
+def test_what_a_portal_page_says_of_a_documents_validity():
+    """有效性 and 废止日期/失效日期 of a page: out of force from that day (repealed when the page says 废止); a page
+    that says 失效 without a day makes it expired, day unknown, unless dated evidence says more."""
+    dated = _page("某某市人民政府关于甲的通知", "某政发〔2019〕1号", "有效性：已废止\n废止日期：2021-07-01")
+    scheduled = _page("某某市人民政府关于乙的通知", "某政发〔2019〕2号", "失效日期：2024-05-06")
+    undated = _page("某某市人民政府关于丙的通知", "某政发〔2019〕3号", "时效性：失效")
+    live = _page("某某市人民政府关于丁的通知", "某政发〔2019〕4号", "有效性：现行有效")
+    assert (dated["validity"], dated["repeal_date"], undated["validity"]) == ("repealed", "2021-07-01", "expired")
+    G = graph_from_records([dated, scheduled, undated, live])
+    assert G.nodes["某政发〔2019〕1号"]["validity"] == "repealed" and G.nodes["某政发〔2019〕1号"]["void_on"] == "2021-07-01"
+    assert status_of(G, "某政发〔2019〕1号", "2021-06-30")["status"] == "in_force"
+    assert status_of(G, "某政发〔2019〕1号", "2021-07-01") == {"status": "repealed", "changed_by": None,
+                                                              "changed_on": "2021-07-01"}
+    assert status_of(G, "某政发〔2019〕2号", "2024-05-05")["status"] == "in_force"
+    assert status_of(G, "某政发〔2019〕2号", "2024-05-06") == {"status": "expired", "changed_by": None,
+                                                              "changed_on": "2024-05-06"}
+    assert status_of(G, "某政发〔2019〕3号", "2020-01-01") == {"status": "expired", "changed_by": None,
+                                                              "changed_on": None}
+    assert status_of(G, "某政发〔2019〕3号", "2019-05-05")["status"] == "not_yet_effective"  # before it took effect
+    assert status_of(G, "某政发〔2019〕4号", "2030-01-01")["status"] == "in_force"
+    assert void_from(G, "某政发〔2019〕1号") == ("2021-07-01", "repealed", None)
+    assert void_from(G, "某政发〔2019〕3号") is None  # no day known
+    # a repeal by a document of the corpus is dated evidence: it wins over the page's undated word
+    repealer = doc("r.txt", "某某市人民政府关于废止部分文件的决定", "2020-03-01", number="某政发〔2020〕9号",
+                   citations=[cit("某政发〔2019〕3号", None, relation="REPEALS", cue="废止")])
+    H = graph_from_records([dated, scheduled, undated, live, repealer])
+    assert status_of(H, "某政发〔2019〕3号", "2021-01-01") == {"status": "repealed", "changed_by": "某政发〔2020〕9号",
+                                                              "changed_on": "2020-03-01"}
+
+
 def test_repeal_counts_from_the_repealing_documents_effective_date():
     old = doc("old.txt", "某某管理办法", "2010-03-01", number="国发〔2010〕5号")
     new = doc("new.txt", "某某监督管理办法", "2021-06-01", "2021-09-01", number="国发〔2021〕8号",
