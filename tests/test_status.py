@@ -259,3 +259,12 @@ def test_status_agrees_with_status_tsv(lifecycle_silver, flag, measure):
 @pytest.mark.slow
 def test_law_versions_are_separate_nodes(lifecycle_silver):
     assert lifecycle_silver["nodes"] == {"files": 3421, "in_corpus_nodes": 3404, "same_text_files": 17}
+
+
+def test_a_pages_validity_words_are_statuses():
+    """data/validity_terms.tsv maps a page's words onto the statuses this module gives: one vocabulary."""
+    from polgraph.extract.portal import VALIDITY, validity_terms
+    from polgraph.graph.status import STATUSES
+
+    assert set(VALIDITY) <= set(STATUSES) and set(validity_terms().values()) <= set(VALIDITY)
+    assert {"in_force", "repealed", "expired"} <= set(validity_terms().values())
