@@ -81,13 +81,20 @@ def load_labels() -> dict[str, Label]:
 
 
 @functools.lru_cache(maxsize=1)
-def load_chrome() -> tuple["ChromeLines", "ChromeClass", frozenset]:
-    """(line pattern, class/id test, tag names) from data/portal_chrome.tsv."""
+def _chrome_kinds() -> dict[str, tuple[str, ...]]:
+    """The patterns of data/portal_chrome.tsv by kind (line, class, keep, tag, end), read once."""
     kinds = {"line": [], "class": [], "keep": [], "tag": [], "end": []}
     for n, parts in table_rows("portal_chrome.tsv"):
         if len(parts) != 2 or parts[0] not in kinds:
             raise ValueError(f"data/portal_chrome.tsv line {n}: expected line|class|keep|tag|end<TAB>pattern")
         kinds[parts[0]].append(parts[1])
+    return {k: tuple(v) for k, v in kinds.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def load_chrome() -> tuple["ChromeLines", "ChromeClass", frozenset]:
+    """(line pattern, class/id test, tag names) from data/portal_chrome.tsv."""
+    kinds = _chrome_kinds()
     any_of = lambda ps: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE)  # noqa: E731
     return (ChromeLines(tuple(kinds["line"])),
             ChromeClass(any_of(kinds["class"]), any_of(kinds["keep"])), frozenset(kinds["tag"]))
@@ -136,7 +143,7 @@ class ChromeClass:
 @functools.lru_cache(maxsize=1)
 def _end_lines() -> tuple[tuple[str, ...], re.Pattern | None]:
     """(the words an `end` line of data/portal_chrome.tsv holds, one pattern matching such a line at its start)."""
-    patterns = [parts[1] for _, parts in table_rows("portal_chrome.tsv") if parts[0] == "end"]
+    patterns = _chrome_kinds()["end"]
     if not patterns:
         return (), None
     words = []

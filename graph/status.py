@@ -115,13 +115,18 @@ def _fallen_with(G: nx.MultiDiGraph, node: str, as_of: str | None):
     return (void[0], "expired", parent)
 
 
+def _page_void(attrs: dict) -> tuple[str, str, None]:
+    """(void_on, status, None) of a document whose page gives its 废止日期: repealed when its validity says 废止."""
+    return (attrs["void_on"], "repealed" if attrs.get("validity") == "repealed" else "expired", None)
+
+
 def _declared(attrs: dict, as_of: str):
     """(day, status, None) when the document's portal page says it is out of force on `as_of`: from its 废止日期
     (`void_on`, the first day out of force: repealed when the page's validity says 废止, else expired), or its
     validity alone (repealed, expired, amended; day "" -- not known) once it has taken effect; else None."""
     void_on, validity = attrs.get("void_on"), attrs.get("validity")
     if void_on:
-        return (void_on, "repealed" if validity == "repealed" else "expired", None) if void_on <= as_of else None
+        return _page_void(attrs) if void_on <= as_of else None
     if validity in ("repealed", "expired", "amended"):
         start = in_force_from(attrs)
         if start is None or start <= as_of:
@@ -199,7 +204,7 @@ def void_from(G: nx.MultiDiGraph, node: str, implemented: bool = True) -> tuple[
     if attrs.get("expires"):
         found.append((_day_after(attrs["expires"]), "expired", None))
     if attrs.get("void_on"):  # the page's 废止日期 (an undated validity says nothing of when)
-        found.append((attrs["void_on"], "repealed" if attrs.get("validity") == "repealed" else "expired", None))
+        found.append(_page_void(attrs))
     if implemented:
         fallen = _fallen_with(G, node, None)
         if fallen is not None:
