@@ -796,6 +796,36 @@ _SUGGESTIONS = ("CALL db.index.fulltext.queryNodes('document_titles', $query, {l
                 "RETURN DISTINCT d.id AS id, d.title AS title, d.label AS label")
 
 
+def lookup_index_problem(states: dict[str, str]) -> str | None:
+    """Why `trace` cannot look REFs up, given the look-up indexes' states by name (SHOW INDEXES), or None.
+
+    A load into an empty database builds these indexes after its nodes (_schema_before_nodes), so while it
+    runs they are missing, then POPULATING: the message says to wait as well as how to create them.
+
+    >>> lookup_index_problem({name: "ONLINE" for name in _LOOKUP_INDEXES}) is None
+    True
+    >>> print(lookup_index_problem({name: "POPULATING" for name in _LOOKUP_INDEXES})[:60])
+    the database's look-up indexes are still being built (docume
+    >>> print(lookup_index_problem({name: "FAILED" for name in _LOOKUP_INDEXES})[-75:])
+    FAILED (see the server's log); drop them and run cypher/schema.cypher again
+    """
+    missing = [n for n in _LOOKUP_INDEXES if n not in states]
+    if missing:
+        return (f"the database has no look-up index {', '.join(missing)}: wait for a running `polgraph load` to "
+                f"finish (it builds them after the documents), load with this polgraph (`polgraph load`), or run "
+                f"cypher/schema.cypher after neo4j-admin import")
+    building = [n for n in _LOOKUP_INDEXES if states[n] == "POPULATING"]
+    if building:
+        return (f"the database's look-up indexes are still being built ({', '.join(building)}): a load has "
+                f"just added documents; try again when it finishes")
+    failed = [n for n in _LOOKUP_INDEXES if states[n] != "ONLINE"]
+    if failed:
+        return (f"the database's look-up index(es) {', '.join(failed)} are "
+                f"{', '.join(sorted({states[n] for n in failed}))} (see the server's log); drop them and run "
+                f"cypher/schema.cypher again")
+    return None
+
+
 def _lucene_phrase(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -820,12 +850,10 @@ class Neo4jDocuments:
         return self.driver.execute_query(cypher, parameters_=params, database_=self.database).records
 
     def check_indexes(self) -> None:
-        online = {r["name"] for r in self._run(_SHOW_LOOKUP_INDEXES, names=list(_LOOKUP_INDEXES))
-                  if r["state"] == "ONLINE"}
-        missing = [n for n in _LOOKUP_INDEXES if n not in online]
-        if missing:
-            raise ServiceError(f"the database has no online look-up index {', '.join(missing)}: load it with this "
-                               f"polgraph (`polgraph load`), or run cypher/schema.cypher after neo4j-admin import")
+        states = {r["name"]: r["state"] for r in self._run(_SHOW_LOOKUP_INDEXES, names=list(_LOOKUP_INDEXES))}
+        problem = lookup_index_problem(states)
+        if problem:
+            raise ServiceError(problem)
 
     def has(self, node_id: str) -> bool:
         return bool(self._run(_FIND_BY_ID, id=node_id))

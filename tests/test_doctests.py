@@ -21,6 +21,7 @@ MODULES = [
     "polgraph.graph.status",
     "polgraph.graph.trace",
     "polgraph.graph.diffusion",
+    "polgraph.graph.neo4j_store",
 ]
 
 
