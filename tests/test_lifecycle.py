@@ -57,6 +57,9 @@ def test_a_pages_effective_date_field():
     eff = life(text)["effective"]
     assert eff["date"] == "2022-07-01" and eff["phrase"] == "field" and eff["sentence"] == "【施行日期】2022.07.01"
     assert life("施行日期：2023年1月1日\n")["effective"]["date"] == "2023-01-01"
+    # a county portal's header line: 生效时间 beside 发文日期, 废止时间 on the next line
+    head = "发文日期: 2023-02-03 生效时间: 2023-02-10\n废止时间: 2025-02-03 名称: 某县某办法\n"
+    assert life(head)["effective"]["date"] == "2023-02-10"
 
 
 def test_another_documents_date_is_not_the_own():
