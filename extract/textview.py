@@ -27,6 +27,10 @@ What counts as noise (data/scrape_noise.tsv):
     occurs -- far more often than any symbol stands inside running text by chance. Every occurrence of such a
     marker is dropped. Letters and digits are never markers (list markers such as `2.`, ASCII in numbers,
     PPP), nor is `content` punctuation (a half-width comma, a table bar), however often it appears;
+  - pinyin notes: pages that render ruby annotations as text write a syllable in parentheses after each
+    character (`滬府發(fā)〔2017〕92號`, `國(guó)務(wù)院`). Where a text holds MARKER_MIN_COUNT notes or more with a
+    `tone` letter (a tone-marked vowel, ü), every note of pinyin letters right after a Han character is dropped,
+    toneless ones (`的(de)`) included;
   - `space` characters standing alone between two Han characters of a 《title》 are dropped when the title has
     TITLE_MIN_SPACES of them or more (scraped in: 国务院 关于 进一步 …); fewer may be meant (最高人民法院
     最高人民检察院关于…) and are kept -- title keys ignore white space anyway. The reported own title and
@@ -140,6 +144,31 @@ def _has_marker(s: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
+def _pinyin_notes() -> tuple[re.Pattern, re.Pattern]:
+    """(a note of pinyin letters in parentheses right after a Han character, one that holds a `tone` letter)."""
+    tone = _class(_noise_table()["tone"])
+    syllable = f"[a-z{tone}]{{1,6}}"
+    toned = f"(?=[a-z]{{0,5}}[{tone}])"
+    return (re.compile(f"(?<=[{_HAN}])[(（]{syllable}[)）]"),
+            re.compile(f"(?<=[{_HAN}])[(（]{toned}{syllable}[)）]"))
+
+
+def _has_pinyin_note(s: str) -> bool:
+    return _pinyin_notes()[1].search(s) is not None
+
+
+def _pinyin_note_cuts(text: str) -> list[tuple[int, int]]:
+    """The pinyin notes of `text` when it is annotated (MARKER_MIN_COUNT toned notes or more), else none."""
+    notes, toned = _pinyin_notes()
+    found = 0
+    for _ in toned.finditer(text):
+        found += 1
+        if found >= MARKER_MIN_COUNT:
+            return [m.span() for m in notes.finditer(text)]
+    return []
+
+
+@functools.lru_cache(maxsize=1)
 def _space_between_han() -> re.Pattern:
     """One space character alone between two Han characters (a run of two or more is layout: 疫情  坚决…)."""
     space = f"[{_class(_noise_table()['space'])}]"
@@ -157,7 +186,7 @@ def _spaced_out(title: str) -> bool:
 def _suspect(s: str) -> bool:
     """`s` (titles, one a line) holds a traditional or invisible character, a marker-like symbol between Han
     characters, or a spaced-out title."""
-    return (_suspect_chars().search(s) is not None or _has_marker(s)
+    return (_suspect_chars().search(s) is not None or _has_marker(s) or _has_pinyin_note(s)
             or (_space_between_han().search(s) is not None and any(map(_spaced_out, s.split("\n")))))
 
 
@@ -178,6 +207,8 @@ def needs_view(text: str, numbers, titles) -> bool:
         for n in numbers:
             if n.start and marker_run.match(text, n.start - 1):
                 return True  # 国@@办发〔2015〕33号 is found as 办发〔2015〕33号
+            if n.start and text[n.start - 1] in ")）" and _has_pinyin_note(text[max(0, n.start - 9):n.start]):
+                return True  # 沪(hù)府(fǔ)发(fā)〔2017〕92号 is found as 〔2017〕92号
         if _suspect_chars().search("".join([n.number.raw for n in numbers])) is not None:
             return True
     return False
@@ -190,7 +221,7 @@ def fields_need_view(text: str, own: dict) -> bool:
     title = own["title"]
     if not title:
         s = text[:PREFIX_CHARS]
-        return _suspect_chars().search(s) is not None or _has_marker(s)
+        return _suspect_chars().search(s) is not None or _has_marker(s) or _has_pinyin_note(s)
     verdict = _TITLE_VERDICTS.get(title)
     return _title_verdict(title) if verdict is None else verdict
 
@@ -350,6 +381,8 @@ def build_view(text: str) -> TextView | None:
     view = text
     cuts = [m.span() for m in re.finditer(f"[{_class(invisible)}]+", view)]
     view, runs = _delete(view, runs, cuts)
+    # before the markers: a note's parentheses stand between Han characters and letters as often as a marker
+    view, runs = _delete(view, runs, _pinyin_note_cuts(view))
     markers = noise_markers(view)
     if markers:
         view, runs = _delete(view, runs, _marker_cuts(view, markers))

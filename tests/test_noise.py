@@ -2,6 +2,7 @@
 or a title; the reported title is clean and offsets point into the text as written (extract/textview.py)."""
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 
 import pytest
@@ -91,6 +92,44 @@ def test_spaces_scraped_into_titles_and_numbers(space):
     _assert_offsets_hold(noisy, rec)
 
 
+# Syllables to annotate with: which one a character gets does not matter to the rule (toneless ones included)
+SYLLABLES = ["(guó)", "(wù)", "(yuàn)", "(de)", "(fā)", "（zhèng）", "(lǜ)", "(shěng)"]
+
+
+def _annotated(text: str) -> str:
+    """`text` as a page that renders ruby annotations as text writes it: a pinyin note after each Han character."""
+    out, k = [], 0
+    for c in text:
+        out.append(c)
+        if "\u4e00" <= c <= "\u9fff":
+            out.append(SYLLABLES[k % len(SYLLABLES)])
+            k += 1
+    return "".join(out)
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_pinyin_notes_after_every_character(script):
+    if script == "traditional":
+        import opencc
+
+        noisy = _annotated(opencc.OpenCC("s2t.json").convert(CLEAN))
+    else:
+        noisy = _annotated(CLEAN)
+    rec = extract_text(noisy)
+    assert _essentials(rec) == EXPECTED
+    assert "(" not in rec["title"] and all("(" not in (c["title"] or "") for c in rec["citations"])
+    for c in rec["citations"]:  # offsets point into the annotated text as written
+        for m in c["mentions"]:
+            span = textview.simplified(re.sub(r"[(（][a-zà-ǜ]+[)）]", "", noisy[m["start"]:m["end"]]))
+            assert span.startswith("《" + c["title"] + "》"), span
+
+
+def test_a_few_pinyin_notes_are_content_and_stay():
+    text = "涪(fú)陵区、筠(jūn)连县的地名读音，见《地名读音规范》，" * 2  # 4 notes: a text that explains a reading
+    assert textview._pinyin_note_cuts(text) == []
+    assert textview.build_view(text) is None
+
+
 def test_one_space_in_a_title_may_be_meant_and_stays():
     text = "根据《最高人民法院 最高人民检察院关于办理危害药品安全刑事案件适用法律若干问题的解释》，制定本办法。"
     (c,) = extract_text(text)["citations"]
@@ -141,7 +180,8 @@ def test_real_content_is_never_taken_for_a_marker(text):
 
 def test_the_noise_table_is_well_formed():
     table = textview._noise_table()
-    assert set(table) == {"invisible", "space", "content"}
+    assert set(table) == {"invisible", "space", "content", "tone"}
+    assert all(c.isalpha() and not c.isascii() for c in table["tone"])
     roles = [c for chars in table.values() for c in chars]
     assert len(roles) == len(set(roles)), "a character has two roles"
     assert all(not c.isalnum() for c in table["content"])
