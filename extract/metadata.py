@@ -924,6 +924,9 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
                                                 "issuer": issuers, "date": date, "sources": sources}, _levels_api())
     title, (t_start, t_end), n = merged["title"], merged["title_span"], merged["number"]
     issuers, date = merged["issuer"], merged["date"]
+    if sources["issuer"] != "text":  # the page's 来源：县水利局 is abbreviated as a signature can be
+        agency = n.number.agency if n is not None and not n.number.anonymised else None
+        issuers = [with_place(x, text, title, agency) if _abbreviated_unit(x) is not None else x for x in issuers]
 
     if "validity" not in merged["extra"] and _field_marks(text)[0]:
         vm = _BRACKET_VALIDITY.search(text, 0, HEADER_CHARS * 2)  # a law database's 【时效性】现行有效

@@ -125,13 +125,13 @@ def test_validity_reads_as_a_status(cell, status):
 
 
 def test_label_line_then_value_line():
-    h = portal.read_text_header("  • 索引号:\n\n    6107280000/2024-001005\n  • 主题分类:\n\n  • 发文机构:\n\n    县政府网站\n"
-                                "  • 发文字号:\n\n    镇政发〔2024〕7号\n  • 发文日期:\n\n    2024年04月06日 16:40\n"
-                                "镇巴县人民政府工作规则\n")
+    h = portal.read_text_header("  • 索引号:\n\n    6107280000/2025-000931\n  • 主题分类:\n\n  • 发文机构:\n\n    县政府网站\n"
+                                "  • 发文字号:\n\n    镇政发〔2025〕14号\n  • 发文日期:\n\n    2025年03月11日 09:15\n"
+                                "镇巴县人民政府关于做好春季森林防火工作的通知\n")
     v = _values(h.pairs)
-    assert v[("doc_number", 1)] == "镇政发〔2024〕7号"
+    assert v[("doc_number", 1)] == "镇政发〔2025〕14号"
     assert ("issuer", 1) not in v  # a website is no organ
-    assert v[("date", 2)] == "2024-04-06" and ("date", 1) not in v  # a time of day: a posting date
+    assert v[("date", 2)] == "2025-03-11" and ("date", 1) not in v  # a time of day: a posting date
     assert not h.is_masked(h.masked[-1][1] + 1)  # the title line after the block is not part of it
 
 
@@ -208,6 +208,16 @@ def test_header_number_replaces_the_inferred_one_and_is_not_cited():
     rec = extract_text(text)
     assert rec["doc_number"] == "渝府发〔2021〕7号" and rec["sources"]["doc_number"] == "header"
     assert rec["title"] == "关于印发某某办法的通知" and rec["citations"] == []
+
+
+def test_an_abbreviated_organ_of_the_header_gets_the_documents_place():
+    # a policy interpretation page: no signature, its organ only in the header's 来源, written as the county
+    # itself writes it (GUIDELINES: the full name is the region plus the organ)
+    text = ("首页 > 政策解读\n《岳西县农村道路养护办法》政策解读\n发布时间：2024-03-02 09:00 来源：县交通运输局\n"
+            "一、制定背景\n县政府办公室印发了《岳西县农村道路养护办法》。\n")
+    rec = extract_text(text)
+    assert rec["issuer"] == ["岳西县交通运输局"] and rec["sources"]["issuer"] == "header"
+    assert (rec["level"], rec["region"]) == ("county", "安徽省")
 
 
 def test_authoritative_issuer_without_a_place_keeps_the_signed_organ():
