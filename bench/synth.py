@@ -363,6 +363,8 @@ def diffusion_records(seed: int = 0, n_central: int = 3) -> tuple[list[dict], di
                 p_rec = doc(f"{prov}人民政府办公厅", "provincial", prov, subject, "实施意见",
                             dated(c_date, 15, 200), prov[0] + "政办发", central)
                 record_truth(ci, "province", prov, prov, p_rec, [])
+                if None in cities:  # a 直辖市 is its own city unit
+                    record_truth(ci, "city", prov, prov, p_rec, [])
             for city in rng.sample(sorted(cities, key=str), rng.randint(0, len(cities))):
                 m_rec, m_via = None, []
                 if city is not None:
@@ -382,8 +384,7 @@ def diffusion_records(seed: int = 0, n_central: int = 3) -> tuple[list[dict], di
                     k_rec = doc(k_issuer, "county", prov, subject, "实施细则",
                                 dated(c_date, 40, 600), county[0] + "政发", parent)
                     record_truth(ci, "province", prov, prov, k_rec, via)
-                    if city is not None:
-                        record_truth(ci, "city", city, prov, k_rec, via)
+                    record_truth(ci, "city", prov if city is None else city, prov, k_rec, via)
                     record_truth(ci, "county", county, prov, k_rec, via)
     for unit in ("province", "city", "county"):
         for name, t in truth[unit].items():

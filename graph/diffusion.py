@@ -108,6 +108,14 @@ def _provinces() -> dict[str, Division]:
     return {x.name: x for x in division_table() if x.level == "provincial"}
 
 
+def _municipality(divs: dict[str, Division]) -> Division | None:
+    """The 直辖市 (北京市, 天津市, 上海市, 重庆市) a document belongs to, as its own city unit: a municipality has no
+    prefecture between it and its districts, and city panels count it as a city (its government and its
+    districts adopt as one). None for a document of a province."""
+    prov = divs.get("province")
+    return prov if prov is not None and prov.name.endswith("市") else None
+
+
 def _unit_row(div: Division) -> dict:
     row = {"unit": div.name, "adcode": div.adcode}
     if div.level != "provincial":
@@ -137,13 +145,15 @@ def _within(name: str) -> dict[str, Division]:
 
 
 def _candidates(unit: str, within: dict[str, Division] | None, adopted_parents: set[str]) -> list[Division]:
-    """Every unit of the kind asked that could have adopted: all provinces; the cities of `within` or of the
-    provinces with an adopter; the counties of `within`, or of the cities (for counties outside any city: the
+    """Every unit of the kind asked that could have adopted: all provinces; the cities (a 直辖市 being one) of
+    `within` or of the provinces with an adopter; the counties of `within`, or of the cities (for counties outside any city: the
     provinces) with an adopter. NBS statistical zones (county codes x7x: 开发区, 管理区) are not divisions."""
     level = _UNIT_LEVEL[unit]
     out = []
     for x in division_table():
-        if x.level != level:
+        if unit == "city" and x.level == "provincial" and _municipality({"province": x}) is x:
+            pass  # a 直辖市 is its own city unit
+        elif x.level != level:
             continue
         if unit == "county" and x.adcode[4] == "7":
             continue
@@ -251,7 +261,7 @@ def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, rela
         adopted_parents.update((divs["province"].name, "@" + divs["province"].name))
         if "city" in divs:
             adopted_parents.add(divs["city"].name)
-        div = divs.get(key)
+        div = divs.get(key) or (_municipality(divs) if key == "city" else None)
         if div is None:
             higher.append(n)
             continue

@@ -43,6 +43,8 @@ AREAS = [r for r in _rows("areas.csv") if r["code"][4] != "7"]  # NBS zones (开
 def _adcode(unit: str, name: str, province: str) -> str:
     if unit == "province":
         return PROVINCE_CODE[name] + "0000"
+    if unit == "city" and name == province:  # a 直辖市, its own city unit
+        return PROVINCE_CODE[name] + "0000"
     if unit == "city":
         return next(r["code"] for r in CITIES if r["name"] == name and PROVINCE_OF[r["provinceCode"]] == province) + "00"
     return next(r["code"] for r in AREAS if r["name"] == name and PROVINCE_OF[r["provinceCode"]] == province)
@@ -53,8 +55,9 @@ def _candidates(unit: str, truth: dict) -> set[str]:
     if unit == "province":
         return set(PROVINCE_CODE)
     provinces = set(truth["province"])
-    if unit == "city":
-        return {r["name"] for r in CITIES if PROVINCE_OF[r["provinceCode"]] in provinces}
+    if unit == "city":  # the 直辖市 among them are their own city unit
+        return ({r["name"] for r in CITIES if PROVINCE_OF[r["provinceCode"]] in provinces}
+                | {p for p in provinces if p in ("北京市", "天津市", "上海市", "重庆市")})
     cities = set(truth["city"])
     return {r["name"] for r in AREAS
             if (CITY_OF_CODE.get(r["cityCode"]) in cities)
