@@ -143,12 +143,23 @@ def _word_scan(words: tuple[str, ...]) -> tuple[re.Pattern, dict[str, int]] | No
     return re.compile(f"{re.escape(c)}(?:{'|'.join(branches)})"), offsets
 
 
+@functools.lru_cache(maxsize=8)
+def _by_last_char(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[-1:], []).append(w)
+    return tuple(tuple(g) for g in groups.values())
+
+
 def word_starts(text: str, words: tuple[str, ...], end: int | None = None) -> set[int]:
     """Where any word of `words` starts in `text[:end]` (overlapping occurrences too): one scan (_word_scan)
     instead of one str.find over the whole text per word."""
     end = len(text) if end is None else min(end, len(text))
     scan = _word_scan(words)
     starts = set()
+    if scan is None and len(groups := _by_last_char(words)) > 1:
+        # 施行日期 … 生效时间: no character common to all, one scan per last character (日期, 时间)
+        return set().union(*(word_starts(text, group, end) for group in groups))
     if scan is None:
         for word in words:
             i = text.find(word, 0, end)
