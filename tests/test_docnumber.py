@@ -456,3 +456,57 @@ def test_former_is_not_part_of_an_order_or_announcement_number():
     assert m.number.normalized == "海关总署2012年第26号公告"
     (m,) = find_docnumbers("原对外贸易经济合作部令2002年第3号")
     assert m.number.normalized == "对外贸易经济合作部令2002年第3号"
+
+
+# --- number_key's fast path for plainly written standard numbers ---------------------------------------------
+def _fast_path_agrees(strings) -> int:
+    """Assert the fast path gives what the parser gives wherever it answers; return how often it answered."""
+    from polgraph.extract.docnumber import _plain_standard_key, number_key
+
+    hits = 0
+    for s in strings:
+        fast = _plain_standard_key(s)
+        if fast is not None:
+            hits += 1
+            assert fast == docnumber_key(s), s
+        assert number_key(s) == (docnumber_key(s) or s or None), s
+    return hits
+
+
+def test_number_key_fast_path_equals_the_parser_on_every_number_of_the_corpora(corpora):
+    written: set[str] = set()
+    for path in sorted(corpora.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for m in find_docnumbers(text):
+            written.update((m.number.raw, m.number.normalized))
+            # with the words written before it: lead-ins, organ names and title tails the code must not keep
+            written.update(text[max(0, m.start - k):m.end] for k in range(1, 13))
+    index = corpora / "ptc-docnumber-index" / "DOCNUMBER_INDEX.tsv"
+    for line in index.read_text(encoding="utf-8").splitlines()[1:]:
+        cell = line.split("\t")[3]
+        written.update((cell, cell.split("：", 1)[-1]))
+    assert _fast_path_agrees(sorted(written)) > 20000
+
+
+@pytest.mark.parametrize("written", [
+    "国发〔2015〕33号", "国发〔2015〕033号", "按照财库〔2022〕3号", "根据国发〔2015〕33号", "贯彻落实国发〔2015〕33号",
+    "苏州市住房和城乡建设局苏住建规〔2011〕4号", "的通知国发〔2009〕12号", "抢抓国发〔2015〕33号", "广东证监〔2020〕5号",
+    "中华人民共和国国务院〔2020〕5号", "和政发〔2020〕3号", "晋人社厅与晋人社厅〔2020〕3号", "中办国办厅字〔2017〕35号",
+    "国务院令〔2019〕5号", "海关总署公告〔2019〕5号", "国发〔2015〕第33号", "文号国发〔2015〕33号", "国发〔1899〕3号",
+    "国发〔2200〕3号", "国发〔2015〕1234567号", "国发〔2015〕0号", "国发〔２０１５〕33号", "国发[2015]33号", "国 发〔2015〕33号",
+    "国发〔2015年〕33号", "xx办函〔2015〕529号", "〔2015〕33号", "一二三四五六七八九十一二三四五六七八九十一二三四五〔2015〕3号",
+    "关于印发实施方案的通知的补充通知的意见函〔2015〕3号", "国发〔20XX〕X号", "卫防字〔1981〕26号", "国發〔2015〕33號"])
+def test_number_key_fast_path_on_tricky_shapes(written):
+    _fast_path_agrees([written])
+
+
+def test_number_key_fast_path_with_every_word_of_the_table_before_a_code():
+    """Each word of data/docnumber_words.tsv (lead-ins, organs, places, joiners, bound codes...) written before
+    a code, alone and after another word: the code trim is the only part of the parser the fast path reuses."""
+    from importlib import resources
+
+    text = resources.files("polgraph.data").joinpath("docnumber_words.tsv").read_text(encoding="utf-8")
+    words = sorted({line.split("\t")[0] for line in text.splitlines() if line.strip() and not line.startswith("#")})
+    codes = ("国发", "晋政办发", "厅字", "教发", "政发", "发")
+    written = [a + b + code + "〔2020〕5号" for a in ("", "根据", "山西省") for b in words + [""] for code in codes]
+    assert _fast_path_agrees(written) > len(written) // 2
