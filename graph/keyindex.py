@@ -220,13 +220,13 @@ class KeyIndex:
     of the corpus), `titles` (TitleIndex of titles and aliases), `node_of(position)` (the node of the record
     added at `position`) and `order` (positions in the canonical order: path, then document id)."""
 
-    def __init__(self, strings: Strings | None = None):
+    def __init__(self, strings: Strings | None = None, titles: TitleIndex | None = None):
         self.strings = strings or Strings()
         self._pending: list[tuple] = []  # (path, base id, date for versions, node attributes) per record
         self.nodes: dict[str, dict] = {}
         self.merged: list[list[str]] = []
         self.numbers: set[str] = set()
-        self.titles = TitleIndex()
+        self.titles = titles if titles is not None else TitleIndex()  # graph/stream.py: its postings on disk
         self.groups: list[list[str]] = []
         self.group_of: dict[str, int] = {}
         self.order: list[int] = []

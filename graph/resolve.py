@@ -126,7 +126,7 @@ class TitleIndex:
     (a carried instrument, a title it was cited by). Lookups return `(node, method, score)` or None.
     """
 
-    def __init__(self, fuzzy: bool = True):
+    def __init__(self, fuzzy: bool = True, postings_folder: str | None = None):
         # Compact at corpus scale (millions of titles): a key's nodes are one node (by its title), one
         # (node, method) pair, a tuple of pairs, or past _SMALL a dict {node: method}; the issuer-less index likewise (node, tuple, set);
         # postings are arrays of 4-byte entry numbers.
@@ -139,6 +139,12 @@ class TitleIndex:
         self._entry_keys: list[str] = []  # entry number -> key and node, for fuzzy scoring
         self._entry_nodes: list[str] = []
         self._fuzzy = fuzzy
+        # the postings in a file of that folder instead (graph/diskindex.py: a streamed corpus of millions)
+        self._disk = None
+        if fuzzy and postings_folder is not None:
+            from polgraph.graph.diskindex import DiskPostings
+
+            self._disk = DiskPostings(postings_folder)
 
     @property
     def entries(self) -> list[tuple[str, str]]:
@@ -196,6 +202,9 @@ class TitleIndex:
                 self._entry_keys.append(key)
                 self._entry_nodes.append(node)
                 place = _place_of(key) or ""
+                if self._disk is not None:
+                    self._disk.add(n, place, _grams(key))
+                    continue
                 postings = self.postings.get(place)
                 if postings is None:
                     postings = self.postings[place] = {}
@@ -208,6 +217,12 @@ class TitleIndex:
                         postings[g] = array("i", (posting, n))
                     else:
                         posting.append(n)
+
+    def close(self) -> None:
+        """Close the postings file, if any (the index can still look up exact titles)."""
+        if self._disk is not None:
+            self._disk.close()
+            self._disk, self._fuzzy = None, False
 
     def _short_nodes(self, key: str):
         have = self.short.get(key)
@@ -260,6 +275,12 @@ class TitleIndex:
         blocks = ("", q_place) if q_place else ("",)
         postings = {}
         for b in blocks:
+            if self._disk is not None:
+                for g in _grams(q):
+                    p = self._disk.get(b, g)
+                    if p is not None:
+                        postings[(b, g)] = p
+                continue
             block = self.postings.get(b, {})
             for g in _grams(q):
                 p = block.get(g)

@@ -29,7 +29,9 @@ from polgraph.graph.checks import edge_flags
 from polgraph.graph.io import is_graph_file, is_records_file, iter_records
 from polgraph.graph.keyindex import KeyIndex, Resolver, Strings
 from polgraph.graph.model import METHODS
-from polgraph.graph.status import REPEALING, REPLACING, implemented_title, status_of, void_from
+from polgraph.graph.resolve import TitleIndex
+from polgraph.graph.status import (REPEALING, REPLACING, implemented_title, status_of, void_candidates,
+                                   void_from)
 from polgraph.graph.versions import SUPERSEDES
 from polgraph.progress import progress
 
@@ -95,6 +97,17 @@ class _Nodes:
     def ids(self) -> list[str]:
         nodes = self.nodes
         return sorted(list(nodes) + [p for p in self.placeholders if p not in nodes])
+
+
+class _Both:
+    """Corpus documents and placeholders, for what reads `items()` of every node once (void_candidates)."""
+
+    def __init__(self, nodes: dict, placeholders: dict):
+        self._nodes, self._placeholders = nodes, placeholders
+
+    def items(self):
+        yield from self._nodes.items()
+        yield from ((n, ph) for n, ph in self._placeholders.items() if n not in self._nodes)
 
 
 class _ChangingEdges:
@@ -207,7 +220,7 @@ class StreamedGraph:
         return self.source.skipped
 
     def _resolve(self) -> None:
-        index = KeyIndex(Strings())
+        index = KeyIndex(Strings(), titles=TitleIndex(postings_folder=self._tmp))
         n = 0
         with progress(length=self.source.count_lines() if not self.quiet else None, label="indexing",
                       quiet=self.quiet) as bar:
@@ -225,7 +238,8 @@ class StreamedGraph:
         out: dict[str, list[str]] = {}
         spill_path = os.path.join(self._tmp, "links.tsv")
         n_lines = 0
-        with open(spill_path, "w", encoding="utf-8", newline="\n") as spill:
+        # surrogateescape: a path with bytes that are not UTF-8 (a file name) comes through as lone surrogates
+        with open(spill_path, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as spill:
             def write(link, order) -> None:
                 nonlocal n_lines
                 m = link.citation
@@ -266,9 +280,16 @@ class StreamedGraph:
                 node["aliases"] = tuple(sorted(set(node["aliases"]) - {node["title"]}))
         self.nodes = _Nodes(index.nodes, resolver.placeholders)
         self.graph = _ChangingEdges(self.nodes, into, out)
+        # void_from answers None but for these: the graph's edges that void_candidates reads are those kept here
+        # (the changing ones, and what implementing documents cite: their only successors in self.graph)
+        self._void_candidates = void_candidates(
+            _Both(index.nodes, resolver.placeholders),
+            [(u, v, rel) for v, changing in into.items() for u, rel in changing]
+            + [(u, v, "") for u, targets in out.items() for v in targets])
         self._spill = spill_path
         # at most one edge per spilled line: an upper bound for a progress bar
         self.n_nodes, self.n_links = len(self.nodes), n_lines
+        index.titles.close()
         del index.titles  # the key index's title look-ups are done with
 
     def node_items(self, as_of: str | None = None) -> Iterator[tuple[str, dict]]:
@@ -324,7 +345,7 @@ class StreamedGraph:
             method, score, flags, mentions = "version", 100.0, [], []
         if v not in void:
             void.clear()  # edges come by source: keep one target's answer, not every target's
-            void[v] = void_from(self.graph, v)
+            void[v] = void_from(self.graph, v) if v in self._void_candidates else None
         return u, v, rel, {"relation": rel, "method": method, "score": score, "mentions": mentions,
                            "flags": edge_flags(self.nodes[u], self.nodes[v], rel, tuple(flags), void[v])}
 
@@ -342,4 +363,4 @@ class _Plain:
 def _lines(stream) -> Iterator[str]:
     import io
 
-    yield from io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
+    yield from io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n")

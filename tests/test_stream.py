@@ -73,3 +73,19 @@ def test_a_bad_line_is_one_error_naming_the_file(tmp_path):
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "corpus.jsonl" in r.stderr and "line 51" in r.stderr
     assert not (tmp_path / "out" / "nodes.csv").exists()
+
+
+def test_a_path_with_bytes_that_are_not_utf8_streams_as_the_graph_export_writes_it(tmp_path):
+    """A file name that is not UTF-8 reaches the records as lone surrogates (surrogateescape); the spilled
+    citations carry it through GNU sort and back."""
+    corpus = _synthetic_jsonl(tmp_path / "corpus.jsonl", 120, 2)
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    # every record's path gets an undecodable byte (0xff -> U+DCFF), so some citing document has one
+    lines = [line.replace('"path": "', '"path": "\\udcff', 1) for line in lines]
+    assert all("\\udcff" in line for line in lines)
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    G = open_graph([str(corpus)], quiet=True)
+    assert any("\udcff" in (d.get("path") or "") for _, d in G.nodes(data=True))
+    export_graph(G, "neo4j-csv", tmp_path / "graph")
+    export_streamed([str(corpus)], tmp_path / "stream", quiet=True)
+    _same_csv(tmp_path / "graph", tmp_path / "stream")
