@@ -39,6 +39,10 @@ def _joined_key(item) -> str:
     return f"{u}\0{v}\0{rel}"
 
 
+# The writer reads nodes and edges in id order, which is not the order they lie in memory (build order): one at a
+# time, each lookup waits for its cache misses between the encoder's steps. Looked up a batch at a time in a C
+# loop (map), the misses of a batch overlap.
+_GATHER = 256
 _check_attrs = operator.attrgetter(*CHECK_FIELDS)
 _node_values = operator.attrgetter(*NODE_FIELDS)  # a Node's values in the order the graph file writes them
 _mention_values = operator.attrgetter(*MENTION_FIELDS)
@@ -211,6 +215,7 @@ class LeanGraph:
         self._sources: list[str] | None = None
         self._by_target: list[tuple] | None = None
         self._targets: list[str] | None = None
+        self._writing: list[tuple] | None = None  # the sorted items while _flagged_edges runs
 
     def number_of_nodes(self) -> int:
         return len(self.nodes)
@@ -220,11 +225,15 @@ class LeanGraph:
 
     def _sorted_edges(self) -> list[tuple]:
         if self._sorted is None:
-            self._sorted_items()
+            # made only when `successors` is asked (void_from of a few void candidates): the writer's sorted
+            # items are reused while it runs
+            items = self._writing if self._writing is not None else self._sorted_items()
+            self._sorted = [kv[0] for kv in items]
+            self._sources = [k[0] for k in self._sorted]
         return self._sorted
 
     def _sorted_items(self) -> list[tuple]:
-        """(key, edge) of every edge in (source, target, relation) order; the keys kept for `successors`."""
+        """(key, edge) of every edge in (source, target, relation) order."""
         if any("\0" in n for n in self.nodes):  # never from build: ids are 文号 keys and hashes
             items = sorted(self.edges.items(), key=_key_of_item)
         else:
@@ -232,8 +241,6 @@ class LeanGraph:
             # twice as long at 1M edges (5.2 s against 2.5 s CPU); "\0" sorts before any character of an id, so
             # the order is the tuples' own
             items = sorted(self.edges.items(), key=_joined_key)
-        self._sorted = [kv[0] for kv in items]
-        self._sources = [k[0] for k in self._sorted]
         return items
 
     def successors(self, node: str):
@@ -268,13 +275,23 @@ class LeanGraph:
         candidates = void_candidates(nodes, self.edges)
         void: dict = {}
         citing_id = citing = None
-        for (u, v, rel), e in self._sorted_items():
-            if u is not citing_id:  # edges come by source: read the citing node once
-                citing_id, citing = u, _check_values(nodes[u])
-            if v in candidates and v not in void:
-                void[v] = void_from(self, v)
-            yield u, v, rel, e, check_flags(rel, () if type(e) is Mention else e[2], citing,
-                                            _check_values(nodes[v]), void.get(v))
+        self._writing = items = self._sorted_items()
+        try:
+            for (u, v, rel), e in items:
+                if u is not citing_id:  # edges come by source: read the citing node once
+                    citing_id, citing = u, _check_values(nodes[u])
+                if v in candidates:
+                    if v not in void:
+                        void[v] = void_from(self, v)
+                    void_v = void[v]
+                else:
+                    void_v = None
+                cited = nodes[v]  # check values read in line: a call per edge was a tenth of this loop
+                yield u, v, rel, e, check_flags(rel, () if type(e) is Mention else e[2], citing,
+                                                _check_attrs(cited) if type(cited) is Node else check_values(cited),
+                                                void_v)
+        finally:
+            self._writing = None
 
     def _edge_items(self):
         """(source, target, relation, attributes) sorted, with the check flags; attributes made per edge."""
@@ -287,21 +304,25 @@ class LeanGraph:
                               "flags": flags}
 
     def _node_texts(self):
-        """Each node as the graph file writes it, sorted by id; a corpus node read from its slots."""
+        """Each node as the graph file writes it, sorted by id; a corpus node read from its slots. The nodes are
+        looked up a batch of ids at a time (_GATHER)."""
         nodes = self.nodes
-        for n in sorted(nodes):
-            a = nodes[n]
-            yield node_values_json(n, *_node_values(a)) if type(a) is Node else node_json(n, a)
+        ids = sorted(nodes)
+        for i in range(0, len(ids), _GATHER):
+            batch = ids[i:i + _GATHER]
+            for n, a in zip(batch, list(map(nodes.__getitem__, batch))):
+                yield node_values_json(n, *_node_values(a)) if type(a) is Node else node_json(n, a)
 
     def _edge_texts(self):
         """Each edge as the graph file writes it, sorted, with the check flags: encoded from the Mention
         objects, without the attribute and mention dicts of `_edge_items` (a third of a save's time)."""
         for u, v, rel, e, flags in self._flagged_edges():
             if type(e) is Mention:
-                method, score, mentions = e.method, e.score, [mention_values_json(*_mention_values(e))]
+                yield edge_values_json(flags, rel, e.method, e.score, u, v, mention_values_json(*_mention_values(e)))
             else:
-                method, score, mentions = e[0], e[1], [mention_values_json(*_mention_values(m)) for m in e[3:]]
-            yield edge_values_json(flags, rel, mentions, method, rel, score, u, v)
+                mentions = [mention_values_json(*_mention_values(m)) for m in e[3:]]
+                yield edge_values_json(flags, rel, e[0], e[1], u, v, mentions[0] if mentions else None,
+                                       "".join([",\n    " + m for m in mentions[1:]]))
 
     def write(self, path) -> None:
         """Write the graph file (node-link JSON), streamed and atomic (polgraph.output.atomic_output)."""

@@ -32,8 +32,9 @@ _RECOMPUTED = (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, CITES_VOID)
 
 
 def check_values(node: dict) -> tuple:
-    """The CHECK_FIELDS of a node (its level "unknown" when it has none), as `check_flags` reads them."""
-    return node.get("level", "unknown"), node.get("date"), node.get("year"), node.get("effective")
+    """The CHECK_FIELDS of a node (its level "unknown" when it has none, or null in a graph file), as
+    `check_flags` reads them."""
+    return node.get("level") or "unknown", node.get("date"), node.get("year"), node.get("effective")
 
 
 def check_flags(relation: str, flags, citing: tuple, cited: tuple, void: tuple | None) -> list[str]:

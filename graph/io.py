@@ -127,33 +127,40 @@ def _strings3(items) -> str:
     return _json(items, "   ")
 
 
-# The encoders below test `type(x) is str` in line before calling _v3/_v5: most values are strings, and a call
-# per value was a third of a save's time.
+# The encoders below encode a string or None in line (`_string(x) if x is not None else "null"`) and fall back to
+# _json on anything else: encode_basestring raises TypeError on a value that is not a string, and the whole item
+# is then encoded as json.dumps would. A `type(x) is str` test per value cost a tenth of a save.
 
 def node_values_json(nid, aliases, carries, date, doc_number, effective, expires, in_corpus, issuer, label, level,
                      path, region, title, validity, void_on, year) -> str:
     """A node of a graph file from its id and attribute values (NODE_FIELDS order), as json.dumps writes it."""
-    if type(nid) is not str:
+    try:
+        # the label is the 文号 or the title, and what a document carries most often its aliases too (build
+        # shares one object for equal strings and tuples): the same object is encoded once
+        title_text = _string(title) if title is not None else "null"
+        number_text = _string(doc_number) if doc_number is not None else "null"
+        aliases_text = _strings3(aliases) if aliases else "[]" if aliases == () else _v3(aliases)
+        return (f'{{\n   "aliases": {aliases_text},'
+                f'\n   "carries": {aliases_text if carries is aliases else _strings3(carries) if carries else "[]" if carries == () else _v3(carries)},'
+                f'\n   "date": {_string(date) if date is not None else "null"},'
+                f'\n   "doc_number": {number_text},'
+                f'\n   "effective": {_string(effective) if effective is not None else "null"},'
+                f'\n   "expires": {_string(expires) if expires is not None else "null"},'
+                f'\n   "id": {_string(nid)},'
+                f'\n   "in_corpus": {"true" if in_corpus is True else "false" if in_corpus is False else _v3(in_corpus)},'
+                f'\n   "issuer": {_strings3(issuer) if issuer else "[]" if issuer == () else _v3(issuer)},'
+                f'\n   "label": {title_text if label is title else number_text if label is doc_number else _string(label) if label is not None else "null"},'
+                f'\n   "level": {_string(level) if level is not None else "null"},'
+                f'\n   "path": {_string(path) if path is not None else "null"},'
+                f'\n   "region": {_string(region) if region is not None else "null"},'
+                f'\n   "title": {title_text},'
+                f'\n   "validity": {_string(validity) if validity is not None else "null"},'
+                f'\n   "void_on": {_string(void_on) if void_on is not None else "null"},'
+                f'\n   "year": {int.__repr__(year) if type(year) is int else "null" if year is None else _v3(year)}\n  }}')
+    except TypeError:
         return _json(dict(zip(NODE_FIELDS + ("id",), (aliases, carries, date, doc_number, effective, expires,
                                                       in_corpus, issuer, label, level, path, region, title,
                                                       validity, void_on, year, nid))), "  ")
-    return (f'{{\n   "aliases": {_strings3(aliases) if aliases else _v3(aliases) if aliases != () else "[]"},'
-            f'\n   "carries": {_strings3(carries) if carries else _v3(carries) if carries != () else "[]"},'
-            f'\n   "date": {_string(date) if type(date) is str else _v3(date)},'
-            f'\n   "doc_number": {_string(doc_number) if type(doc_number) is str else _v3(doc_number)},'
-            f'\n   "effective": {_string(effective) if type(effective) is str else _v3(effective)},'
-            f'\n   "expires": {_string(expires) if type(expires) is str else _v3(expires)},'
-            f'\n   "id": {_string(nid)},'
-            f'\n   "in_corpus": {"true" if in_corpus is True else _v3(in_corpus)},'
-            f'\n   "issuer": {_strings3(issuer) if issuer else _v3(issuer) if issuer != () else "[]"},'
-            f'\n   "label": {_string(label) if type(label) is str else _v3(label)},'
-            f'\n   "level": {_string(level) if type(level) is str else _v3(level)},'
-            f'\n   "path": {_string(path) if type(path) is str else _v3(path)},'
-            f'\n   "region": {_string(region) if type(region) is str else _v3(region)},'
-            f'\n   "title": {_string(title) if type(title) is str else _v3(title)},'
-            f'\n   "validity": {_string(validity) if type(validity) is str else _v3(validity)},'
-            f'\n   "void_on": {_string(void_on) if type(void_on) is str else _v3(void_on)},'
-            f'\n   "year": {int.__repr__(year) if type(year) is int else _v3(year)}\n  }}')
 
 
 def node_json(nid, a: dict) -> str:
@@ -165,16 +172,20 @@ def node_json(nid, a: dict) -> str:
 
 def mention_values_json(cited_issuer, cue, doc_number, end, method, path, score, sentence, start, title) -> str:
     """A mention of an edge from its values (MENTION_FIELDS order), as json.dumps writes it."""
-    return (f'{{\n     "cited_issuer": {_string(cited_issuer) if type(cited_issuer) is str else _v5(cited_issuer)},'
-            f'\n     "cue": {_string(cue) if type(cue) is str else _v5(cue)},'
-            f'\n     "doc_number": {_string(doc_number) if type(doc_number) is str else _v5(doc_number)},'
-            f'\n     "end": {int.__repr__(end) if type(end) is int else _v5(end)},'
-            f'\n     "method": {_string(method) if type(method) is str else _v5(method)},'
-            f'\n     "path": {_string(path) if type(path) is str else _v5(path)},'
-            f'\n     "score": {float.__repr__(score) if type(score) is float and -_MAX_FLOAT <= score <= _MAX_FLOAT else _v5(score)},'
-            f'\n     "sentence": {_string(sentence) if type(sentence) is str else _v5(sentence)},'
-            f'\n     "start": {int.__repr__(start) if type(start) is int else _v5(start)},'
-            f'\n     "title": {_string(title) if type(title) is str else _v5(title)}\n    }}')
+    try:
+        return (f'{{\n     "cited_issuer": {_string(cited_issuer) if cited_issuer is not None else "null"},'
+                f'\n     "cue": {_string(cue) if cue is not None else "null"},'
+                f'\n     "doc_number": {_string(doc_number) if doc_number is not None else "null"},'
+                f'\n     "end": {int.__repr__(end) if type(end) is int else _v5(end)},'
+                f'\n     "method": {_string(method) if method is not None else "null"},'
+                f'\n     "path": {_string(path) if path is not None else "null"},'
+                f'\n     "score": {float.__repr__(score) if type(score) is float and -_MAX_FLOAT <= score <= _MAX_FLOAT else _v5(score)},'
+                f'\n     "sentence": {_string(sentence) if sentence is not None else "null"},'
+                f'\n     "start": {int.__repr__(start) if type(start) is int else _v5(start)},'
+                f'\n     "title": {_string(title) if title is not None else "null"}\n    }}')
+    except TypeError:
+        return _json(dict(zip(MENTION_FIELDS, (cited_issuer, cue, doc_number, end, method, path, score, sentence,
+                                               start, title))), "    ")
 
 
 def _mention_json(m) -> str:
@@ -183,26 +194,33 @@ def _mention_json(m) -> str:
     return mention_values_json(*_mention_values(m))
 
 
-def edge_values_json(flags, key, mention_texts: list[str], method, relation, score, source, target) -> str:
-    """An edge of a graph file from its values, its mentions already encoded (mention_values_json), as
-    json.dumps writes it."""
-    if type(source) is not str or type(target) is not str or type(key) is not str:
-        raise TypeError("edge_values_json: source, target and key must be strings")
-    mentions = "[\n    " + ",\n    ".join(mention_texts) + "\n   ]" if mention_texts else "[]"
-    return (f'{{\n   "flags": {_strings3(flags) if flags else _v3(flags) if flags != () else "[]"},'
-            f'\n   "key": {_string(key)},\n   "mentions": {mentions},'
+def edge_values_json(flags, relation, method, score, source, target, mention: str | None, more_mentions: str = "") \
+        -> str:
+    """An edge of a graph file (its key is its relation) from its values, its mentions already encoded
+    (mention_values_json): the first, or None for none, and the others each after ",\n    ", as json.dumps
+    writes it. The mentions are given as text, not as a list: most edges have one, and a list and its join per
+    edge cost a tenth of the edges' encoding."""
+    if type(source) is not str or type(target) is not str or type(relation) is not str:
+        raise TypeError("edge_values_json: source, target and relation must be strings")
+    relation_text = _string(relation)
+    opening, closing = ("[\n    ", "\n   ]") if mention is not None else ("[]", "")
+    return (f'{{\n   "flags": {_strings3(flags) if flags else "[]" if flags == [] or flags == () else _v3(flags)},'
+            f'\n   "key": {relation_text},'
+            f'\n   "mentions": {opening}{mention or ""}{more_mentions}{closing},'
             f'\n   "method": {_string(method) if type(method) is str else _v3(method)},'
-            f'\n   "relation": {_string(relation) if type(relation) is str else _v3(relation)},'
+            f'\n   "relation": {relation_text},'
             f'\n   "score": {float.__repr__(score) if type(score) is float and -_MAX_FLOAT <= score <= _MAX_FLOAT else _v3(score)},'
             f'\n   "source": {_string(source)},\n   "target": {_string(target)}\n  }}')
 
 
 def _edge_json(u, v, k, a: dict) -> str:
     mentions = a.get("mentions")
-    if a.keys() != _EDGE_KEYS or type(mentions) is not list or not all(type(x) is str for x in (u, v, k)):
+    if a.keys() != _EDGE_KEYS or type(mentions) is not list or not all(type(x) is str for x in (u, v, k)) \
+            or a["relation"] != k:  # the key is the relation in every graph build writes
         return _json({**a, "source": u, "target": v, "key": k}, "  ")
-    return edge_values_json(a["flags"], k, [_mention_json(m) for m in mentions], a["method"], a["relation"],
-                            a["score"], u, v)
+    texts = [_mention_json(m) for m in mentions]
+    return edge_values_json(a["flags"], k, a["method"], a["score"], u, v, texts[0] if texts else None,
+                            "".join([",\n    " + t for t in texts[1:]]))
 
 
 def _nx_nodes(G: nx.MultiDiGraph):

@@ -8,7 +8,7 @@ import sys
 
 from graph_support import cit, rec
 from polgraph.graph.build import build_lean, graph_from_records
-from polgraph.graph.checks import CITES_VOID, edge_flags, past_term
+from polgraph.graph.checks import CITES_VOID, apply_checks, edge_flags, past_term
 from polgraph.graph.io import load_graph
 from polgraph.graph.stats import format_stats_text, graph_stats
 from polgraph.graph.status import annotate_status, void_candidates, void_from
@@ -76,6 +76,20 @@ def test_written_flags_are_the_checks_of_every_edge(tmp_path):
                 for u, v, k, d in G.edges(keys=True, data=True)}
     assert {(u, v, k): d["flags"] for u, v, k, d in G.edges(keys=True, data=True)} == expected
     assert sum(CITES_VOID in f for f in expected.values()) == 3
+
+
+def test_a_node_without_a_level_is_checked_as_unknown(tmp_path):
+    """A graph file may hold "level": null (graph/io.py accepts it): the checks read it as "unknown" (no
+    implements_lower_level either way) instead of failing on it."""
+    province = {"level": "provincial", "date": "2020-01-01", "year": 2020, "effective": None}
+    unleveled = dict(province, level=None)
+    assert edge_flags(province, unleveled, "IMPLEMENTS", [], None) == []
+    assert edge_flags(unleveled, province, "IMPLEMENTS", [], None) == []
+    assert edge_flags(province, dict(province, level="central"), "IMPLEMENTS", [], None) == []
+    assert edge_flags(dict(province, level="central"), province, "IMPLEMENTS", [], None) == ["implements_lower_level"]
+    G = graph_from_records(records())
+    G.nodes[next(iter(G.edges()))[1]]["level"] = None
+    assert apply_checks(G) >= 0
 
 
 def test_past_term():
