@@ -268,3 +268,21 @@ def test_a_pages_validity_words_are_statuses():
 
     assert set(VALIDITY) <= set(STATUSES) and set(validity_terms().values()) <= set(VALIDITY)
     assert {"in_force", "repealed", "expired"} <= set(validity_terms().values())
+
+
+def test_version_groups_split_nodes_whose_group_keys_share_a_hash(monkeypatch):
+    """version_groups files nodes by the hash of their group key: nodes that only share a hash are no versions."""
+    from polgraph.graph import versions
+
+    def node(title, date, level="central", region=None):
+        return {"title": title, "date": date, "effective": None, "level": level, "region": region,
+                "in_corpus": True}
+
+    nodes = {"a": node("某某规则（试行）", "2010-01-01"), "b": node("某某规则", "2015-01-01"),
+             "c": node("另一办法", "2012-01-01"), "d": node("另一办法", "2016-01-01"),
+             "e": node("另一办法", "2016-01-01", "provincial", "山西省"), "f": node("第三条例", "2011-01-01"),
+             "g": {**node("某某规则", "2013-01-01"), "in_corpus": False}}
+    expected = [["a", "b"], ["c", "d"]]
+    assert versions.version_groups(nodes) == expected
+    monkeypatch.setattr(versions, "hash", lambda key: 0, raising=False)  # every key collides
+    assert versions.version_groups(nodes) == expected
