@@ -165,16 +165,17 @@ class Mention:
 
     def __init__(self, path: str | None, c: dict, s: Strings):
         get = c.get
+        # keep(x, x): the shared copy of x, one C call (graph/stream.py passes a table that keeps nothing)
+        keep = s.keep if type(s) is Strings else lambda x, _: s(x)
         self.path = path
         self.sentence = get("sentence")
         self.start = s.number(get("start"))
         self.end = s.number(get("end"))
-        self.cue = s(get("cue"))
-        self.doc_number = s(get("doc_number"))
-        self.title = s(get("title"))
-        self.cited_issuer = s(get("cited_issuer"))
-        self.relation = s(get("relation"))
-        self.cited_level = s(get("cited_level"))
+        cue, number, title = get("cue"), get("doc_number"), get("title")
+        issuer, relation, level = get("cited_issuer"), get("relation"), get("cited_level")
+        self.cue, self.doc_number, self.title = keep(cue, cue), keep(number, number), keep(title, title)
+        self.cited_issuer, self.relation = keep(issuer, issuer), keep(relation, relation)
+        self.cited_level = keep(level, level)
         self.anonymised = get("anonymised")
         self.method = None
         self.score = None

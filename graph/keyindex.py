@@ -44,6 +44,7 @@ import hashlib
 import re
 from array import array
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 from polgraph.extract.docnumber import number_key
@@ -78,10 +79,13 @@ class Strings:
     def __init__(self):
         self._table: dict = {}
         self._numbers: dict = {}  # apart: 1 == 1.0 == True would share one object
+        # keep(x, x) is self(x) as one C call (None too): a build interns a dozen strings per record
+        self.keep = self._table.setdefault
 
     def clear(self) -> None:
         """Forget the table (the strings stay where they are used)."""
         self._table, self._numbers = {}, {}
+        self.keep = self._table.setdefault
 
     def number(self, n):
         """One copy of each int (text offsets, years: an int past 256 is an object of its own)."""
@@ -97,8 +101,9 @@ class Strings:
     def tuple(self, items) -> tuple:
         if not items:
             return _NO_STRINGS
-        t = tuple(self(x) for x in items)
-        return self._table.setdefault(t, t)
+        t = tuple(items)
+        t = tuple(map(self.keep, t, t))
+        return self.keep(t, t)
 
 
 def document_id(record: dict) -> str:
@@ -170,28 +175,39 @@ class Node:
 def document_node(record: dict, strings: Strings | None = None) -> Node:
     """The node attributes of an in-corpus document (graph/model.py); list attributes are tuples here."""
     s = strings or Strings()
+    keep = s.keep  # keep(x, x): the shared copy of x
     get = record.get
     node = Node()
-    node.title = title = s(get("title") or None)
+    title = get("title") or None
+    node.title = title = keep(title, title)
     carries = get("carries")
-    node.carries = carries = s.tuple([c for c in carries if c]) if carries else _NO_STRINGS
-    node.doc_number = number = s(get("doc_number") or None)
-    node.date = date = s(get("date") or None)
+    if carries:
+        node.carries = carries = s.tuple([c for c in carries if c])
+        node.aliases = s.tuple(sorted(set(c for c in carries if c != title))) if carries else _NO_STRINGS
+    else:
+        node.carries = node.aliases = _NO_STRINGS
+    number = get("doc_number") or None
+    node.doc_number = number = keep(number, number)
+    date = get("date") or None
+    node.date = date = keep(date, date)
     node.label = number or title or s(str(get("path", "")))
-    node.aliases = s.tuple(sorted(set(c for c in carries if c != title))) if carries else _NO_STRINGS
     node.issuer = s.tuple(get("issuer") or ())
     node.year = s.number(_year(date))
     level = get("level")
-    node.level = s(level) if level in LEVELS else "unknown"
-    node.region = s(get("region") or None)
+    node.level = keep(level, level) if level in LEVELS else "unknown"
+    region = get("region") or None
+    node.region = keep(region, region)
     node.in_corpus = True
     path = get("path")
     node.path = str(path) if path is not None else None
-    node.effective = s(own_effective(record))
-    node.expires = s((get("expires") or {}).get("date") or None)
+    effective = own_effective(record)
+    node.effective = keep(effective, effective)
+    expires = (get("expires") or {}).get("date") or None
+    node.expires = keep(expires, expires)
     validity = get("validity")
-    node.validity = s(validity) if validity in VALIDITY else None
-    node.void_on = s(get("repeal_date") or None)
+    node.validity = keep(validity, validity) if validity in VALIDITY else None
+    void_on = get("repeal_date") or None
+    node.void_on = keep(void_on, void_on)
     return node
 
 
@@ -292,6 +308,11 @@ class KeyIndex:
         return self._rank[position]
 
 
+# a placeholder's level is read from its 机关代字 or cited issuer, which a corpus repeats
+_agency_level = lru_cache(maxsize=1 << 12)(level_of_agency)
+_issuer_level = lru_cache(maxsize=1 << 12)(level_of_issuer)
+
+
 def level_of_cited(citation) -> tuple[str, str | None]:
     """(level, province) a citation implies for its target: the extractor's level, else the 机关代字, else the
     cited issuer (polgraph.extract.levels)."""
@@ -300,9 +321,9 @@ def level_of_cited(citation) -> tuple[str, str | None]:
     number = None if citation.get("anonymised") else citation.get("doc_number")
     m = _AGENCY.match(number or "")
     if m:
-        found.append(level_of_agency(m.group(1)))
+        found.append(_agency_level(m.group(1)))
     if citation.get("cited_issuer"):
-        found.append(level_of_issuer(citation["cited_issuer"]))
+        found.append(_issuer_level(citation["cited_issuer"]))
     known = [f for f in found if isinstance(f, tuple) and f and f[0] in LEVELS and f[0] != "unknown"]
     if level in LEVELS and level != "unknown":
         region = next((f[1] for f in known if f[0] == level), None)

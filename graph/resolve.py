@@ -235,7 +235,8 @@ class TitleIndex:
         weak is True for a match on the issuer-less form only, which the caller must check against the
         cited issuer and dates."""
         exact = self.exact
-        for i, key in enumerate(_title_keys(title) if title else ()):
+        keys = _title_keys(title) if title else ()
+        for i, key in enumerate(keys):
             v = exact.get(key)
             if v is None:
                 continue
@@ -253,10 +254,10 @@ class TitleIndex:
                 nodes = sorted(hits)
                 method = "title" if any(m == "title" for m in hits.values()) and i == 0 else "alias"
                 return nodes, method, False
-        # a cited 《关于…》 without its issuer: only the issuer-less index can find it
-        t = normalize_title(title)
-        if t.startswith("关于"):
-            for key in (t, unwrap_title(t)):
+        # a cited 《关于…》 without its issuer: only the issuer-less index can find it. `keys` are the normalised
+        # title and what it carries, as normalising and unwrapping again would give (a third of a lookup's cost)
+        if keys and keys[0].startswith("关于"):
+            for key in keys:
                 if key and key in self.short:
                     nodes = sorted(n for n in self._short_nodes(key) if n != exclude)
                     if nodes:
@@ -336,13 +337,18 @@ def issuer_compatible(cited_issuer: str | None, issuers: list[str] | None, regio
     """False only when both sides name an issuer and neither contains the other's place or organ."""
     if not cited_issuer or not issuers:
         return True
-    c = normalize_title(cited_issuer)
+    c = _name_key(cited_issuer)
     for iss in issuers:
-        i = normalize_title(iss)
+        i = _name_key(iss)
         if c in i or i in c:
             return True
         if c[:2] == i[:2]:
             return True
-    if region and normalize_title(region)[:2] == c[:2]:
+    if region and _name_key(region)[:2] == c[:2]:
         return True
     return False
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a corpus has few issuers and regions, compared for every guarded match
+def _name_key(name: str) -> str:
+    return normalize_title(name)
