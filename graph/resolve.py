@@ -31,6 +31,20 @@ _FUZZY_BUDGET = 6000
 _FUZZY_CANDIDATES = 12
 _SMALL = 8  # a key's nodes kept as a tuple up to this many
 
+
+class _Common:
+    """The posting of a trigram in more than _FUZZY_BUDGET entries of a place. No query reads such a posting
+    (it sorts after every shorter one and is past any budget), so its entries are not kept: at a million
+    documents the common trigrams (人民政, 的通知…) held most entries, each appended and never read."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return _FUZZY_BUDGET + 1
+
+
+_COMMON = _Common()
+
 _WRAPPER = re.compile("^(?P<head>.*?)" + CARRY_VERB + "(?P<inner>.{4,}?)" + CARRY_END)
 _YEARISH = re.compile(r"\d+")
 _PLACE = re.compile(r"^(.{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))")
@@ -211,12 +225,16 @@ class TitleIndex:
                 get, one_copy = postings.get, self._grams.setdefault
                 for g in _grams(key):
                     posting = get(g)
+                    if posting is _COMMON:
+                        continue
                     if posting is None:  # most trigrams of a place are in one title: an int, not an array
                         postings[one_copy(g, g)] = n
                     elif type(posting) is int:
                         postings[g] = array("i", (posting, n))
-                    else:
+                    elif len(posting) < _FUZZY_BUDGET:
                         posting.append(n)
+                    else:
+                        postings[g] = _COMMON
 
     def close(self) -> None:
         """Close the postings file, if any (the index can still look up exact titles)."""

@@ -126,3 +126,39 @@ def test_lean_edges_sorted_as_tuples_whatever_the_ids():
         random.Random(0).shuffle(keys)
         lean = LeanGraph({}, {n: {} for n in ids}, {k: ["number", 100.0, ()] for k in keys})
         assert lean._sorted_edges() == sorted(keys)
+
+
+def test_common_trigrams_dropped_from_the_fuzzy_index_change_no_match(monkeypatch):
+    """A trigram's posting past the fuzzy budget is no longer kept (graph/resolve.py _COMMON): with a budget
+    small enough that most postings pass it, every query matches what the full postings give."""
+    from polgraph.graph import resolve
+
+    records = synthetic_records(1500, seed=5)
+    titles = [(f"n{i}", t) for i, r in enumerate(records) for t in [r["title"], *r["carries"]]]
+
+    def index(budget_when_built):
+        monkeypatch.setattr(resolve, "_FUZZY_BUDGET", budget_when_built)
+        idx = resolve.TitleIndex()
+        for node, title in titles:
+            idx.add(node, title, "title")
+        return idx
+
+    full, capped = index(10**9), index(12)
+    assert not any(p is resolve._COMMON for block in full.postings.values() for p in block.values())
+    common = sum(p is resolve._COMMON for block in capped.postings.values() for p in block.values())
+    assert common > 100
+    queries = [c["title"] for r in records for c in r["citations"] if c.get("title")]
+    queries += [t[:-2] + "工作" + t[-2:] for _, t in titles[::7]]  # loose quotes: words added
+
+    def candidates(idx, q):  # every candidate the query scores, in order (accept sees each one, refuses all)
+        seen = []
+        idx.fuzzy(q, accept=lambda n: seen.append(n), threshold=0, strict=False)
+        return seen
+
+    found = 0
+    for q in queries:
+        with_full = full.fuzzy(q, strict=False)
+        assert capped.fuzzy(q, strict=False) == with_full, q
+        assert candidates(capped, q) == candidates(full, q), q
+        found += with_full is not None
+    assert found > len(queries) // 2
