@@ -14,8 +14,8 @@ import heapq
 import re
 import unicodedata
 from array import array
-from collections import Counter
-from itertools import chain
+from collections import Counter, defaultdict, deque
+from itertools import chain, repeat
 
 from rapidfuzz import fuzz
 
@@ -44,6 +44,7 @@ class _Common:
 
 
 _COMMON = _Common()
+_INDEX_CHUNK = 8192  # entries whose trigrams are gathered at once (bounded memory, whatever a place holds)
 
 _WRAPPER = re.compile("^(?P<head>.*?)" + CARRY_VERB + "(?P<inner>.{4,}?)" + CARRY_END)
 _YEARISH = re.compile(r"\d+")
@@ -148,10 +149,11 @@ class TitleIndex:
         self.short: dict[str, str | tuple | set] = {}  # issuer-less key -> nodes
         # place the title opens with (or "") -> trigram -> entry numbers (an int while there is one): a fuzzy
         # match must agree on the place, so a query only reads its own place's postings and the place-less ones
-        self.postings: dict[str, dict[str, int | array]] = {}
+        self._postings: dict[str, dict[str, int | array]] = {}
         self._grams: dict[str, str] = {}  # one copy of each trigram string across places
         self._entry_keys: list[str] = []  # entry number -> key and node, for fuzzy scoring
         self._entry_nodes: list[str] = []
+        self._unindexed: dict[str, array] = {}  # place -> entries added since the postings were last made
         self._fuzzy = fuzzy
         # the postings in a file of that folder instead (graph/diskindex.py: a streamed corpus of millions)
         self._disk = None
@@ -159,6 +161,42 @@ class TitleIndex:
             from polgraph.graph.diskindex import DiskPostings
 
             self._disk = DiskPostings(postings_folder)
+
+    @property
+    def postings(self) -> dict[str, dict[str, int | array]]:
+        """place -> trigram -> entry numbers (an int while there is one; _COMMON past the budget), made when
+        first read after entries were added."""
+        if self._unindexed:
+            self._index_grams()
+        return self._postings
+
+    def _index_grams(self) -> None:
+        """The postings of the entries added since the last call, a chunk of a place's entries at a time: a
+        trigram's entries are gathered in C (a list per trigram, appended by map) and then stored compactly,
+        instead of a Python step per trigram of every entry (most of a million-document build's index time)."""
+        keys, one_copy = self._entry_keys, self._grams.setdefault
+        unindexed, self._unindexed = self._unindexed, {}
+        for place, entries in unindexed.items():
+            postings = self._postings.setdefault(place, {})
+            for lo in range(0, len(entries), _INDEX_CHUNK):
+                chunk = entries[lo:lo + _INDEX_CHUNK]
+                grams = [_grams(keys[n]) for n in chunk]
+                gathered: defaultdict[str, list[int]] = defaultdict(list)
+                deque(map(list.append, map(gathered.__getitem__, chain.from_iterable(grams)),
+                          chain.from_iterable(map(repeat, chunk, map(len, grams)))), maxlen=0)
+                del grams
+                for g, new in gathered.items():
+                    have = postings.get(g)
+                    if have is None:
+                        postings[one_copy(g, g)] = new[0] if len(new) == 1 else (
+                            array("i", new) if len(new) <= _FUZZY_BUDGET else _COMMON)
+                    elif type(have) is int:
+                        new.insert(0, have)
+                        postings[g] = array("i", new) if len(new) <= _FUZZY_BUDGET else _COMMON
+                    elif have is not _COMMON:
+                        have.extend(new)
+                        if len(have) > _FUZZY_BUDGET:
+                            postings[g] = _COMMON
 
     @property
     def entries(self) -> list[tuple[str, str]]:
@@ -219,22 +257,10 @@ class TitleIndex:
                 if self._disk is not None:
                     self._disk.add(n, place, _grams(key))
                     continue
-                postings = self.postings.get(place)
-                if postings is None:
-                    postings = self.postings[place] = {}
-                get, one_copy = postings.get, self._grams.setdefault
-                for g in _grams(key):
-                    posting = get(g)
-                    if posting is _COMMON:
-                        continue
-                    if posting is None:  # most trigrams of a place are in one title: an int, not an array
-                        postings[one_copy(g, g)] = n
-                    elif type(posting) is int:
-                        postings[g] = array("i", (posting, n))
-                    elif len(posting) < _FUZZY_BUDGET:
-                        posting.append(n)
-                    else:
-                        postings[g] = _COMMON
+                waiting = self._unindexed.get(place)
+                if waiting is None:
+                    waiting = self._unindexed[place] = array("i")
+                waiting.append(n)  # its trigrams are indexed when the postings are first read
 
     def close(self) -> None:
         """Close the postings file, if any (the index can still look up exact titles)."""

@@ -139,11 +139,24 @@ def test_common_trigrams_dropped_from_the_fuzzy_index_change_no_match(monkeypatc
     def index(budget_when_built):
         monkeypatch.setattr(resolve, "_FUZZY_BUDGET", budget_when_built)
         idx = resolve.TitleIndex()
-        for node, title in titles:
+        for node, title in titles[:500]:
             idx.add(node, title, "title")
+        assert idx.postings  # indexed now, and again with the rest: postings are made in steps too
+        for node, title in titles[500:]:
+            idx.add(node, title, "title")
+        assert idx.postings
         return idx
 
+    monkeypatch.setattr(resolve, "_INDEX_CHUNK", 64)  # postings merged across chunks too
     full, capped = index(10**9), index(12)
+    # the full postings: each trigram's entries in order, one kept as an int
+    expected: dict = {}
+    for n, (key, _) in enumerate(full.entries):
+        for g in resolve._grams(key):
+            expected.setdefault(resolve._place_of(key) or "", {}).setdefault(g, []).append(n)
+    assert {place: {g: [p] if type(p) is int else list(p) for g, p in block.items()}
+            for place, block in full.postings.items()} == expected
+    assert any(type(p) is int for block in full.postings.values() for p in block.values())
     assert not any(p is resolve._COMMON for block in full.postings.values() for p in block.values())
     common = sum(p is resolve._COMMON for block in capped.postings.values() for p in block.values())
     assert common > 100
