@@ -44,7 +44,7 @@ class _Common:
 
 
 _COMMON = _Common()
-_INDEX_CHUNK = 8192  # entries whose trigrams are gathered at once (bounded memory, whatever a place holds)
+_INDEX_CHUNK = 4096  # entries whose trigrams are gathered at once (bounded memory, whatever a place holds)
 
 _WRAPPER = re.compile("^(?P<head>.*?)" + CARRY_VERB + "(?P<inner>.{4,}?)" + CARRY_END)
 _YEARISH = re.compile(r"\d+")
@@ -154,6 +154,7 @@ class TitleIndex:
         self._entry_keys: list[str] = []  # entry number -> key and node, for fuzzy scoring
         self._entry_nodes: list[str] = []
         self._unindexed: dict[str, array] = {}  # place -> entries added since the postings were last made
+        self._common: dict[str, set[str]] = {}  # place -> its trigrams whose posting is _COMMON
         self._fuzzy = fuzzy
         # the postings in a file of that folder instead (graph/diskindex.py: a streamed corpus of millions)
         self._disk = None
@@ -178,9 +179,10 @@ class TitleIndex:
         unindexed, self._unindexed = self._unindexed, {}
         for place, entries in unindexed.items():
             postings = self._postings.setdefault(place, {})
+            common = self._common.setdefault(place, set())  # its trigrams past the budget: nothing to gather
             for lo in range(0, len(entries), _INDEX_CHUNK):
                 chunk = entries[lo:lo + _INDEX_CHUNK]
-                grams = [_grams(keys[n]) for n in chunk]
+                grams = [_grams(keys[n]) - common for n in chunk] if common else [_grams(keys[n]) for n in chunk]
                 gathered: defaultdict[str, list[int]] = defaultdict(list)
                 deque(map(list.append, map(gathered.__getitem__, chain.from_iterable(grams)),
                           chain.from_iterable(map(repeat, chunk, map(len, grams)))), maxlen=0)
@@ -188,15 +190,23 @@ class TitleIndex:
                 for g, new in gathered.items():
                     have = postings.get(g)
                     if have is None:
-                        postings[one_copy(g, g)] = new[0] if len(new) == 1 else (
-                            array("i", new) if len(new) <= _FUZZY_BUDGET else _COMMON)
+                        g = one_copy(g, g)
+                        if len(new) == 1:
+                            postings[g] = new[0]
+                            continue
                     elif type(have) is int:
                         new.insert(0, have)
-                        postings[g] = array("i", new) if len(new) <= _FUZZY_BUDGET else _COMMON
-                    elif have is not _COMMON:
+                    else:
                         have.extend(new)
                         if len(have) > _FUZZY_BUDGET:
                             postings[g] = _COMMON
+                            common.add(g)
+                        continue
+                    if len(new) <= _FUZZY_BUDGET:
+                        postings[g] = array("i", new)
+                    else:
+                        postings[g] = _COMMON
+                        common.add(g)
 
     @property
     def entries(self) -> list[tuple[str, str]]:
