@@ -225,7 +225,8 @@ class TitleIndex:
             return {v[0]: v[1]}
         return dict(v)
 
-    def add(self, node: str, title: str | None, kind: str = "title") -> None:
+    def add(self, node: str, title: str | None, kind: str = "title") -> tuple[str, ...]:
+        """Index `title` (kind "title" or "alias") as a name of `node`; returns its keys (title_keys)."""
         keys = _title_keys(title) if title else ()
         exact = self.exact
         for i, key in enumerate(keys):
@@ -271,6 +272,7 @@ class TitleIndex:
                 if waiting is None:
                     waiting = self._unindexed[place] = array("i")
                 waiting.append(n)  # its trigrams are indexed when the postings are first read
+        return keys
 
     def close(self) -> None:
         """Close the postings file, if any (the index can still look up exact titles)."""

@@ -29,13 +29,17 @@ def _distinct_words() -> re.Pattern:
     return re.compile("|".join(map(re.escape, words)) if words else "(?!)")  # (?!): no words, no match
 
 
-def version_key(title: str | None) -> str | None:
-    """The title without its edition mark, normalised; None when such titles are no versions of each other."""
+def version_key(title: str | None, normalized: str | None = None) -> str | None:
+    """The title without its edition mark, normalised; None when such titles are no versions of each other.
+    `normalized`: normalize_title(title) when the caller has it (most titles have no mark: one NFKC less each)."""
     if not title:
         return None
-    bare = _EDITION.sub("", title.strip())
+    stripped = title.strip()
+    bare, marks = _EDITION.subn("", stripped)
     if _distinct_words().search(bare):
         return None
+    if normalized is not None and not marks and stripped == title:
+        return normalized or None  # bare is title itself: the same key
     return normalize_title(bare) or None
 
 
@@ -55,14 +59,17 @@ def start_of(node: dict) -> str:
     return node.get("effective") or node.get("date") or ""
 
 
-def version_groups(nodes: dict[str, dict]) -> list[list[str]]:
-    """Groups (two or more) of in-corpus nodes that are versions of one document, each oldest first."""
+def version_groups(nodes: dict[str, dict], group_keys=None) -> list[list[str]]:
+    """Groups (two or more) of in-corpus nodes that are versions of one document, each oldest first.
+    `group_keys`: (node id, group_key) of every node, in any order, when the caller makes them anyway
+    (graph/keyindex.py: from the normalised titles it indexes); else they are made here."""
     # Millions of nodes, nearly all alone: first by the hash of their group key (an int, not the key's tuple and
     # string: ~150 B a node less at the peak of a streamed 3M corpus), a node alone as its id; the few that share
     # a hash are then grouped by the key itself, so a collision joins nothing.
     by_hash: dict[int, str | list[str]] = {}
-    for nid, node in nodes.items():
-        key = _group_key(node)
+    if group_keys is None:
+        group_keys = ((nid, group_key(node)) for nid, node in nodes.items())
+    for nid, key in group_keys:
         if key is None:
             continue
         h = hash(key)
@@ -79,18 +86,19 @@ def version_groups(nodes: dict[str, dict]) -> list[list[str]]:
             continue
         groups: dict[tuple, list[str]] = defaultdict(list)
         for nid in shared:
-            groups[_group_key(nodes[nid])].append(nid)
+            groups[group_key(nodes[nid])].append(nid)
         for members in groups.values():
             if len(members) > 1:
                 out.append(sorted(members, key=lambda n: (start_of(nodes[n]), nodes[n].get("date") or "", n)))
     return sorted(out)
 
 
-def _group_key(node) -> tuple | None:
-    """What the versions of one document share (version_groups), or None for a node that has no versions."""
+def group_key(node, normalized_title: str | None = None) -> tuple | None:
+    """What the versions of one document share (version_groups), or None for a node that has no versions;
+    `normalized_title`: normalize_title of its title, when the caller has it."""
     if not node.get("in_corpus", True):
         return None
-    key = version_key(node.get("title"))
+    key = version_key(node.get("title"), normalized_title)
     return (key, node.get("level"), node.get("region")) if key else None
 
 
