@@ -175,3 +175,29 @@ def test_common_trigrams_dropped_from_the_fuzzy_index_change_no_match(monkeypatc
         assert candidates(capped, q) == candidates(full, q), q
         found += with_full is not None
     assert found > len(queries) // 2
+
+
+def test_version_groups_from_the_title_index_keys_equal_those_made_from_the_nodes():
+    """KeyIndex.finish hands version_groups the group keys made from the titles it indexes (one NFKC pass per title
+    less): the same groups as version_groups making every key itself, on records with versions and edition marks."""
+    from polgraph.extract.titles import normalize_title
+    from polgraph.graph.versions import version_groups, version_key
+
+    records = synthetic_records(2000, seed=3)
+    for i, (title, date, level, region) in enumerate([
+            ("人民检察院刑事诉讼规则（试行）", "2012-11-22", "central", None), ("人民检察院刑事诉讼规则", "2019-12-30", "central", None),
+            ("某某省安全生产条例", "2010-01-01", "provincial", "某某省"), ("某某省安全生产条例(2016年修订)", "2016-05-01", "provincial", "某某省"),
+            (" 某某办法 ", "2011-01-01", "central", None), ("某某办法（暂行）", "2008-01-01", "central", None),
+            ("关于修改部分地方性法规的决定", "2015-01-01", "provincial", "某某省"),
+            ("关于修改部分地方性法规的决定", "2018-01-01", "provincial", "某某省")]):
+        records.append({"path": f"versions/{i}.txt", "id": None, "title": title, "doc_number": None, "issuer": [],
+                        "date": date, "level": level, "region": region, "carries": [], "citations": []})
+    index = KeyIndex()
+    for r in records:
+        index.add(r)
+    index.finish()
+    assert len(index.groups) == 3
+    assert index.groups == version_groups(index.nodes)
+    for title in ("人民检察院刑事诉讼规则（试行）", " 某某办法 ", "某某条例(2019年修订)", "关于修改部分地方性法规的决定",
+                  "《某某规定》", "", "某某规则"):
+        assert version_key(title, normalize_title(title)) == version_key(title)
