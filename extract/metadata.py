@@ -469,6 +469,13 @@ def own_number(text: str, numbers, title: str | None, title_start: int, title_en
     return labelled
 
 
+def _placed(issuers: list[str], text: str, title: str | None, n) -> list[str]:
+    """`issuers` with the place the document names as its own before each abbreviated organ (with_place); the own
+    number `n`'s 机关代字 names a province first."""
+    agency = n.number.agency if n is not None and not n.number.anonymised else None
+    return [with_place(x, text, title, agency) if _abbreviated_unit(x) is not None else x for x in issuers]
+
+
 def _signature_dates(text: str):
     """(organ text before the date on its line, ISO date, printed?, line start) of each line that ends with a
     date (`国务院\n二〇〇四年六月二十六日`, `青岛市工业和信息化局办公室   2020年9月22日印发`)."""
@@ -908,9 +915,7 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
     if fm:
         issuers = split_issuers(fm.group(1)) or [fm.group(1).strip()]
     inferred, sig_date = own_issuers(text, title, n, intro_issuer)
-    agency = n.number.agency if n is not None and not n.number.anonymised else None
-    issuers = [with_place(x, text, title, agency) if _abbreviated_unit(x) is not None else x
-               for x in issuers or inferred]
+    issuers = _placed(issuers or inferred, text, title, n)
 
     date = None
     dm = _field("date", text)
@@ -925,8 +930,7 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
     title, (t_start, t_end), n = merged["title"], merged["title_span"], merged["number"]
     issuers, date = merged["issuer"], merged["date"]
     if sources["issuer"] != "text":  # the page's 来源：县水利局 is abbreviated as a signature can be
-        agency = n.number.agency if n is not None and not n.number.anonymised else None
-        issuers = [with_place(x, text, title, agency) if _abbreviated_unit(x) is not None else x for x in issuers]
+        issuers = _placed(issuers, text, title, n)
 
     if "validity" not in merged["extra"] and _field_marks(text)[0]:
         vm = _BRACKET_VALIDITY.search(text, 0, HEADER_CHARS * 2)  # a law database's 【时效性】现行有效
