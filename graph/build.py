@@ -19,8 +19,8 @@ from polgraph.errors import InputError
 from polgraph.extract.docnumber import number_key  # noqa: F401  (re-exported: callers import it from here)
 from polgraph.graph.checks import CHECK_FIELDS, check_flags, check_values
 from polgraph.graph.io import (MENTION_FIELDS, NODE_FIELDS, edge_values_json, is_graph_file, is_records_file,
-                               load_graph, mention_values_json, node_json, node_values_json, read_records,
-                               save_graph, write_node_link_texts)
+                               load_graph, mention_values_json, mentions_args, node_json, node_values_json,
+                               read_records, save_graph, write_node_link_texts)
 from polgraph.graph.keyindex import (KeyIndex, Link, Node, Resolver, Strings, compatible as _compatible,  # noqa: F401
                                      document_id)
 from polgraph.graph.model import METHODS
@@ -165,8 +165,7 @@ class Mention:
 
     def __init__(self, path: str | None, c: dict, s: Strings):
         get = c.get
-        # keep(x, x): the shared copy of x, one C call (graph/stream.py passes a table that keeps nothing)
-        keep = s.keep if type(s) is Strings else lambda x, _: s(x)
+        keep = s.keep  # keep(x, x): the shared copy of x, one C call
         self.path = path
         self.sentence = get("sentence")
         self.start = s.number(get("start"))
@@ -321,9 +320,8 @@ class LeanGraph:
             if type(e) is Mention:
                 yield edge_values_json(flags, rel, e.method, e.score, u, v, mention_values_json(*_mention_values(e)))
             else:
-                mentions = [mention_values_json(*_mention_values(m)) for m in e[3:]]
-                yield edge_values_json(flags, rel, e[0], e[1], u, v, mentions[0] if mentions else None,
-                                       "".join([",\n    " + m for m in mentions[1:]]))
+                yield edge_values_json(flags, rel, e[0], e[1], u, v,
+                                       *mentions_args([mention_values_json(*_mention_values(m)) for m in e[3:]]))
 
     def write(self, path) -> None:
         """Write the graph file (node-link JSON), streamed and atomic (polgraph.output.atomic_output)."""

@@ -213,14 +213,18 @@ def edge_values_json(flags, relation, method, score, source, target, mention: st
             f'\n   "source": {_string(source)},\n   "target": {_string(target)}\n  }}')
 
 
+def mentions_args(texts: list[str]) -> tuple[str | None, str]:
+    """The (mention, more_mentions) arguments of edge_values_json for a list of encoded mentions."""
+    return (texts[0] if texts else None), "".join([",\n    " + t for t in texts[1:]])
+
+
 def _edge_json(u, v, k, a: dict) -> str:
     mentions = a.get("mentions")
     if a.keys() != _EDGE_KEYS or type(mentions) is not list or not all(type(x) is str for x in (u, v, k)) \
             or a["relation"] != k:  # the key is the relation in every graph build writes
         return _json({**a, "source": u, "target": v, "key": k}, "  ")
-    texts = [_mention_json(m) for m in mentions]
-    return edge_values_json(a["flags"], k, a["method"], a["score"], u, v, texts[0] if texts else None,
-                            "".join([",\n    " + t for t in texts[1:]]))
+    return edge_values_json(a["flags"], k, a["method"], a["score"], u, v,
+                            *mentions_args([_mention_json(m) for m in mentions]))
 
 
 def _nx_nodes(G: nx.MultiDiGraph):

@@ -183,7 +183,7 @@ def document_node(record: dict, strings: Strings | None = None) -> Node:
     carries = get("carries")
     if carries:
         node.carries = carries = s.tuple([c for c in carries if c])
-        node.aliases = s.tuple(sorted(set(c for c in carries if c != title))) if carries else _NO_STRINGS
+        node.aliases = s.tuple(sorted(set(c for c in carries if c != title)))
     else:
         node.carries = node.aliases = _NO_STRINGS
     number = get("doc_number") or None

@@ -356,6 +356,9 @@ class _Plain:
     def __call__(self, s):
         return s
 
+    def keep(self, s, _):
+        return s
+
     def number(self, n):
         return n
 
