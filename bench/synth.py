@@ -302,11 +302,14 @@ def synthetic_graph(n_docs: int, seed: int = 0):
 
 
 # --- diffusion: one central document adopted down the hierarchy, with the answer known by construction ---
-# (province, {city or None for a 直辖市's districts: [counties]}); cities and counties named as in data/divisions/
+# (province, {city, or None for a 直辖市's districts, or PROVINCE_DIRECT: [counties]}); cities and counties named
+# as in data/divisions/
 _LEVEL_ORDER = ("central", "provincial", "municipal", "county", "township")
+PROVINCE_DIRECT = "(directly under the province)"  # counties with no prefecture above them: their own city unit
 DIFFUSION_PROVINCES = [(p, cities) for p, _, _, cities in PROVINCES] + [
     ("重庆市", {None: ["万州区", "涪陵区", "綦江区", "城口县"]}),
     ("北京市", {None: ["朝阳区", "海淀区", "顺义区"]}),
+    ("湖北省", {"襄阳市": ["南漳县", "谷城县", "保康县"], PROVINCE_DIRECT: ["仙桃市", "潜江市", "神农架林区"]}),
 ]
 
 
@@ -367,7 +370,7 @@ def diffusion_records(seed: int = 0, n_central: int = 3) -> tuple[list[dict], di
                     record_truth(ci, "city", prov, prov, p_rec, [])
             for city in rng.sample(sorted(cities, key=str), rng.randint(0, len(cities))):
                 m_rec, m_via = None, []
-                if city is not None:
+                if city not in (None, PROVINCE_DIRECT):
                     parent = p_rec if p_rec is not None and rng.random() < 0.8 else central
                     m_via = [] if parent is central else [p_rec["id"]]
                     m_rec = doc(f"{city}人民政府", "municipal", prov, subject, "实施方案",
@@ -384,7 +387,8 @@ def diffusion_records(seed: int = 0, n_central: int = 3) -> tuple[list[dict], di
                     k_rec = doc(k_issuer, "county", prov, subject, "实施细则",
                                 dated(c_date, 40, 600), county[0] + "政发", parent)
                     record_truth(ci, "province", prov, prov, k_rec, via)
-                    record_truth(ci, "city", prov if city is None else city, prov, k_rec, via)
+                    city_unit = {None: prov, PROVINCE_DIRECT: county}.get(city, city)
+                    record_truth(ci, "city", city_unit, prov, k_rec, via)
                     record_truth(ci, "county", county, prov, k_rec, via)
     for unit in ("province", "city", "county"):
         for name, t in truth[unit].items():

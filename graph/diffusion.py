@@ -116,6 +116,22 @@ def _municipality(divs: dict[str, Division]) -> Division | None:
     return prov if prov is not None and prov.name.endswith("市") else None
 
 
+def _province_direct(divs: dict[str, Division]) -> Division | None:
+    """The county-level division directly under its province a document belongs to (济源市, 仙桃市, 神农架林区,
+    海南's 琼海市 and 定安县, 新疆's 石河子市), as its own city unit: no prefecture stands between it and the
+    province, so a city panel counts it beside the prefectures (as provincial yearbooks list it) rather than
+    above them. None for a document of a prefecture or of a 直辖市 (whose districts adopt with it)."""
+    county = divs.get("county")
+    if county is None or "city" in divs or county.city is not None or _municipality(divs) is not None:
+        return None
+    return county
+
+
+def _city_unit(divs: dict[str, Division]) -> Division | None:
+    """The city unit of a document: its prefecture, else its 直辖市, else its county directly under the province."""
+    return divs.get("city") or _municipality(divs) or _province_direct(divs)
+
+
 def _unit_row(div: Division) -> dict:
     row = {"unit": div.name, "adcode": div.adcode}
     if div.level != "provincial":
@@ -153,6 +169,9 @@ def _candidates(unit: str, within: dict[str, Division] | None, adopted_parents: 
     for x in division_table():
         if unit == "city" and x.level == "provincial" and _municipality({"province": x}) is x:
             pass  # a 直辖市 is its own city unit
+        elif unit == "city" and x.level == "county" and x.adcode[4] != "7" and \
+                _province_direct({"province": _provinces()[x.province], "county": x}) is x:
+            pass  # so is a county directly under its province
         elif x.level != level:
             continue
         if unit == "county" and x.adcode[4] == "7":
@@ -261,7 +280,7 @@ def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, rela
         adopted_parents.update((divs["province"].name, "@" + divs["province"].name))
         if "city" in divs:
             adopted_parents.add(divs["city"].name)
-        div = divs.get(key) or (_municipality(divs) if key == "city" else None)
+        div = _city_unit(divs) if key == "city" else divs.get(key)
         if div is None:
             higher.append(n)
             continue

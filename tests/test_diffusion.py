@@ -38,6 +38,11 @@ PROVINCE_OF = {v: k for k, v in PROVINCE_CODE.items()}
 CITIES = [r for r in _rows("cities.csv") if r["name"] != "市辖区" and "直辖" not in r["name"] and r["name"] != "县"]
 CITY_OF_CODE = {r["code"]: r["name"] for r in CITIES}
 AREAS = [r for r in _rows("areas.csv") if r["code"][4] != "7"]  # NBS zones (开发区, 管理区) are not divisions
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+PROVINCE_DIRECT_COUNTIES: dict[str, list[dict]] = {}  # 济源市, 仙桃市, 琼海市, 石河子市 …: no prefecture above them
+for _r in AREAS:
+    if _r["cityCode"] not in CITY_OF_CODE and PROVINCE_OF[_r["provinceCode"]] not in MUNICIPALITIES:
+        PROVINCE_DIRECT_COUNTIES.setdefault(_r["name"], []).append(_r)
 
 
 def _adcode(unit: str, name: str, province: str) -> str:
@@ -45,6 +50,8 @@ def _adcode(unit: str, name: str, province: str) -> str:
         return PROVINCE_CODE[name] + "0000"
     if unit == "city" and name == province:  # a 直辖市, its own city unit
         return PROVINCE_CODE[name] + "0000"
+    if unit == "city" and name in PROVINCE_DIRECT_COUNTIES:  # so is a county directly under its province
+        return next(r["code"] for r in PROVINCE_DIRECT_COUNTIES[name] if PROVINCE_OF[r["provinceCode"]] == province)
     if unit == "city":
         return next(r["code"] for r in CITIES if r["name"] == name and PROVINCE_OF[r["provinceCode"]] == province) + "00"
     return next(r["code"] for r in AREAS if r["name"] == name and PROVINCE_OF[r["provinceCode"]] == province)
@@ -55,9 +62,11 @@ def _candidates(unit: str, truth: dict) -> set[str]:
     if unit == "province":
         return set(PROVINCE_CODE)
     provinces = set(truth["province"])
-    if unit == "city":  # the 直辖市 among them are their own city unit
+    if unit == "city":  # the 直辖市 and the counties directly under a province are their own city unit
         return ({r["name"] for r in CITIES if PROVINCE_OF[r["provinceCode"]] in provinces}
-                | {p for p in provinces if p in ("北京市", "天津市", "上海市", "重庆市")})
+                | {p for p in provinces if p in MUNICIPALITIES}
+                | {n for n, rows in PROVINCE_DIRECT_COUNTIES.items()
+                   if any(PROVINCE_OF[r["provinceCode"]] in provinces for r in rows)})
     cities = set(truth["city"])
     return {r["name"] for r in AREAS
             if (CITY_OF_CODE.get(r["cityCode"]) in cities)
@@ -109,8 +118,10 @@ def test_the_truth_has_the_hard_cases():
                     cases.add("several documents")
         if "北京市" in truth["province"] or "重庆市" in truth["province"]:
             cases.add("municipality")
+        if set(truth["city"]) & {"仙桃市", "潜江市", "神农架林区"}:
+            cases.add("county directly under its province")
     assert cases == {"via", "direct", "undated only", "dated", "undated beside dated", "several documents",
-                     "municipality"}
+                     "municipality", "county directly under its province"}
 
 
 def test_docstring_example_runs():
