@@ -175,8 +175,20 @@ def resolve_ref(docs, ref: str) -> str:
     raise NotFoundError(f"no document matches {given!r}" + _suggest(docs, ref))
 
 
+def _latest_version(ids: list[str]) -> str | None:
+    """The latest version when `ids` are every version of one document (graph/versions.py: the latest keeps the
+    document's id, an earlier one is ``id@date``), as a 文号 names the latest; else None."""
+    bases = {i.split("@", 1)[0] for i in ids}
+    return ids[0].split("@", 1)[0] if len(bases) == 1 and ids[0].split("@", 1)[0] in ids else None
+
+
 def _one_of(docs, ref: str, matches: Matches) -> str | None:
-    """The one document `ref` matches (in-corpus documents preferred); None if none; ambiguity is an error."""
+    """The one document `ref` matches (in-corpus documents preferred), the latest version when it matches one
+    document's versions only; None if none; ambiguity is an error."""
+    if 1 < matches.count <= len(matches.first):
+        latest = _latest_version(matches.first)
+        if latest is not None:
+            return latest
     if matches.count > 1:
         described = docs.describe(matches.first[:SHOWN])
         shown = "; ".join(_describe_attrs(n, described[n]) for n in matches.first[:SHOWN])

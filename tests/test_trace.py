@@ -41,6 +41,24 @@ def test_find_node_ambiguous_lists_candidates(G):
     assert "\n" not in msg
 
 
+def test_a_title_of_several_versions_names_the_latest():
+    """A law's title matches each of its versions (graph/versions.py: the latest keeps the id, the earlier
+    ones are id@date); the title names the latest, as its 文号 does. Two different documents stay ambiguous."""
+    law = "中华人民共和国某某保护法"
+    versions = [rec(f"law/{d}.txt", law, level="central", date=d) for d in ("2002-10-28", "2017-11-04", "2024-11-08")]
+    other = [rec("a.txt", "某某市河道管理办法", level="municipal", date="2019-01-01", issuer=["某某市人民政府"]),
+             rec("b.txt", "某某市河道管理办法", level="municipal", date="2019-01-01", issuer=["某某市人民政府"],
+                 number="某政发〔2019〕3号")]
+    G = build_graph(versions + other, quiet=True)
+    latest = title_id(law)
+    assert sorted(n for n in G if n.startswith(latest)) == [latest, f"{latest}@2002-10-28", f"{latest}@2017-11-04"]
+    assert find_node(G, law) == latest
+    assert find_node(G, "某某 保护法") == latest
+    assert G.nodes[find_node(G, f"{latest}@2017-11-04")]["date"] == "2017-11-04"  # an earlier one by its id
+    with pytest.raises(NotFoundError, match="matches 2 documents"):
+        find_node(G, "某某市河道管理办法")
+
+
 def test_find_node_not_found_suggests(G):
     with pytest.raises(NotFoundError, match="no document matches '国办发〔2099〕1号'"):
         find_node(G, "国办发〔2099〕1号")
