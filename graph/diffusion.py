@@ -233,13 +233,31 @@ def _quantiles(values: list[int]) -> dict | None:
             "q3": round(q3, 1), "max": vals[-1]}
 
 
+def document_versions(G: nx.MultiDiGraph, node: str) -> list[str]:
+    """Every version of `node`'s document, itself included, oldest first: the nodes SUPERSEDES edges join it
+    to (graph/versions.py: each newer version SUPERSEDES the one before it)."""
+    from polgraph.graph.versions import SUPERSEDES, start_of
+
+    seen, todo = {node}, [node]
+    while todo:
+        cur = todo.pop()
+        for nb in [v for _, v, k in G.out_edges(cur, keys=True) if k == SUPERSEDES] + \
+                  [u for u, _, k in G.in_edges(cur, keys=True) if k == SUPERSEDES]:
+            if nb not in seen:
+                seen.add(nb)
+                todo.append(nb)
+    return sorted(seen, key=lambda n: (start_of(G.nodes[n]), G.nodes[n].get("date") or "", n))
+
+
 def diffusion(G: nx.MultiDiGraph, ref: str, unit: str = "province", within: str | None = None,
-              relations=None, in_force_only: bool = False) -> dict:
+              relations=None, in_force_only: bool = False, all_versions: bool = False) -> dict:
     """The adoption table of REF by `unit` (province, city or county) as a JSON-serialisable dict.
 
     `within` limits units and adopters to one province or city; `relations` the edges an adoption follows;
     `in_force_only` counts only adopting documents still in force (the graph's `status`, graph/status.py: a
-    province whose implementing opinion was repealed has not adopted any more). Same graph and query → the same
+    province whose implementing opinion was repealed has not adopted any more); `all_versions` counts the
+    adopters of every version of REF's document (a law's 2002, 2017 and 2024 texts), the clock starting at its
+    first version's date. The target lists its versions when it has several. Same graph and query → the same
     dict.
     """
     from polgraph.graph.neo4j_store import _cyclic_gc_paused
@@ -247,22 +265,26 @@ def diffusion(G: nx.MultiDiGraph, ref: str, unit: str = "province", within: str 
     # The answer allocates little and makes no cycles, but its allocations can trip the collector's full pass
     # over the caller's whole graph (right after a 1M-document build: 294 s at load 23 in bench/diffusion_scale.py)
     with _cyclic_gc_paused():
-        return _diffusion(G, ref, unit, within, relations, in_force_only)
+        return _diffusion(G, ref, unit, within, relations, in_force_only, all_versions)
 
 
 def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, relations,
-               in_force_only: bool = False) -> dict:
+               in_force_only: bool = False, all_versions: bool = False) -> dict:
     from polgraph.graph.status import NOT_IN_FORCE
-    from polgraph.graph.trace import _bfs, _days, find_node
+    from polgraph.graph.trace import _days, bfs_from, find_node
 
     if unit not in UNITS:
         raise PolgraphError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
     rels = adoption_relations(relations)
     root = find_node(G, ref)
-    found = _bfs(G, root, "down", None, rels)
+    versions = document_versions(G, root)
+    found = bfs_from(G, versions if all_versions else [root], "down", None, rels)
     inside = _within(within) if within else None
     target = _doc(G, root)
     target["in_corpus"] = bool(G.nodes[root].get("in_corpus"))
+    if len(versions) > 1:
+        target["versions"] = [{"id": v, "date": G.nodes[v].get("date")} for v in versions]
+    clock = _clock_start(target, all_versions)
     key = unit
     groups: dict[str, list[str]] = {}
     division_of: dict[str, Division] = {}
@@ -298,7 +320,7 @@ def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, rela
         first = members[0]
         row = _unit_row(division_of[uid])
         via = _chain(found, first)
-        row.update(first=_doc(G, first), lag_days=_days(target["date"], G.nodes[first].get("date")),
+        row.update(first=_doc(G, first), lag_days=_days(clock, G.nodes[first].get("date")),
                    route="via" if via else "direct", via=via, documents=len(members))
         units.append(row)
         for n in members:
@@ -323,8 +345,18 @@ def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, rela
         "unplaced": len(unplaced),
     }
     return {"target": target, "query": ref, "unit": unit, "within": within, "relations": rels,
-            **({"in_force_only": True} if in_force_only else {}), "units": units, "not_adopted": not_adopted, "undated": undated,
+            **({"in_force_only": True} if in_force_only else {}),
+            **({"all_versions": True} if all_versions else {}), "units": units, "not_adopted": not_adopted, "undated": undated,
             "above_unit": sorted(higher), "unplaced": unplaced, "summary": summary}
+
+
+def _clock_start(target: dict, all_versions: bool) -> str | None:
+    """The date lags count from: REF's, or with every version counted its first dated version's."""
+    if all_versions:
+        dates = [v["date"] for v in target.get("versions", ()) if v["date"]]
+        if dates:
+            return min(dates)
+    return target["date"]
 
 
 # --- text and CSV --------------------------------------------------------------------------------------------
@@ -355,6 +387,14 @@ def format_diffusion_text(result: dict) -> str:
         head += f"; {s['direct']} direct ({s['share_direct']:.0%})"
     if result.get("in_force_only"):
         head += "; adopting documents in force only"
+    versions = t.get("versions") or []
+    if versions and result.get("all_versions"):
+        lines.append(f"  every version counted: {', '.join(v['date'] or v['id'] for v in versions)}; "
+                     f"lags from {_clock_start(t, True) or 'unknown'}")
+    elif versions:
+        others = [v["date"] or v["id"] for v in versions if v["id"] != t["id"]]
+        lines.append(f"  this version only: the adopters of {len(others)} other version(s) ({', '.join(others)}) "
+                     f"not counted")
     lines += [head, ""]
     if result["units"]:
         lines.append(f"Adopted (first document per {unit}):")
@@ -432,9 +472,10 @@ def diffusion_panel(result: dict, period: str = "year") -> list[dict]:
     out (when is unknown); a document dated before REF counts in REF's period."""
     if period not in ("year", "month"):
         raise PolgraphError(f"period must be year or month, not {period!r}")
-    if not result["target"]["date"]:
+    clock = _clock_start(result["target"], result.get("all_versions", False))
+    if not clock:
         raise PolgraphError(f"the panel needs REF's date: {result['target']['id']} has none")
-    start = _period(result["target"]["date"], period)
+    start = _period(clock, period)
     when = {u["unit"]: max(start, _period(u["first"]["date"], period))
             for u in result["units"] if u["first"]["date"]}
     end = max([start] + list(when.values()))
@@ -676,6 +717,10 @@ def diffusion_html(result: dict, provinces: dict | None = None) -> str:
 _DEFAULT_TYPES = "['BASED_ON', 'FORWARDS', 'IMPLEMENTS']"
 
 
+# the versions of a document: the nodes SUPERSEDES edges join it to (graph/versions.py), itself included
+_VERSIONS_QUERY = "MATCH (:Document {id: $ref})-[:SUPERSEDES*0..]-(v:Document) RETURN DISTINCT v.id AS id"
+
+
 def adoption_query(relations=None) -> str:
     """cypher/queries/adoption_by_unit.cypher (shipped as polgraph.cypher), following `relations` (checked
     against the relation names, so formatting them in is safe; the saved query takes only $ref)."""
@@ -687,13 +732,14 @@ def adoption_query(relations=None) -> str:
 
 def diffusion_neo4j(ref: str, unit: str = "province", within: str | None = None, relations=None,
                     uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j", password: str = "",
-                    database: str = "neo4j", in_force_only: bool = False) -> dict:
+                    database: str = "neo4j", in_force_only: bool = False, all_versions: bool = False) -> dict:
     """`diffusion` answered by Neo4j: the same dict for the same graph and query.
 
-    The adopters come from cypher/queries/adoption_by_unit.cypher; their documents and the edges among them
-    are read back and grouped by the same code as the networkx backend (the division tables are not in the
-    database), so units, chains and ordering are shared.
+    The adopters come from cypher/queries/adoption_by_unit.cypher (run for each version with `all_versions`);
+    their documents, REF's versions and the edges among them are read back and grouped by the same code as the
+    networkx backend (the division tables are not in the database), so units, chains and ordering are shared.
     """
+    from polgraph.graph.versions import SUPERSEDES
     from polgraph.graph.neo4j_store import _service_errors, connect, resolve_ref_neo4j, subgraph_neo4j
 
     rels = adoption_relations(relations)
@@ -701,11 +747,16 @@ def diffusion_neo4j(ref: str, unit: str = "province", within: str | None = None,
     try:
         with _service_errors(uri, database):
             root = resolve_ref_neo4j(driver, ref, database)
-            rows = driver.execute_query(adoption_query(rels), parameters_={"ref": root},
-                                        database_=database).records
-            H = subgraph_neo4j(driver, {i for r in rows for i in r["adopters"]} | {root}, rels, database)
+            versions = [r["id"] for r in driver.execute_query(
+                _VERSIONS_QUERY, parameters_={"ref": root}, database_=database).records]
+            adopters: set[str] = set()
+            for v in (versions if all_versions else [root]):
+                rows = driver.execute_query(adoption_query(rels), parameters_={"ref": v}, database_=database).records
+                adopters.update(i for r in rows for i in r["adopters"])
+            H = subgraph_neo4j(driver, adopters | set(versions) | {root}, rels + [SUPERSEDES], database)
     finally:
         driver.close()
-    result = diffusion(H, root, unit=unit, within=within, relations=rels, in_force_only=in_force_only)
+    result = diffusion(H, root, unit=unit, within=within, relations=rels, in_force_only=in_force_only,
+                       all_versions=all_versions)
     result["query"] = ref
     return result

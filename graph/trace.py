@@ -329,12 +329,18 @@ def check_names(names, allowed, what: str) -> None:
 
 def _bfs(G, node, direction, depth, relations) -> dict[str, tuple[int, str, str]]:
     """node → (hops, parent, relation of the edge to the parent), breadth first, ties broken by id."""
+    return bfs_from(G, [node], direction, depth, relations)
+
+
+def bfs_from(G, starts: list, direction, depth, relations) -> dict[str, tuple[int, str, str]]:
+    """_bfs from several nodes at once (in the order given, none of them in the answer): each node reached is
+    reached from the nearest start."""
     if direction not in ("down", "up"):
         raise ValueError(f"direction must be 'down' or 'up', not {direction!r}")
     rels = set(relations) if relations else None
     seen: dict[str, tuple[int, str, str]] = {}
-    queue = deque([(node, 0)])
-    visited = {node}
+    queue = deque((node, 0) for node in starts)
+    visited = set(starts)
     while queue:
         cur, h = queue.popleft()
         if depth is not None and h >= depth:

@@ -289,11 +289,13 @@ def trace(source, ref, direction, depth, relations, fmt, backend, uri, user, pas
 @as_of_option
 @click.option("--in-force-only", is_flag=True,
               help="Count only adopting documents still in force (not amended, repealed or expired).")
+@click.option("--all-versions", is_flag=True,
+              help="Count the adopters of every version of REF's document; lags from its first version.")
 @jobs_option
 @quiet_option
 @user_errors
 def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, html_out, backend, uri, user,
-              password, database, as_of, in_force_only, jobs, quiet):
+              password, database, as_of, in_force_only, all_versions, jobs, quiet):
     """Who adopted REF, where and when: first adopter, lag and route per province, city or county."""
     from polgraph.graph import diffusion as d
 
@@ -307,10 +309,11 @@ def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, ht
     if backend == "neo4j":
         conn = {"uri": uri, "user": user, "password": password, "database": database}
         answer = functools.partial(d.diffusion_neo4j, ref, within=within, relations=rels,
-                                   in_force_only=in_force_only, **conn)
+                                   in_force_only=in_force_only, all_versions=all_versions, **conn)
     else:
         G = with_status(open_graph([source], jobs=jobs, quiet=quiet), as_of)
-        answer = functools.partial(d.diffusion, G, ref, within=within, relations=rels, in_force_only=in_force_only)
+        answer = functools.partial(d.diffusion, G, ref, within=within, relations=rels, in_force_only=in_force_only,
+                                   all_versions=all_versions)
     try:
         result = answer(unit=unit)
     except d.UnknownDivision as e:
@@ -329,6 +332,10 @@ def diffusion(source, ref, unit, within, relations, fmt, panel, period, plot, ht
         d.write_text_atomic(html_out, d.diffusion_html(result, provinces))
     click.echo({"json": d.format_diffusion_json, "csv": d.format_diffusion_csv,
                 "text": d.format_diffusion_text}[fmt](result), nl=False)
+    versions = result["target"].get("versions") or []
+    if len(versions) > 1 and not all_versions and not quiet:
+        click.echo(f"polgraph: {len(versions)} versions of this document in the graph; --all-versions counts "
+                   f"the adopters of every one", err=True)
 
 
 @cli.command()

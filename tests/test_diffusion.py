@@ -17,7 +17,7 @@ from polgraph.errors import PolgraphError
 from polgraph.graph import diffusion as diffusion_module
 from polgraph.graph.build import build_graph, number_key
 from polgraph.graph.diffusion import (adoption_curve, diffusion, diffusion_panel, format_diffusion_csv,
-                                      province_neighbours, province_tiles)
+                                      format_diffusion_text, province_neighbours, province_tiles)
 from polgraph.graph.status import annotate_status, parse_as_of
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -122,6 +122,67 @@ def test_the_truth_has_the_hard_cases():
             cases.add("county directly under its province")
     assert cases == {"via", "direct", "undated only", "dated", "undated beside dated", "several documents",
                      "municipality", "county directly under its province"}
+
+
+def versioned_law_records() -> tuple[list[dict], dict]:
+    """A law in three versions (2002, 2013, 2021: same title, so versions of one document) and local rules that
+    cite it by title, each resolving to the version in force on its own date; the truth: who adopted which."""
+    from graph_support import cit, rec
+
+    law = "中华人民共和国某某资源保护法"
+    versions = [rec(f"law/{d}.txt", law, level="central", date=d, issuer=["全国人民代表大会常务委员会"])
+                for d in ("2002-08-29", "2013-06-29", "2021-04-29")]
+    adopters = {  # province: (issuer, date)
+        "山西省": ("山西省人民代表大会常务委员会", "2005-03-01"),  # cites the 2002 text
+        "四川省": ("四川省人民代表大会常务委员会", "2015-09-25"),  # the 2013 text
+        "云南省": ("云南省人民代表大会常务委员会", "2022-05-27"),  # the 2021 text
+        "甘肃省": ("甘肃省人民代表大会常务委员会", "2023-01-09"),  # the 2021 text
+    }
+    local = [rec(f"p/{p}.txt", f"{p}某某资源保护条例", level="provincial", date=d, issuer=[i], region=p,
+                 citations=[cit(title=law, relation="BASED_ON", cue="根据", level="central")])
+             for p, (i, d) in adopters.items()]
+    return versions + local, {"law": law, "adopters": adopters}
+
+
+def test_all_versions_counts_the_adopters_of_every_version():
+    from polgraph.graph.resolve import title_id
+
+    records, truth = versioned_law_records()
+    G = build_graph(records, quiet=True)
+    latest = title_id(truth["law"])
+    only = diffusion(G, truth["law"])
+    assert only["target"]["id"] == latest and [v["date"] for v in only["target"]["versions"]] == [
+        "2002-08-29", "2013-06-29", "2021-04-29"]
+    assert {u["unit"] for u in only["units"]} == {"云南省", "甘肃省"}  # the latest version's citers
+    assert "all_versions" not in only
+    every = diffusion(G, truth["law"], all_versions=True)
+    assert every["all_versions"] is True
+    assert {u["unit"] for u in every["units"]} == set(truth["adopters"])
+    first = dt.date.fromisoformat("2002-08-29")  # the clock starts at the first version
+    for u in every["units"]:
+        assert u["lag_days"] == (dt.date.fromisoformat(truth["adopters"][u["unit"]][1]) - first).days, u["unit"]
+        assert u["route"] == "direct" and u["via"] == []
+    assert every["summary"]["units_total"] == 31
+    text = format_diffusion_text(only)
+    assert "the adopters of 2 other version(s) (2002-08-29, 2013-06-29) not counted" in text
+    assert "every version counted: 2002-08-29, 2013-06-29, 2021-04-29; lags from 2002-08-29" in \
+        format_diffusion_text(every)
+    panel = diffusion_panel(every)
+    assert panel[0]["period"] == "2002" and {r["unit"] for r in panel if r["adopted"]} == set(truth["adopters"])
+
+
+def test_cli_all_versions(tmp_path):
+    records, truth = versioned_law_records()
+    corpus = tmp_path / "records.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    runner = CliRunner()
+    base = ["diffusion", str(corpus), truth["law"], "--format", "json", "-q"]
+    only, every = runner.invoke(cli, base), runner.invoke(cli, base + ["--all-versions"])
+    assert only.exit_code == 0 and every.exit_code == 0, (only.output, every.output)
+    assert json.loads(only.output)["summary"]["units_adopted"] == 2
+    assert json.loads(every.output)["summary"]["units_adopted"] == 4
+    hint = CliRunner().invoke(cli, base[:-1])
+    assert "3 versions of this document in the graph; --all-versions counts" in hint.stderr
 
 
 def test_docstring_example_runs():

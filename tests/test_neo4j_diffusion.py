@@ -51,6 +51,19 @@ def test_known_adoptions_match_networkx_and_the_saved_query(neo4j_driver, neo4j_
                      for u in expected["units"]}
 
 
+def test_versions_match_networkx(neo4j_driver, neo4j_conn):
+    from test_diffusion import versioned_law_records
+
+    records, truth = versioned_law_records()
+    G = build_graph(records, quiet=True)
+    _load(neo4j_driver, neo4j_conn, G)
+    for all_versions in (False, True):
+        for unit in UNITS:
+            expected = diffusion(G, truth["law"], unit=unit, all_versions=all_versions)
+            assert len(expected["target"]["versions"]) == 3
+            assert diffusion_neo4j(truth["law"], unit=unit, all_versions=all_versions, **neo4j_conn) == expected
+
+
 def test_synthetic_corpus_matches_networkx(neo4j_driver, neo4j_conn):
     G = _bench("synthetic_graph")(3000, 11)
     _load(neo4j_driver, neo4j_conn, G)
