@@ -436,11 +436,21 @@ def _line(d: dict, down: bool = True) -> str:
         if down and d["delay_days"] < 0:
             delay = f" ({d['delay_days']:+d} d, before it!)"
     name = d["doc_number"] or ""
-    title = d["title"] or d["label"] or d["id"]
+    title = d["title"] or (_untitled(d) if not name else "") or d["label"] or d["id"]
     where = d["region"] or ""
     missing = "" if d["in_corpus"] else "  [not in corpus]"
     return (f"{date}{delay}  {name}{'  ' if name else ''}{title}  [{where + ', ' if where else ''}{d['level']}]"
             f"{missing}{_status_note(d)}")
+
+
+def _untitled(d: dict) -> str | None:
+    """How to name a document that has neither title nor 文号 (a body-only text): its issuer and where its file
+    is (the last folder and the file name), e.g. `untitled, 交通运输部办公厅, policies/00110.txt`."""
+    path = d.get("path")
+    if not path:
+        return None
+    where = "/".join(path.replace("\\", "/").rstrip("/").split("/")[-2:])
+    return ", ".join(["untitled"] + (d.get("issuer") or [])[:1] + [where])
 
 
 def _status_note(d: dict) -> str:

@@ -59,6 +59,19 @@ def test_a_title_of_several_versions_names_the_latest():
         find_node(G, "某某市河道管理办法")
 
 
+def test_an_untitled_document_is_named_by_issuer_and_file_in_the_text():
+    """A body-only text (no title, no 文号) was shown by its whole path; now by its issuer and last folder/file."""
+    records = [rec("corpus/central/plan.txt", "国务院关于印发某某发展规划的通知", number="国发〔2017〕35号",
+                   level="central", date="2017-07-08"),
+               rec("/data/crawl/ministry/00110.txt", level="central", date="2019-05-14", issuer=["某某部办公厅"],
+                   citations=[cit(number="国发〔2017〕35号")]),
+               rec("/data/crawl/ministry/00111.txt", level="central", citations=[cit(number="国发〔2017〕35号")])]
+    text = format_trace_text(trace(build_graph(records, quiet=True), "国发〔2017〕35号"))
+    assert "2019-05-14 (+675 d)  untitled, 某某部办公厅, ministry/00110.txt  [central]" in text
+    assert "date ?  untitled, ministry/00111.txt  [central]" in text
+    assert "/data/crawl" not in text
+
+
 def test_find_node_not_found_suggests(G):
     with pytest.raises(NotFoundError, match="no document matches '国办发〔2099〕1号'"):
         find_node(G, "国办发〔2099〕1号")
