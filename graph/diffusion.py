@@ -361,7 +361,11 @@ def _clock_start(target: dict, all_versions: bool) -> str | None:
 
 # --- text and CSV --------------------------------------------------------------------------------------------
 def _name(d: dict) -> str:
-    return "  ".join(x for x in (d.get("doc_number"), d.get("title") or d["id"]) if x)
+    """文号 and title; a document known only by its 文号 (its title field is that label) is not named twice."""
+    number, title = d.get("doc_number"), d.get("title") or d["id"]
+    if number and title in (number, d["id"]):
+        title = ""
+    return "  ".join(x for x in (number, title) if x)
 
 
 def _plural(unit: str) -> str:

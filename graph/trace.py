@@ -436,11 +436,18 @@ def _line(d: dict, down: bool = True) -> str:
         if down and d["delay_days"] < 0:
             delay = f" ({d['delay_days']:+d} d, before it!)"
     name = d["doc_number"] or ""
-    title = d["title"] or (_untitled(d) if not name else "") or d["label"] or d["id"]
+    title = d["title"] or (_untitled(d) if not name else "") or _label_beside(d)
     where = d["region"] or ""
     missing = "" if d["in_corpus"] else "  [not in corpus]"
     return (f"{date}{delay}  {name}{'  ' if name else ''}{title}  [{where + ', ' if where else ''}{d['level']}]"
             f"{missing}{_status_note(d)}")
+
+
+def _label_beside(d: dict) -> str:
+    """A document's label (else id) to print beside its 文号: nothing when the label is that 文号 (a document
+    known only by its number is not named twice)."""
+    label = d["label"] or d["id"]
+    return "" if d["doc_number"] and label in (d["doc_number"], d["id"]) else label
 
 
 def _untitled(d: dict) -> str | None:
@@ -468,7 +475,7 @@ def format_trace_text(result: dict) -> str:
     """The trace as text for a policy analyst: the chain as a tree, then the documents by level and region."""
     ref = result["ref"]
     down = result["direction"] == "down"
-    name = " ".join(x for x in (ref["doc_number"], ref["title"] or ref["label"] or ref["id"]) if x)
+    name = " ".join(x for x in (ref["doc_number"], ref["title"] or _label_beside(ref)) if x)
     head = f"Documents implementing or citing: {name}" if down else f"What {name} rests on:"
     lines = [head,
              f"  {ref['level']}{', ' + ref['region'] if ref['region'] else ''}, dated {ref['date'] or 'unknown'}"

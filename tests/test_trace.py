@@ -70,6 +70,12 @@ def test_an_untitled_document_is_named_by_issuer_and_file_in_the_text():
     assert "2019-05-14 (+675 d)  untitled, 某某部办公厅, ministry/00110.txt  [central]" in text
     assert "date ?  untitled, ministry/00111.txt  [central]" in text
     assert "/data/crawl" not in text
+    # a document known only by its 文号 is not named twice (its label is that number)
+    placeholder = trace(build_graph(records[1:], quiet=True), "国发〔2017〕35号")
+    assert format_trace_text(placeholder).splitlines()[0] == "Documents implementing or citing: 国发〔2017〕35号"
+    from polgraph.graph.diffusion import diffusion, format_diffusion_text
+    assert format_diffusion_text(diffusion(build_graph(records[1:], quiet=True), "国发〔2017〕35号")).startswith(
+        "Adoption of 国发〔2017〕35号\n")
 
 
 def test_find_node_not_found_suggests(G):
