@@ -116,6 +116,15 @@ def _doc_key(d: dict, n) -> str:
     return "|".join(k for k in (search_key(p) for p in parts if p) if k)
 
 
+def _untitled_label(d: dict) -> str | None:
+    """What to draw for a document with neither title nor 文号, whose label is its file's path (a body-only
+    text): its first issuer, else its file name (cut to a short label, a path shows only its first folders)."""
+    if d.get("title") or d.get("doc_number") or not d.get("path") or d.get("label") != d.get("path"):
+        return None
+    issuer = list(d.get("issuer") or [])
+    return issuer[0] if issuer else d["path"].replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -167,7 +176,7 @@ def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
             "shapeProperties": {"borderDashes": PLACEHOLDER_DASHES if placeholder else False},
             "font": {"color": "#566573" if placeholder or void else "#17202a"},
         }
-        shown = str(label) if label == d.get("doc_number") else _short(str(label))
+        shown = str(label) if label == d.get("doc_number") else _short(str(_untitled_label(d) or label))
         if void:  # repealed or expired: faded, and the label struck through (U+0336 on each character)
             style["opacity"] = VOID_OPACITY
             shown = "".join(ch + "\u0336" for ch in shown)

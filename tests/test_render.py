@@ -114,6 +114,18 @@ def test_styles_placeholders_size_and_arrows(tmp_path):
     assert data["options"]["physics"]["enabled"] is False
 
 
+def test_an_untitled_document_is_drawn_by_its_issuer_or_file_name():
+    """A body-only text (no title, no 文号) is labelled by its path: drawn, that showed only '/data/crawl…'."""
+    G = nx.MultiDiGraph()
+    for n, issuer in (("f:1", ["某某部办公厅"]), ("f:2", [])):
+        path = f"/data/crawl/ministry/0011{n[-1]}.txt"
+        G.add_node(n, label=path, path=path, title=None, doc_number=None, issuer=issuer, level="central",
+                   in_corpus=True)
+    by_id = {x["id"]: x for x in page_data(render_page(G))["nodes"]}
+    assert by_id["f:1"]["label"] == "某某部办公厅" and by_id["f:2"]["label"] == "00112.txt"
+    assert by_id["f:1"]["info"]["path"] == "/data/crawl/ministry/00111.txt"  # the tooltip keeps the path
+
+
 def test_self_contained_no_external_references():
     text = render_page(sample_like_graph())
 
