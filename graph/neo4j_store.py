@@ -67,8 +67,13 @@ def _node_query(level: str, placeholder: bool) -> str:
     label = LEVEL_LABELS[level]
     others = ":".join(LEVEL_LABELS[x] for x in LEVELS if x != level)
     ph = f"SET d:{PLACEHOLDER_LABEL}" if placeholder else f"REMOVE d:{PLACEHOLDER_LABEL}"
+    # A placeholder never overwrites a document of the corpus: loading new documents that cite one the database
+    # already holds (`polgraph load new.jsonl`) sees it as a placeholder, and would blank its path, date and
+    # issuer and label it Placeholder. The placeholder's row still updates an earlier placeholder.
+    keep_documents = "WITH d, row WHERE d.in_corpus IS NULL OR d.in_corpus = false\n" if placeholder else ""
     return ("UNWIND $rows AS row\n"
             "MERGE (d:Document {id: row.id})\n"
+            f"{keep_documents}"
             f"SET {_NODE_SETS}\n"
             f"REMOVE d:{others}\n"
             f"SET d:{label}\n"

@@ -110,6 +110,46 @@ def test_reload_updates_level_placeholder_and_removes_stale_properties(empty_db,
     assert "region" not in nodes[county]["p"]
 
 
+def test_new_documents_citing_a_loaded_one_leave_it_whole(empty_db, neo4j_conn, tmp_path):
+    """`polgraph load new/` into a database that holds the document the new ones cite: the new load sees it as a
+    placeholder, which must not blank the document (path, date, issuer) nor label it Placeholder."""
+    from graph_support import cit, rec
+    from polgraph.graph.build import build_graph
+
+    central = rec("a/central.txt", "国务院办公厅关于某某改革的实施意见", number="国办发〔2015〕33号", level="central",
+                  date="2015-05-08", issuer=["国务院办公厅"])
+    province = rec("b/prov.txt", "山西省人民政府关于某某改革的实施方案", number="晋政发〔2015〕20号",
+                   level="provincial", date="2015-08-01", issuer=["山西省人民政府"], region="山西省",
+                   citations=[cit(number="国办发〔2015〕33号", title="国务院办公厅关于某某改革的实施意见")])
+    load_graph_into_neo4j(build_graph([central], quiet=True), quiet=True, **neo4j_conn)
+    before, _ = _db_graph(empty_db, neo4j_conn)
+    update = build_graph([province], quiet=True)
+    assert not update.nodes["国办发〔2015〕33号"]["in_corpus"]  # what the new load knows of it
+    load_graph_into_neo4j(update, quiet=True, **neo4j_conn)
+    nodes, rels = _db_graph(empty_db, neo4j_conn)
+    assert nodes["国办发〔2015〕33号"]["p"] == before["国办发〔2015〕33号"]["p"]
+    assert set(nodes["国办发〔2015〕33号"]["labels"]) == {"Document", "Central"}
+    assert [(r["s"], r["type"], r["t"]) for r in rels] == [("晋政发〔2015〕20号", "IMPLEMENTS", "国办发〔2015〕33号")]
+    # the same through the CLI, documents streamed (graph/stream.py) from their files
+    for part, text in (("a", "国务院办公厅关于某某改革的实施意见\n国办发〔2015〕33号\n\n各省、自治区、直辖市人民政府：\n"
+                              "为深化某某改革，现提出以下意见。\n国务院办公厅\n2015年5月8日\n"),
+                       ("b", "山西省人民政府关于某某改革的实施方案\n晋政发〔2015〕20号\n\n各市人民政府：\n为贯彻落实"
+                             "《国务院办公厅关于某某改革的实施意见》（国办发〔2015〕33号）精神，制定本方案。\n"
+                             "山西省人民政府\n2015年8月1日\n")):
+        (tmp_path / part).mkdir()
+        (tmp_path / part / "doc.txt").write_text(text, encoding="utf-8")
+    conn = ["--quiet", "--uri", neo4j_conn["uri"], "--database", neo4j_conn["database"]]
+    for args in (["--wipe", str(tmp_path / "a")], [str(tmp_path / "b")]):
+        r = polgraph_cli("load", *args, *conn)
+        assert r.returncode == 0, r.stderr
+    nodes, rels = _db_graph(empty_db, neo4j_conn)
+    central = nodes["国办发〔2015〕33号"]
+    assert central["p"]["in_corpus"] and central["p"]["path"].endswith("a/doc.txt")
+    assert "Placeholder" not in central["labels"]
+    assert central["p"]["date"] == "2015-05-08" and central["p"]["issuer"] == ["国务院办公厅"]
+    assert [(r["s"], r["type"], r["t"]) for r in rels] == [("晋政发〔2015〕20号", "IMPLEMENTS", "国办发〔2015〕33号")]
+
+
 def test_titles_round_trip_byte_exactly(empty_db, neo4j_conn):
     G = _graph_with_titles(NASTY_TITLES)
     load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
