@@ -28,15 +28,18 @@ from typing import Iterator
 from polgraph.errors import NotFoundError, PolgraphError, ServiceError
 from polgraph.graph.build import number_key
 from polgraph.graph.resolve import title_keys
+from polgraph.graph.status import CHANGE_WEIGHT
 from polgraph.graph.trace import SHOWN, Matches, file_name_and_stem, path_matches, resolve_ref, search_text
 from polgraph.vocabulary import LEVEL_TABLE, LEVELS, RELATIONS
 from polgraph.progress import progress
 
 LEVEL_LABELS = {lv.name: lv.neo4j_label for lv in LEVEL_TABLE}  # data/levels.tsv
 PLACEHOLDER_LABEL = "Placeholder"
+# a document's status as of a date (graph/status.py), which documents loaded later can change
+STATUS_PROPERTIES = ("status", "status_changed_by", "status_changed_on", "status_as_of")
 NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "year", "level", "region",
-                   "in_corpus", "path", "carries", "label", "effective", "expires", "validity", "void_on", "status",
-                   "status_changed_by", "status_changed_on", "status_as_of")
+                   "in_corpus", "path", "carries", "label", "effective", "expires", "validity", "void_on",
+                   *STATUS_PROPERTIES)
 # Derived from the properties above so that `trace`'s REF is found through indexes (cypher/schema.cypher),
 # never by reading every node: the canonical key of the 文号, the source file's name and stem, every title
 # key of the title, aliases and carried titles (exact look-up, a keyword fulltext index), and the normalised
@@ -69,8 +72,16 @@ def _node_query(level: str, placeholder: bool) -> str:
     ph = f"SET d:{PLACEHOLDER_LABEL}" if placeholder else f"REMOVE d:{PLACEHOLDER_LABEL}"
     # A placeholder never overwrites a document of the corpus: loading new documents that cite one the database
     # already holds (`polgraph load new.jsonl`) sees it as a placeholder, and would blank its path, date and
-    # issuer and label it Placeholder. The placeholder's row still updates an earlier placeholder.
-    keep_documents = "WITH d, row WHERE d.in_corpus IS NULL OR d.in_corpus = false\n" if placeholder else ""
+    # issuer and label it Placeholder. Of such a row the document takes only the change of status the new
+    # documents make (a repeal, an amendment), weighed against the one it has as status_of weighs them (an end
+    # over an amendment, then the earliest); an earlier placeholder takes the whole row.
+    weight = "CASE {} " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in CHANGE_WEIGHT.items()) + " ELSE 0 END"
+    keep_documents = (
+        f"WITH d, row, {weight.format('row.props.status')} AS new, {weight.format('d.status')} AS old\n"
+        "FOREACH (_ IN CASE WHEN d.in_corpus = true AND new > 0 AND (new > old OR new = old AND "
+        "coalesce(row.props.status_changed_on, '') < coalesce(d.status_changed_on, '')) THEN [1] ELSE [] END |\n"
+        "  SET " + ", ".join(f"d.{p} = row.props.{p}" for p in STATUS_PROPERTIES) + ")\n"
+        "WITH d, row WHERE d.in_corpus IS NULL OR d.in_corpus = false\n") if placeholder else ""
     return ("UNWIND $rows AS row\n"
             "MERGE (d:Document {id: row.id})\n"
             f"{keep_documents}"

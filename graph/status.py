@@ -30,6 +30,9 @@ from polgraph.data import table_rows
 from polgraph.graph.resolve import title_keys
 
 STATUSES = ("in_force", "amended", "repealed", "expired", "not_yet_effective", "unknown")
+# How status_of weighs the changes made to a document: an end (repeal, expiry) over an amendment; of one weight
+# the earliest change wins. What a database update merges by (graph/neo4j_store.py).
+CHANGE_WEIGHT = {"repealed": 2, "expired": 2, "amended": 1}
 NOT_IN_FORCE = ("amended", "repealed", "expired", "not_yet_effective")
 REPEALING = ("REPEALS",)
 REPLACING = ("AMENDS", "SUPERSEDES")

@@ -150,6 +150,53 @@ def test_new_documents_citing_a_loaded_one_leave_it_whole(empty_db, neo4j_conn, 
     assert [(r["s"], r["type"], r["t"]) for r in rels] == [("晋政发〔2015〕20号", "IMPLEMENTS", "国办发〔2015〕33号")]
 
 
+def test_a_new_document_that_repeals_a_loaded_one_changes_its_status_only(empty_db, neo4j_conn):
+    """The weekly update of a repeal notice: the document it repeals, already in the database, becomes repealed
+    (by the notice, on its date) and keeps everything else; an older repeal is not undone by a later amendment
+    dated earlier."""
+    from graph_support import cit, rec
+    from polgraph.graph.build import build_graph
+    from polgraph.graph.status import annotate_status
+
+    rule = rec("a/rule.txt", "某某市某某管理办法", number="某政发〔2010〕5号", level="municipal", date="2010-03-01",
+               issuer=["某某市人民政府"], region="山西省")
+    G = build_graph([rule], quiet=True)
+    annotate_status(G, "2026-01-01")
+    load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
+    before = _db_graph(empty_db, neo4j_conn)[0]["某政发〔2010〕5号"]["p"]
+    assert before["status"] == "in_force"
+    notice = rec("b/notice.txt", "某某市人民政府关于废止部分规章的决定", number="某政发〔2021〕1号", level="municipal",
+                 date="2021-01-01", issuer=["某某市人民政府"], region="山西省",
+                 citations=[cit(number="某政发〔2010〕5号", relation="REPEALS", cue="废止")])
+    U = build_graph([notice], quiet=True)
+    annotate_status(U, "2026-01-01")
+    assert U.nodes["某政发〔2010〕5号"]["status"] == "repealed"  # the placeholder the notice's load sends
+    load_graph_into_neo4j(U, quiet=True, **neo4j_conn)
+    after = _db_graph(empty_db, neo4j_conn)[0]["某政发〔2010〕5号"]["p"]
+    assert (after["status"], after["status_changed_by"], after["status_changed_on"]) == (
+        "repealed", "某政发〔2021〕1号", "2021-01-01")
+    assert {k: v for k, v in after.items() if not k.startswith("status")} == \
+        {k: v for k, v in before.items() if not k.startswith("status")}
+    # notices loaded later: one that repealed it earlier names the repeal (the earliest wins, as in a rebuild),
+    # one that repeals it again later changes nothing
+    def notice_of(number, date):
+        return rec(f"n/{date}.txt", "某某市人民政府关于废止部分规章的决定", number=number, level="municipal",
+                   date=date, issuer=["某某市人民政府"], region="山西省",
+                   citations=[cit(number="某政发〔2010〕5号", relation="REPEALS", cue="废止")])
+
+    later = [notice_of("某政发〔2019〕7号", "2019-04-01"), notice_of("某政发〔2023〕9号", "2023-02-01")]
+    for record in later:
+        W = build_graph([record], quiet=True)
+        annotate_status(W, "2026-01-01")
+        load_graph_into_neo4j(W, quiet=True, **neo4j_conn)
+    now = _db_graph(empty_db, neo4j_conn)[0]["某政发〔2010〕5号"]["p"]
+    full = build_graph([rule, notice] + later, quiet=True)
+    annotate_status(full, "2026-01-01")
+    assert (now["status"], now["status_changed_by"], now["status_changed_on"]) == (
+        "repealed", "某政发〔2019〕7号", "2019-04-01") == tuple(
+        full.nodes["某政发〔2010〕5号"][k] for k in ("status", "status_changed_by", "status_changed_on"))
+
+
 def test_titles_round_trip_byte_exactly(empty_db, neo4j_conn):
     G = _graph_with_titles(NASTY_TITLES)
     load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
