@@ -26,7 +26,8 @@ from polgraph.extract.dates import _DATE_IN_LINE, _iso_date, parse_date
 from polgraph.extract.organs import _ENTITY_RESIDUE, _ORGAN_END, _closed_up, _levels_api, looks_like_organ, split_issuers
 from polgraph.extract.levels import abbreviated_unit, issuer_words, with_place
 from polgraph.extract.lists import LIST_MARKER
-from polgraph.extract.titles import CARRY_END, CARRY_ENDS, CARRY_VERB, clean_title, find_titles, title_key, title_verdict
+from polgraph.extract.titles import (CARRY_END, CARRY_ENDS, CARRY_VERB, CARRY_VERBS, clean_title, find_titles, title_key,
+                                     title_verdict)
 
 HEADER_LINES = 16
 HEADER_CHARS = 1200
@@ -132,7 +133,7 @@ _CLAUSE_MARK = re.compile(r"[，,。；;：:]")
 _SENTENCE_MARK = re.compile(r"[，。；]")
 _ANY_DATE = re.compile(
     r"(?:19|20|１９|２０)\d\d[^\S\n]*年[^\S\n]*\d{1,2}[^\S\n]*月[^\S\n]*\d{1,2}[^\S\n]*日"
-    r"|[一二][〇○零OＯ0０一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+    r"|[一二][〇○零OＯ0０一二三四五六七八九]{3}年(?:[一二三四五六七八九十]{1,3}|\d{1,2})月(?:[一二三四五六七八九十]{1,3}|\d{1,2})日")
 _LINE_TAIL = re.compile(r"[^\S\n]*(印发|发布|印)?[^\S\n]*(?:\n|$)")
 _DAY_AT_LINE_END = re.compile(r"日(?=[^\S\n]*(?:印发|发布|印)?[^\S\n]*(?:\n|$))")
 _DATE_BEFORE = re.compile("(?:" + _ANY_DATE.pattern + ")$")
@@ -605,6 +606,74 @@ def own_issuers(text: str, title: str | None, n, intro_issuer: str | None = None
     return issuers, sig_date
 
 
+WRAPPER_LINES = 10
+WRAPPER_CHARS = 1500
+_CARRY_VERB_ANY = re.compile("|".join(CARRY_VERBS))
+
+
+def _wrapper_heading(text: str, title: str | None, title_end: int):
+    """(title, start, end) of the 印发 notice's heading below a heading that is the instrument it carries
+    (`X办法` … `关于印发X办法的通知`): a page titled after the carried text still holds the notice, whose title is
+    the document's (GUIDELINES: the wrapper notice's title). None when the heading is no such instrument or no
+    such notice heading follows before the body."""
+    if title is None or title_end < 0 or title.endswith(CARRY_ENDS) \
+            or _CARRY_VERB_ANY.search(text, title_end, title_end + WRAPPER_CHARS) is None:
+        return None  # most documents: no carrying verb right below the heading
+    key, pos, seen = title_key(title), title_end, 0
+    while seen < WRAPPER_LINES and pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        start, s = pos, text[pos:end].strip()
+        pos = end + 1
+        if not s:
+            continue
+        seen += 1
+        if "。" in s or s.endswith(("：", ":")) or _SECTION_HEADING.match(s):
+            return None
+        if not s.endswith(CARRY_ENDS) or not _plausible_title(s):
+            continue
+        m = _CARRY_IN_TITLE.search(s)
+        if m is not None and title_key(m.group(1)) == key:
+            return clean_title(s), start + text[start:end].index(s[0]), end
+    return None
+
+
+BYLINE_LINES = 8  # a law site prints its download bar and the title again between the heading and the byline
+_DATED_BYLINE = re.compile(r"^(?P<date>" + _ANY_DATE.pattern + r")[ \t\u3000]*[,，、]?[ \t\u3000]*(?P<organ>\S.*)$")
+
+
+def _byline(text: str, titles: tuple, title_end: int) -> tuple[list[str], str | None]:
+    """(organs, date) of the byline a page prints under the document's heading before its body -- a line that is
+    an organ's name alone (`交通部`, `江西省吉安市人民政府办公室`), and/or a date and the organ (`1999年7月13日，国家海洋局`):
+    law sites put the issuing organ there and sign nowhere. Lines that repeat the title are passed over; the
+    first body line (a sentence, the addressee line, 第一条) ends the search. ([], None) when there is none.
+    `titles`: the document's title and the heading it was found under (a carried instrument's), either None."""
+    keys = {title_key(t) for t in titles if t}
+    if not keys or title_end < 0 or text.find("<!-- INFO END -->", 0, 6000) >= 0:
+        return [], None  # a law's history header names its organs on its own terms (_history_issuer)
+    pos, seen = title_end, 0
+    organs, date = [], None
+    while seen < BYLINE_LINES and pos < len(text) and not (organs and date):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        s = text[pos:end].strip()
+        pos = end + 1
+        if not s:
+            continue
+        seen += 1
+        if "。" in s or s.endswith(("：", ":")) or len(s) > 60 or _SECTION_HEADING.match(s):
+            break
+        if title_key(s) in keys:
+            continue
+        m = _DATED_BYLINE.match(s) if date is None else None
+        if m is not None and _organ_only(m.group("organ").strip()):
+            date = parse_date(m.group("date"))
+            s = m.group("organ").strip()
+        if not organs and _organ_only(s):
+            organs = [p for p in _ORGAN_LIST_SEPARATOR.split(s) if p]
+    return organs, date if organs else None
+
+
 def _unsigned_notice_end(text: str, signature_at: int) -> str | None:
     """The date of a 印发/转发 notice's own closing line when it stands alone (the seal covers the organ) after the
     notice says what it carries (现将…印发, 现转发) and before the signature at `signature_at`, else None."""
@@ -890,6 +959,10 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
     title, t_start, t_end, prefix = own_title(text, numbers)
     if page.masked and (title is None or t_start >= 0 and page.is_masked(t_start, t_end)):
         title, t_start, t_end, prefix = own_title(page.masked_text(text), numbers)
+    heading = (title, t_end)  # where a byline would follow (_byline)
+    wrapper = _wrapper_heading(text, title, t_end)
+    if wrapper is not None:  # the span runs from the instrument's heading: neither heading cites
+        title, t_end = wrapper[0], wrapper[2]
     heading_number = None
     if title and t_start >= 0:
         split = portal.number_and_title(text[t_start:t_end].strip())
@@ -915,13 +988,16 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
     if fm:
         issuers = split_issuers(fm.group(1)) or [fm.group(1).strip()]
     inferred, sig_date = own_issuers(text, title, n, intro_issuer)
+    byline_date = None
+    if not issuers and not inferred:
+        inferred, byline_date = _byline(text, (title, heading[0]), heading[1] if t_end < 0 else min(t_end, heading[1]))
     issuers = _placed(issuers or inferred, text, title, n)
 
     date = None
     dm = _field("date", text)
     if dm:
         date = parse_date(".".join(dm.groups()))
-    date = date or _history_date(text) or sig_date
+    date = date or _history_date(text) or sig_date or byline_date
 
     sources = {"title": title_source, "doc_number": ("heading" if heading_number else "text") if n else None,
                "issuer": "text" if issuers else None, "date": "text" if date else None}

@@ -230,6 +230,15 @@ def _label_patterns():
     return colon, any_label
 
 
+@functools.lru_cache(maxsize=1)
+def _bracket_label():
+    """A label in square brackets before its value (`[ 索引号 ]1150…/2021-00004 [ 发文字号 ]城府办发〔2020〕243号`):
+    a block some portals print as one row."""
+    labels = sorted((lab for lab in load_labels() if not lab.startswith("meta:")), key=len, reverse=True)
+    spaced = "|".join((_SPACE + "*").join(map(re.escape, lab)) for lab in labels)
+    return re.compile(rf"[\[［]{_SPACE}*(?P<label>{spaced}|[\u4e00-\u9fff]{{2,6}}){_SPACE}*[\]］]{_SPACE}*[：:]?")
+
+
 def _norm_label(s: str) -> str:
     return _SPACES.sub("", s).rstrip(":：")
 
@@ -238,14 +247,17 @@ def _label_of(cell: str) -> Label | None:
     """The Label when the cell is a label alone (`文 号：`, `发文机关`), else None."""
     if len(cell) > 14:
         return None
-    return load_labels().get(_norm_label(_BULLET.sub("", cell)))
+    cell = _BULLET.sub("", cell)
+    if cell[:1] in "[［" and cell.rstrip(" \t\u3000\xa0:：")[-1:] in "]］":  # [ 发文字号 ]
+        cell = cell.strip(" \t\u3000\xa0:：")[1:-1]
+    return load_labels().get(_norm_label(cell))
 
 
 def _starts_with_label(cell: str) -> bool:
     cell = _BULLET.sub("", cell)
     if _label_of(cell) is not None:
         return True
-    m = _label_patterns()[0].match(cell)
+    m = (_bracket_label() if cell[:1] in "[［" else _label_patterns()[0]).match(cell)
     return m is not None and _norm_label(m.group("label")) in load_labels()
 
 
@@ -338,7 +350,7 @@ def _inline_pairs(cell: str) -> list[tuple[str, str]]:
     `索引号 X 主题分类 Y` (labels known, no colons). [] when the cell does not start with a label."""
     s = _BULLET.sub("", cell)
     labels = load_labels()
-    colon = _label_patterns()[0]
+    colon = _bracket_label() if s[:1] in "[［" else _label_patterns()[0]
     marks = list(colon.finditer(s))
     if marks and marks[0].start() == 0 and any(_norm_label(m.group("label")) in labels for m in marks):
         out = []

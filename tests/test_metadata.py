@@ -414,3 +414,31 @@ def test_a_gazettes_issue_line_is_never_the_title(issue):
     rec = extract_text(text)
     assert (rec["title"], rec["doc_number"]) == ("国务院办公厅关于加快发展保障性租赁住房的意见", "国办发〔2021〕22号")
     assert rec["citations"] == []
+
+
+def test_a_heading_naming_the_carried_instrument_gives_way_to_the_notice_below_it():
+    # a law collection heads the page with the instrument; the 印发 notice's own heading follows: the document is
+    # the notice (GUIDELINES: the wrapper notice's title), and a title nested in either heading is no mention
+    text = ("# 机关单位落实《某某条例》的实施细则\n\n关于印发《机关单位落实<某某条例>的实施细则》的通知\n\n某发〔1996〕12号\n\n"
+            "各有关单位：\n\n根据《某某条例》，我部制定了《机关单位落实〈某某条例〉的实施细则》，现印发给你们，请遵照执行。\n\n"
+            "某某部\n\n一九九六年四月二日\n")
+    rec = extract_text(text)
+    assert rec["title"] == "关于印发《机关单位落实《某某条例》的实施细则》的通知"
+    assert rec["carries"] == ["机关单位落实《某某条例》的实施细则"] and rec["doc_number"] == "某发〔1996〕12号"
+    assert [(c["title"], c["relation"]) for c in rec["citations"]] == [("某某条例", "BASED_ON")]
+    # a notice carrying something else below the heading leaves the heading alone
+    other = text.replace("关于印发《机关单位落实<某某条例>的实施细则》的通知", "关于印发《另一办法》的通知")
+    assert extract_text(other)["title"] == "机关单位落实《某某条例》的实施细则"
+
+
+def test_a_byline_under_the_heading_names_the_issuer_only_when_nothing_else_does():
+    byline = "某省某某管理办法\n\n某省林业厅\n\n第一条 为加强管理，制定本办法。\n"
+    assert extract_text(byline)["issuer"] == ["某省林业厅"]
+    dated = "某某暂行规定\n1995年3月8日，水利部\n\n第一条 为加强管理，制定本规定。\n"
+    assert (extract_text(dated)["issuer"], extract_text(dated)["date"]) == (["水利部"], "1995-03-08")
+    # a signature names the organ: the line under the heading is not read
+    signed = "某省某某管理办法\n\n某省林业厅\n\n第一条 为加强管理，制定本办法。\n\n某省人民政府\n2001年2月3日\n"
+    assert extract_text(signed)["issuer"] == ["某省人民政府"]
+    # the body has begun: an organ's name after the first sentence is no byline
+    body = "某某管理办法\n\n为加强管理，制定本办法。\n\n某省林业厅\n"
+    assert extract_text(body)["issuer"] == []

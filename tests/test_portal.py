@@ -48,12 +48,14 @@ def test_chrome_table_compiles_and_matches_what_it_means():
                  "字体:[ ]", "分享到：", "视力保护色：", "相关链接：宁波市人民政府关于加快发展楼宇经济的若干意见",
                  "上一篇：山东省人民政府关于进一步做好为农民工服务工作的实施意见", "版权所有：宁波市江北区人民政府",
                  "浙ICP备10020486号", "返回顶部", "中国政府网 河南省政府网 English 市人大 市政协",
-                 "首     页 政 务 公 开 网 上 办 事"]:
+                 "首     页 政 务 公 开 网 上 办 事", "您当前的位置:首页>部门>县水利局>政务公开", "您当前所在位置:",
+                 "您所在的位置：首页 > 信息公开", " > 政府信息公开制度 > 某某区", "> 政务公开 > 规划计划"]:
         assert portal.is_chrome_line(line), line
     for line in ["平顶山市人民政府办公室关于加强城市建筑垃圾管理的通知", "各县（市、区）人民政府：",
                  "为贯彻落实《国务院关于整合城乡居民基本医疗保险制度的意见》（国发〔2016〕3号），现通知如下。",
                  "主办单位：市文化局。承办单位：各县区文化馆，负责组织本地区的比赛。", "平顶山市人民政府办公室", "2019年8月16日",
-                 "首批试点名单", "河南省人民政府网站管理办法"]:
+                 "首批试点名单", "河南省人民政府网站管理办法", "位置适中的地块优先安排。", "> 注：以上数据截至6月底",
+                 "定位：区域性物流枢纽"]:
         assert not portal.is_chrome_line(line), line
     assert classes.search("BreadcrumbNav") and classes.search("share") and not classes.search("zoom")
     assert not classes.search("printContent") and not classes.search("article-content")
@@ -80,6 +82,22 @@ def test_several_pairs_on_a_line_with_spaced_labels():
         "颁布时间:2015-09-30 00:00:00.000 发文单位:内蒙古自治区人民政府办公厅\n").pairs)
     assert v[("date", 1)] == "2017-06-28" and v[("issuer", 1)] == ["内蒙古自治区人民政府办公厅"]
     assert ("doc_number", 1) not in v  # 文  号: stands empty before 成文日期:
+
+
+def test_square_bracketed_labels_on_one_row():
+    # a portal that prints its block as one row of [ label ]value pairs
+    h = portal.read_text_header("[ 索引号 ]11500000MB0000001A/2023-00009 [ 发文字号 ]綦府办发〔2023〕71 号 "
+                                "[ 发布机构 ]綦江区水利局 [ 主题分类 ]水利 [ 成文日期 ]2023-05-08 [ 发布日期 ]2023-05-12\n"
+                                "綦江区人民政府办公室关于加强山坪塘管护的通知\n正文第一句。\n")
+    v = _values(h.pairs)
+    assert v[("doc_number", 1)] == "綦府办发〔2023〕71号" and v[("date", 1)] == "2023-05-08"
+    assert v[("issuer", 2)] == ["綦江区水利局"] and v[("date", 2)] == "2023-05-12" and v[("topic", 1)] == "水利"
+    assert len(h.masked) == 1  # the row, not the title under it
+    # the same labels in cells of their own (an HTML rendering): a bracketed label cell takes the next cell
+    v = _values(portal.read_cells(["[ 发文字号 ]", "綦府办发〔2023〕71号", "［成文日期］", "2023-05-08"]))
+    assert v[("doc_number", 1)] == "綦府办发〔2023〕71号" and v[("date", 1)] == "2023-05-08"
+    # brackets around something else are no label
+    assert portal.read_text_header("[ 图片 ]某某县风光\n正文第一句。\n").pairs == []
 
 
 def test_labels_and_values_separated_by_spaces_only():
