@@ -29,7 +29,8 @@ from polgraph.errors import NotFoundError, PolgraphError, ServiceError
 from polgraph.graph.build import number_key
 from polgraph.graph.resolve import title_keys
 from polgraph.graph.status import CHANGE_WEIGHT
-from polgraph.graph.trace import SHOWN, Matches, file_name_and_stem, path_matches, resolve_ref, search_text
+from polgraph.graph.trace import (SHOWN, Matches, _latest_version, file_name_and_stem, path_matches, resolve_ref,
+                                  search_text)
 from polgraph.vocabulary import LEVEL_TABLE, LEVELS, RELATIONS
 from polgraph.progress import progress
 
@@ -66,6 +67,11 @@ _REL_SETS = ", ".join(f"r.{p} = row.props.{p}" for p in RELATIONSHIP_PROPERTIES)
 _ALL_LEVEL_LABELS = ":".join(LEVEL_LABELS[lvl] for lvl in LEVELS)
 
 
+def _change_weight(expr: str) -> str:
+    """Cypher for the weight (status.CHANGE_WEIGHT) of the status `expr`: 0 in force or unknown."""
+    return f"CASE {expr} " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in CHANGE_WEIGHT.items()) + " ELSE 0 END"
+
+
 def _node_query(level: str, placeholder: bool) -> str:
     label = LEVEL_LABELS[level]
     others = ":".join(LEVEL_LABELS[x] for x in LEVELS if x != level)
@@ -75,9 +81,8 @@ def _node_query(level: str, placeholder: bool) -> str:
     # issuer and label it Placeholder. Of such a row the document takes only the change of status the new
     # documents make (a repeal, an amendment), weighed against the one it has as status_of weighs them (an end
     # over an amendment, then the earliest); an earlier placeholder takes the whole row.
-    weight = "CASE {} " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in CHANGE_WEIGHT.items()) + " ELSE 0 END"
     keep_documents = (
-        f"WITH d, row, {weight.format('row.props.status')} AS new, {weight.format('d.status')} AS old\n"
+        f"WITH d, row, {_change_weight('row.props.status')} AS new, {_change_weight('d.status')} AS old\n"
         "FOREACH (_ IN CASE WHEN d.in_corpus = true AND new > 0 AND (new > old OR new = old AND "
         "coalesce(row.props.status_changed_on, '') < coalesce(d.status_changed_on, '')) THEN [1] ELSE [] END |\n"
         "  SET " + ", ".join(f"d.{p} = row.props.{p}" for p in STATUS_PROPERTIES) + ")\n"
@@ -626,11 +631,109 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
                 timings["relationships"], t = time.perf_counter() - t, time.perf_counter()
             await_indexes(driver, database)
             timings["indexes"], t = time.perf_counter() - t, time.perf_counter()
+            if not empty:  # an update: what it resolved among its own documents only
+                loaded = {str(n): bool(a.get("in_corpus", False)) for n, a in G.nodes(data=True)}
+                timings["resolved_placeholders"] = resolve_placeholders(driver, database, loaded)
+            timings["update"], t = time.perf_counter() - t, time.perf_counter()
             db_nodes, db_rels = database_counts(driver, database)
             timings["counts"] = time.perf_counter() - t
     finally:
         driver.close()
     return {"nodes": n_nodes, "relationships": n_rels, "db_nodes": db_nodes, "db_relationships": db_rels}
+
+
+# --- an update: the placeholders the documents now in the database name by title ---------------------------
+# A load into a database that holds documents resolved its citations among its own documents only: a citation by
+# title of a document loaded before stays a placeholder (its id is a hash of the title, the document's its 文号),
+# and so does an older document's citation of a document that arrives now. Both are placeholders whose title keys
+# (LOOKUP_PROPERTIES) equal those of a document of the corpus; what the same load's graph already decided (both
+# ends in it) stands.
+_PLACEHOLDER_KEYS = ("UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Placeholder AND p.title_keys IS NOT NULL "
+                     "RETURN p.id AS id, p.title_keys AS keys")
+_ALL_PLACEHOLDER_KEYS = ("MATCH (p:Placeholder) WHERE p.title_keys IS NOT NULL "
+                         "RETURN p.id AS id, p.title_keys AS keys ORDER BY id")
+# for each placeholder {id, keys, query}: the documents of the corpus holding one of its title keys
+_NAMED_BY_KEYS = ("UNWIND $rows AS row\n"
+                  "CALL db.index.fulltext.queryNodes('document_title_keys', row.query) YIELD node AS d\n"
+                  "WITH row, d WHERE d.in_corpus = true AND any(k IN d.title_keys WHERE k IN row.keys)\n"
+                  "RETURN row.id AS id, collect(DISTINCT d.id) AS ids")
+
+
+# The relationships into a placeholder, read to move them to the document it is
+_INTO_PLACEHOLDERS = ("UNWIND $ids AS id MATCH (p:Document {id: id})<-[r]-(s:Document) "
+                      "RETURN p.id AS placeholder, s.id AS source, type(r) AS type, properties(r) AS props "
+                      "ORDER BY placeholder, source, type")
+_EXISTING = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
+             "WHERE type(r) = row.type RETURN s.id AS source, d.id AS document, type(r) AS type, properties(r) AS props")
+# the document takes the placeholder's change of status as a load's row does (_node_query)
+_TAKE_STATUS = (
+    "UNWIND $pairs AS pair MATCH (p:Document {id: pair.placeholder}), (d:Document {id: pair.document})\n"
+    f"WITH p, d, {_change_weight('p.status')} AS new, {_change_weight('d.status')} AS old\n"
+    "WHERE new > 0 AND (new > old OR new = old AND "
+    "coalesce(p.status_changed_on, '') < coalesce(d.status_changed_on, ''))\n"
+    "SET " + ", ".join(f"d.{x} = p.{x}" for x in STATUS_PROPERTIES))
+_DROP_PLACEHOLDERS = "UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Placeholder DETACH DELETE p"
+
+
+def _moved_properties(props: dict, existing: dict | None) -> dict:
+    """A relationship's properties once it points at the document its placeholder names by title: resolved by
+    title; added to the relationship the citing document already has to it (mentions joined, cues and flags
+    united, the better method kept)."""
+    moved = [{**m, "method": "title", "score": 100.0} for m in json.loads(props.get("mentions_json") or "[]")]
+    if existing is None:
+        return {**props, "method": "title", "score": 100.0, "mentions_json": _MENTIONS_JSON.encode(moved)}
+    # a mention already there (the same update loaded again) is not added twice
+    place = lambda m: (str(m.get("path")), m.get("start") or 0, m.get("end") or 0)  # noqa: E731
+    mentions = json.loads(existing.get("mentions_json") or "[]")
+    mentions += [m for m in moved if place(m) not in {place(x) for x in mentions}]
+    mentions.sort(key=place)
+    union = lambda key: sorted(set(existing.get(key) or []) | set(props.get(key) or [])) or None  # noqa: E731
+    return {**existing, "mention_count": len(mentions), "mentions_json": _MENTIONS_JSON.encode(mentions),
+            "cues": union("cues"), "flags": union("flags")}
+
+
+def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
+    """After a load into a database that held documents (`loaded`: the load's node ids, True for its corpus
+    documents): a placeholder whose title keys name exactly one document of the corpus (or one document's
+    versions: the latest) becomes that document when one of them is new: this load's placeholder naming a
+    document loaded before, or an earlier placeholder naming a document of this load. When both are of this
+    load, or both of earlier ones, a build of their documents decided. Returns how many placeholders went."""
+    def run(query, **params):
+        return driver.execute_query(query, parameters_=params, database_=database).records
+
+    # this load's placeholders, and those of earlier loads (a few per hundred documents: all of them, read
+    # through the label, cost less than asking which of them this load's documents name)
+    placeholders = [r for chunk in _batches(sorted(i for i, inside in loaded.items() if not inside),
+                                            DEFAULT_BATCH_SIZE) for r in run(_PLACEHOLDER_KEYS, ids=chunk)]
+    placeholders += [r for r in run(_ALL_PLACEHOLDER_KEYS) if r["id"] not in loaded]
+    named = {}
+    for chunk in _batches(placeholders, DEFAULT_BATCH_SIZE):
+        rows = [{"id": r["id"], "keys": r["keys"], "query": " OR ".join(map(_lucene_phrase, r["keys"]))} for r in chunk]
+        named.update((r["id"], sorted(r["ids"])) for r in run(_NAMED_BY_KEYS, rows=rows))
+    pairs = []
+    for pid, docs in sorted(named.items()):
+        target = docs[0] if len(docs) == 1 else _latest_version(docs)
+        if target is None or (pid in loaded) == loaded.get(target, False):
+            continue
+        pairs.append({"placeholder": pid, "document": target})
+    if not pairs:
+        return 0
+    document_of = {p["placeholder"]: p["document"] for p in pairs}
+    moves = [dict(r) for chunk in _batches(sorted(document_of), DEFAULT_BATCH_SIZE)
+             for r in run(_INTO_PLACEHOLDERS, ids=chunk)]
+    have = {(r["source"], r["document"], r["type"]): dict(r["props"]) for chunk in _batches(
+        [{"source": m["source"], "document": document_of[m["placeholder"]], "type": m["type"]} for m in moves],
+        DEFAULT_BATCH_SIZE) for r in run(_EXISTING, rows=chunk)}
+    run(_TAKE_STATUS, pairs=pairs)
+    for rel in sorted({m["type"] for m in moves}):
+        rows = [{"source": m["source"], "target": document_of[m["placeholder"]],
+                 "props": _moved_properties(m["props"], have.get((m["source"], document_of[m["placeholder"]], rel)))}
+                for m in moves if m["type"] == rel and m["source"] != document_of[m["placeholder"]]]
+        for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
+            _write_batch(driver, database, RELATIONSHIP_QUERIES[rel], chunk)
+    for chunk in _batches(sorted(document_of), DEFAULT_BATCH_SIZE):
+        run(_DROP_PLACEHOLDERS, ids=chunk)
+    return len(pairs)
 
 
 def _grouped_batches(items, batch_size: int) -> Iterator[tuple[object, list]]:
@@ -690,11 +793,14 @@ def load_items_into_neo4j(node_items, edge_items, n_items: int | None = None, ur
         raise PolgraphError(f"writers must be at least 1, not {writers}")
     timings = {} if timings is None else timings
     sent = {"nodes": 0, "relationships": 0}
+    loaded: dict[str, bool] | None = None  # an update's node ids (resolve_placeholders)
 
     def node_rows():
         for n, attrs in node_items:
             props = node_properties(n, attrs)
             sent["nodes"] += 1
+            if loaded is not None:
+                loaded[props["id"]] = props["in_corpus"]
             yield (props["level"], not props["in_corpus"]), {"id": props["id"], "props": props}
 
     def relationship_rows():
@@ -711,6 +817,7 @@ def load_items_into_neo4j(node_items, edge_items, n_items: int | None = None, ur
                 wipe_documents(driver, database)
             # ids come once each (the stream's own guarantee): an empty database can take CREATE
             create = driver.execute_query(COUNT_NODES_QUERY, database_=database).records[0]["n"] == 0
+            loaded = None if create else {}
             _schema_before_nodes(driver, database, create)
             node_queries = NODE_CREATE_QUERIES if create else NODE_QUERIES
             rel_queries = RELATIONSHIP_CREATE_QUERIES if create else RELATIONSHIP_QUERIES
@@ -727,7 +834,10 @@ def load_items_into_neo4j(node_items, edge_items, n_items: int | None = None, ur
                                        _grouped_batches(relationship_rows(), batch_size)), writers, bar)
                 timings["relationships"], t = time.perf_counter() - t, time.perf_counter()
             await_indexes(driver, database)
-            timings["indexes"] = time.perf_counter() - t
+            timings["indexes"], t = time.perf_counter() - t, time.perf_counter()
+            if loaded is not None:
+                timings["resolved_placeholders"] = resolve_placeholders(driver, database, loaded)
+                timings["update"] = time.perf_counter() - t
             db_nodes, db_rels = database_counts(driver, database)
     finally:
         driver.close()

@@ -197,6 +197,71 @@ def test_a_new_document_that_repeals_a_loaded_one_changes_its_status_only(empty_
         full.nodes["某政发〔2010〕5号"][k] for k in ("status", "status_changed_by", "status_changed_on"))
 
 
+UPDATE_CORPUS = {
+    "a/old.txt": "山西省人民政府关于做好某某改革工作的通知\n晋政发〔2016〕3号\n\n各市人民政府：\n为贯彻落实"
+                 "《国务院办公厅关于某某改革的实施意见》精神，现就有关工作通知如下。\n山西省人民政府\n2016年3月1日\n",
+    "a/c.txt": "国务院关于某某工作的意见\n国发〔2014〕5号\n\n各省、自治区、直辖市人民政府：\n现就某某工作提出以下意见。\n"
+               "国务院\n2014年2月1日\n",
+    # a repeal dated before the rule it names by title: the build leaves it a placeholder (an earlier text of the
+    # rule), and an update must not undo that
+    "a/law.txt": "晋城市城市绿化管理办法\n晋市政发〔2018〕5号\n\n第一条　为了加强城市绿化管理，制定本办法。\n"
+                 "晋城市人民政府\n2018年3月1日\n",
+    "a/rep.txt": "晋城市人民政府关于废止部分规章的决定\n晋市政发〔2015〕1号\n\n市人民政府决定废止《晋城市城市绿化管理办法》。\n"
+                 "晋城市人民政府\n2015年1月1日\n",
+    # a repeal of a rule not yet loaded: the rule arrives repealed
+    "a/rep2.txt": "长治市人民政府关于废止部分规范性文件的决定\n长政发〔2020〕2号\n\n市人民政府决定废止《长治市城市供水管理办法》。\n"
+                  "长治市人民政府\n2020年4月1日\n",
+    "b/rule2.txt": "长治市城市供水管理办法\n长政发〔2012〕9号\n\n第一条　为了加强城市供水管理，制定本办法。\n"
+                   "长治市人民政府\n2012年5月1日\n",
+    "b/x.txt": "国务院办公厅关于某某改革的实施意见\n国办发〔2015〕33号\n\n各省、自治区、直辖市人民政府：\n"
+               "为深化某某改革，现提出以下意见。\n国务院办公厅\n2015年5月8日\n",
+    "b/new.txt": "四川省人民政府关于某某工作的实施意见\n川府发〔2022〕8号\n\n各市（州）人民政府：\n"
+                 "根据《国务院关于某某工作的意见》，结合我省实际，提出以下实施意见。\n四川省人民政府\n2022年6月1日\n",
+}
+
+
+def test_an_update_load_resolves_title_citations_across_loads(empty_db, neo4j_conn, tmp_path):
+    """`polgraph load a/` then `polgraph load b/` gives the database `polgraph load a/ b/` gives: a citation by
+    title of a document loaded before (b/new.txt of a/c.txt) and an earlier citation by title of a document
+    arriving now (a/old.txt of b/x.txt) both reach the document, and no placeholder is left for them."""
+    for name, text in UPDATE_CORPUS.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    conn = ["--quiet", "--uri", neo4j_conn["uri"], "--database", neo4j_conn["database"]]
+
+    def load(*args):
+        r = polgraph_cli("load", *args, *conn)
+        assert r.returncode == 0, r.stderr
+
+    load("--wipe", str(tmp_path / "a"), str(tmp_path / "b"))
+    union = _db_graph(empty_db, neo4j_conn)
+    load("--wipe", str(tmp_path / "a"))
+    before = _db_graph(empty_db, neo4j_conn)
+    assert sum("Placeholder" in n["labels"] for n in before[0].values()) == 3  # a/old.txt's citation waits
+    load(str(tmp_path / "b"))
+    updated = _db_graph(empty_db, neo4j_conn)
+    assert sorted(updated[0]) == sorted(union[0])
+    for n in union[0]:
+        assert (sorted(updated[0][n]["labels"]), updated[0][n]["p"]) == (sorted(union[0][n]["labels"]),
+                                                                        union[0][n]["p"]), n
+    assert (union[0]["长政发〔2012〕9号"]["p"]["status"], union[0]["长政发〔2012〕9号"]["p"]["status_changed_by"]) == (
+        "repealed", "长政发〔2020〕2号")
+    assert [n for n, x in updated[0].items() if "Placeholder" in x["labels"]] == [
+        n for n, x in union[0].items() if "Placeholder" in x["labels"]] == [
+        next(r["t"] for r in union[1] if r["type"] == "REPEALS")]
+
+    def edges(db):
+        return sorted((r["s"], r["type"], r["t"], json.dumps(r["p"], sort_keys=True, ensure_ascii=False))
+                      for r in db[1])
+
+    assert edges(updated) == edges(union)
+    assert sorted((s, ty, t) for s, ty, t, _ in edges(updated) if ty != "REPEALS" or s.startswith("长")) == sorted([
+        ("长政发〔2020〕2号", "REPEALS", "长政发〔2012〕9号"),
+        ("川府发〔2022〕8号", "BASED_ON", "国发〔2014〕5号"), ("晋政发〔2016〕3号", "IMPLEMENTS", "国办发〔2015〕33号")])
+    load(str(tmp_path / "b"))  # loading the update again changes nothing
+    assert edges(_db_graph(empty_db, neo4j_conn)) == edges(union)
+
+
 def test_titles_round_trip_byte_exactly(empty_db, neo4j_conn):
     G = _graph_with_titles(NASTY_TITLES)
     load_graph_into_neo4j(G, quiet=True, **neo4j_conn)
