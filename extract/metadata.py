@@ -124,6 +124,8 @@ _CARRY_IN_BODY = re.compile(
     r"现将(?:修订后的|修改后的|修正后的)?《([^《》\n]{2,150}(?:《[^《》\n]{1,100}》[^《》\n]{0,100})*)》"
     r"(?:[（(][^（()）]{0,40}[)）])?(?:等[^，。\n]{0,10})?"
     r"(?:(?:印发|批转|转发|发布|颁布)给|(?:予以)?(?:公布|发布|颁布)(?=[，,。；\s]))")
+# a decree that publishes a revised regulation: 现公布修订后的《X》，自…起施行
+_CARRY_PUBLISHED = re.compile(r"现(?:予以?)?(?:公布|发布|颁布)(?:修订后的|修改后的|修正后的)?《([^《》\n]{2,150})》(?=[，,。；\s])")
 _CARRY_APPROVED = re.compile(r"《([^《》\n]{2,150})》(?:（以下简称[^）]{1,20}）)?(?:已经[^。\n]{0,60})?[，,]\s*现(?:予)?(?:以)?"
                              r"(?:印发|发布|颁布|公布|转发|批转)")
 _RELAYED_ORGAN = re.compile(r"(?:转发|批转)(.{2,40}?)(?:关于|《|<)")
@@ -796,7 +798,7 @@ def _history_issuer(text: str) -> list[str]:
     return []
 
 
-_CARRY_HINT = re.compile("现(?:将|予|以|印发|转发|批转|发布|颁布)")
+_CARRY_HINT = re.compile("现(?:将|予|以|印发|转发|批转|发布|颁布|公布)")
 
 
 def _filename_title(text: str) -> str | None:
@@ -815,7 +817,7 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
     out = []
     relayed = False  # the body relays a numbered document
     if _CARRY_HINT.search(text, 0, CARRY_CHARS) is not None:
-        for rx in (_CARRY_IN_BODY, _CARRY_APPROVED):
+        for rx in (_CARRY_IN_BODY, _CARRY_APPROVED, _CARRY_PUBLISHED):
             for m in rx.finditer(text, 0, CARRY_CHARS):
                 x = clean_title(m.group(1))
                 if "转发" in m.group(0) and any(m.start() <= n.start < m.end() for n in numbers):
@@ -839,6 +841,21 @@ def _carries(text: str, title: str | None, numbers) -> list[str]:
     return out
 
 
+def _order_heading(title: str | None, n) -> bool:
+    """Whether `title` is no title but a decree's heading, its organ and 令 with or without the number
+    (中华人民共和国国务院令, 湖北省人民政府令第282号), over a text whose own number is that order's."""
+    if n is None or getattr(n.number, "kind", None) != "order":
+        return False
+    t = _SPACE_RUN.sub("", title or "")
+    if not t:
+        return True
+    head = t[:t.find("令") + 1]
+    agency = n.number.agency  # without its state prefix: 国务院令 for 中华人民共和国国务院令
+    return bool(head) and (agency.endswith(head) or head.endswith(agency)) and _ORDER_REST.fullmatch(t[len(head):]) is not None
+
+
+_SPACE_RUN = re.compile(r"\s+")
+_ORDER_REST = re.compile(r"(?:[（(〔]?\d{4}[）)〕]?年?)?(?:第?[0-9０-９一二三四五六七八九十百零〇]{1,6}号)?")
 _ORDER_KINDS = {"order": "令", "announcement": "公告"}
 _JOINT_ORDER = re.compile(r"[ \t\u3000]*[、和][ \t\u3000]*([^\s、，。；]{2,30}?)令第[0-9０-９]{1,6}号")
 
@@ -1015,6 +1032,10 @@ def extract_metadata(text: str, numbers, header: list | None = None) -> dict:
             merged["extra"] = {**merged["extra"], "validity": validity}
 
     carries = _carries(text, title, numbers)
+    if carries and _order_heading(title, n):
+        # a decree publishes the regulation it carries, and is known by its title (portals list it so,
+        # citations name it so): 国务院令第706号 is 《专利代理条例》
+        title = carries[0]
     own_keys = {k for k in (title_key(title), *(title_key(c) for c in carries)) if k}
     # the same titles without their edition or draft status (（2021 版）, （征求意见稿）): a guide that says
     # 适时修订《国家智能制造标准体系建设指南》 names itself -- but not without （试行） or （二）, which tell apart

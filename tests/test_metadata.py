@@ -176,6 +176,45 @@ def test_a_decree_carries_the_regulation_it_promulgates_and_names_its_issuer():
     assert extract_text("# 学校体育工作条例\n\n" + joint)["issuer"] == ["国家教育委员会", "国家体育运动委员会"]
 
 
+@pytest.mark.parametrize("heading, body, title", [
+    # an organ's decree that publishes a new rule: the rule's title, not the order line, is the document's
+    ("青湾市人民政府令\n第31号\n\n", "《青湾市河道采砂管理办法》已经2022年4月6日市人民政府第19次常务会议通过，现予公布，"
+     "自2022年7月1日起施行。\n市长　赵某\n2022年4月20日\n\n青湾市河道采砂管理办法\n", "青湾市河道采砂管理办法"),
+    # a ministry's order numbered by year, publishing a revised rule (现公布修订后的《X》)
+    ("中华人民共和国某某部令\n\n2020 年 第 5 号\n\n", "现公布修订后的《某某行业许可证管理办法》，自2020年9月1日起施行。\n"
+     "部长　钱某\n2020年7月2日\n\n某某行业许可证管理办法\n", "某某行业许可证管理办法"),
+    # the number alone as the first line, no heading at all
+    ("", "某某省人民政府令第205号\n《某某省林地保护条例实施办法》已经省人民政府常务会议审议通过，现予公布，自公布之日起施行。\n",
+     "某某省林地保护条例实施办法"),
+], ids=["city decree", "ministry decree by year", "number line only"])
+def test_a_decree_is_titled_by_the_rule_it_publishes(heading, body, title):
+    """A 令 publishes the rule it carries and is known by that rule's title (portals list it so, citations name
+    it so); before, its title was its order line (中华人民共和国某某部令) or nothing."""
+    r = extract_text(heading + body + "第一条　为了加强管理，根据《中华人民共和国森林法》，制定本办法。\n")
+    assert (r["title"], r["carries"]) == (title, [title])
+    assert [c["title"] for c in r["citations"]] == ["中华人民共和国森林法"]
+
+
+def test_a_decree_page_whose_title_field_is_the_order_line(tmp_path):
+    from polgraph.extract.read import read_documents
+
+    page = ("<html><head><title>青湾市人民政府令第31号</title></head><body><table>"
+            "<tr><td>发文字号：</td><td>青湾市人民政府令第31号</td><td>成文日期：</td><td>2022-04-20</td></tr>"
+            "<tr><td>标题：</td><td>青湾市人民政府令第31号</td></tr></table>"
+            "<p>青湾市人民政府令</p><p>第31号</p><p>《青湾市河道采砂管理办法》已经2022年4月6日市人民政府第19次常务会议通过，"
+            "现予公布，自2022年7月1日起施行。</p><p>市长　赵某</p><p>2022年4月20日</p></body></html>")
+    p = tmp_path / "decree.html"
+    p.write_text(page, encoding="utf-8")
+    [doc] = read_documents(str(p))
+    r = extract_text(doc.text, doc.path, doc.overrides, doc.header)
+    assert (r["title"], r["doc_number"], r["date"]) == ("青湾市河道采砂管理办法", "青湾市人民政府令第31号", "2022-04-20")
+
+
+def test_an_order_line_over_no_carried_rule_stays_the_title():
+    r = extract_text("某某市人民政府令\n第8号\n\n某某市人民政府决定废止下列规章：\n一、某某市市容管理规定\n")
+    assert r["title"] == "某某市人民政府令"
+
+
 def test_a_short_line_that_cites_a_number_is_not_the_own_number_line():
     from polgraph.extract.find import extract_text
 
