@@ -29,7 +29,7 @@ from polgraph.errors import NotFoundError, PolgraphError, ServiceError
 from polgraph.graph.build import number_key
 from polgraph.graph.resolve import title_keys
 from polgraph.graph.status import CHANGE_WEIGHT
-from polgraph.graph.trace import (SHOWN, Matches, _latest_version, file_name_and_stem, path_matches, resolve_ref,
+from polgraph.graph.trace import (SHOWN, Matches, file_name_and_stem, latest_version, path_matches, resolve_ref,
                                   search_text)
 from polgraph.vocabulary import LEVEL_TABLE, LEVELS, RELATIONS
 from polgraph.progress import progress
@@ -685,7 +685,8 @@ def _moved_properties(props: dict, existing: dict | None) -> dict:
     # a mention already there (the same update loaded again) is not added twice
     place = lambda m: (str(m.get("path")), m.get("start") or 0, m.get("end") or 0)  # noqa: E731
     mentions = json.loads(existing.get("mentions_json") or "[]")
-    mentions += [m for m in moved if place(m) not in {place(x) for x in mentions}]
+    there = {place(m) for m in mentions}
+    mentions += [m for m in moved if place(m) not in there]
     mentions.sort(key=place)
     union = lambda key: sorted(set(existing.get(key) or []) | set(props.get(key) or [])) or None  # noqa: E731
     return {**existing, "mention_count": len(mentions), "mentions_json": _MENTIONS_JSON.encode(mentions),
@@ -712,7 +713,7 @@ def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
         named.update((r["id"], sorted(r["ids"])) for r in run(_NAMED_BY_KEYS, rows=rows))
     pairs = []
     for pid, docs in sorted(named.items()):
-        target = docs[0] if len(docs) == 1 else _latest_version(docs)
+        target = docs[0] if len(docs) == 1 else latest_version(docs)
         if target is None or (pid in loaded) == loaded.get(target, False):
             continue
         pairs.append({"placeholder": pid, "document": target})

@@ -175,7 +175,7 @@ def resolve_ref(docs, ref: str) -> str:
     raise NotFoundError(f"no document matches {given!r}" + _suggest(docs, ref))
 
 
-def _latest_version(ids: list[str]) -> str | None:
+def latest_version(ids: list[str]) -> str | None:
     """The latest version when `ids` are every version of one document (graph/versions.py: the latest keeps the
     document's id, an earlier one is ``id@date``), as a 文号 names the latest; else None."""
     bases = {i.split("@", 1)[0] for i in ids}
@@ -186,7 +186,7 @@ def _one_of(docs, ref: str, matches: Matches) -> str | None:
     """The one document `ref` matches (in-corpus documents preferred), the latest version when it matches one
     document's versions only; None if none; ambiguity is an error."""
     if 1 < matches.count <= len(matches.first):
-        latest = _latest_version(matches.first)
+        latest = latest_version(matches.first)
         if latest is not None:
             return latest
     if matches.count > 1:
