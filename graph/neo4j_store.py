@@ -27,7 +27,7 @@ from typing import Iterator
 
 from polgraph.errors import NotFoundError, PolgraphError, ServiceError
 from polgraph.graph.build import number_key
-from polgraph.graph.resolve import title_keys
+from polgraph.graph.resolve import normalize_title, title_keys
 from polgraph.graph.status import CHANGE_WEIGHT
 from polgraph.graph.trace import (SHOWN, Matches, file_name_and_stem, latest_version, path_matches, resolve_ref,
                                   search_text)
@@ -633,6 +633,7 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
             timings["indexes"], t = time.perf_counter() - t, time.perf_counter()
             if not empty:  # an update: what it resolved among its own documents only
                 loaded = {str(n): bool(a.get("in_corpus", False)) for n, a in G.nodes(data=True)}
+                timings["arrived"] = _arrived_methods(driver, database, loaded)
                 timings["resolved_placeholders"] = resolve_placeholders(driver, database, loaded)
             timings["update"], t = time.perf_counter() - t, time.perf_counter()
             db_nodes, db_rels = database_counts(driver, database)
@@ -647,16 +648,21 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
 # title of a document loaded before stays a placeholder (its id is a hash of the title, the document's its 文号),
 # and so does an older document's citation of a document that arrives now. Both are placeholders whose title keys
 # (LOOKUP_PROPERTIES) equal those of a document of the corpus; what the same load's graph already decided (both
-# ends in it) stands.
+# ends in it) stands. A build joins a title-only citation the corpus lacks to the placeholder of a 文号 cited
+# with that title (keyindex.Resolver.finish); across loads the two placeholders are joined the same way.
 _PLACEHOLDER_KEYS = ("UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Placeholder AND p.title_keys IS NOT NULL "
-                     "RETURN p.id AS id, p.title_keys AS keys")
-_ALL_PLACEHOLDER_KEYS = ("MATCH (p:Placeholder) WHERE p.title_keys IS NOT NULL "
-                         "RETURN p.id AS id, p.title_keys AS keys ORDER BY id")
-# for each placeholder {id, keys, query}: the documents of the corpus holding one of its title keys
+                     "RETURN p.id AS id, p.title_keys AS keys, p.title AS title, p.doc_number IS NOT NULL AS numbered")
+_ALL_PLACEHOLDER_KEYS = ("MATCH (p:Placeholder) WHERE p.title_keys IS NOT NULL RETURN p.id AS id, "
+                         "p.title_keys AS keys, p.title AS title, p.doc_number IS NOT NULL AS numbered ORDER BY id")
+# for each placeholder {id, keys, query}: the documents of the corpus holding one of its title keys, and the
+# placeholders of a 文号 that do
 _NAMED_BY_KEYS = ("UNWIND $rows AS row\n"
                   "CALL db.index.fulltext.queryNodes('document_title_keys', row.query) YIELD node AS d\n"
-                  "WITH row, d WHERE d.in_corpus = true AND any(k IN d.title_keys WHERE k IN row.keys)\n"
-                  "RETURN row.id AS id, collect(DISTINCT d.id) AS ids")
+                  "WITH row, d WHERE d.id <> row.id AND any(k IN d.title_keys WHERE k IN row.keys)\n"
+                  "RETURN row.id AS id, collect(DISTINCT CASE WHEN d.in_corpus = true THEN d.id END) AS ids, "
+                  "collect(DISTINCT CASE WHEN d.in_corpus = true THEN [d.id, d.title] END) AS titles, "
+                  "collect(DISTINCT CASE WHEN d.in_corpus = false AND d.doc_number IS NOT NULL THEN d.id END) "
+                  "AS numbered")
 
 
 # The relationships into a placeholder, read to move them to the document it is
@@ -675,13 +681,13 @@ _TAKE_STATUS = (
 _DROP_PLACEHOLDERS = "UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Placeholder DETACH DELETE p"
 
 
-def _moved_properties(props: dict, existing: dict | None) -> dict:
+def _moved_properties(props: dict, existing: dict | None, method: str = "title") -> dict:
     """A relationship's properties once it points at the document its placeholder names by title: resolved by
-    title; added to the relationship the citing document already has to it (mentions joined, cues and flags
+    title (`method`: "placeholder" when it joins the placeholder of a 文号, as a build's would be); added to the relationship the citing document already has to it (mentions joined, cues and flags
     united, the better method kept)."""
-    moved = [{**m, "method": "title", "score": 100.0} for m in json.loads(props.get("mentions_json") or "[]")]
+    moved = [{**m, "method": method, "score": 100.0} for m in json.loads(props.get("mentions_json") or "[]")]
     if existing is None:
-        return {**props, "method": "title", "score": 100.0, "mentions_json": _MENTIONS_JSON.encode(moved)}
+        return {**props, "method": method, "score": 100.0, "mentions_json": _MENTIONS_JSON.encode(moved)}
     # a mention already there (the same update loaded again) is not added twice
     place = lambda m: (str(m.get("path")), m.get("start") or 0, m.get("end") or 0)  # noqa: E731
     mentions = json.loads(existing.get("mentions_json") or "[]")
@@ -691,6 +697,34 @@ def _moved_properties(props: dict, existing: dict | None) -> dict:
     union = lambda key: sorted(set(existing.get(key) or []) | set(props.get(key) or [])) or None  # noqa: E731
     return {**existing, "mention_count": len(mentions), "mentions_json": _MENTIONS_JSON.encode(mentions),
             "cues": union("cues"), "flags": union("flags")}
+
+
+# Relationships into a document that their load knew as a placeholder (its 文号): an earlier load's citation of a
+# document of this load, or this load's citation of a document loaded before (the same id: MERGE joined them)
+_INTO_ARRIVED = ("UNWIND $ids AS id MATCH (s:Document)-[r]->(d:Document {id: id}) "
+                 "WHERE d.in_corpus = true AND r.method = 'placeholder' "
+                 "RETURN s.id AS source, d.id AS document, type(r) AS type, properties(r) AS props "
+                 "ORDER BY document, source, type")
+_SET_METHOD = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
+               "WHERE type(r) = row.type SET r.method = row.method, r.mentions_json = row.mentions_json")
+
+
+def _arrived_methods(driver, database: str, loaded: dict[str, bool]) -> int:
+    """Citations of a 文号 their load did not hold are resolved by number once the database holds the document (by
+    title when they named it by title alone), as a build of both loads resolves them. Returns how many changed."""
+    rows = []
+    for chunk in _batches(sorted(loaded), DEFAULT_BATCH_SIZE):
+        for r in driver.execute_query(_INTO_ARRIVED, parameters_={"ids": chunk}, database_=database).records:
+            mentions = json.loads(r["props"].get("mentions_json") or "[]")
+            for m in mentions:
+                m["method"] = "number" if m.get("doc_number") and not m.get("anonymised") else "title"
+            methods = {m["method"] for m in mentions} or {"number"}
+            rows.append({"source": r["source"], "document": r["document"], "type": r["type"],
+                         "method": "number" if "number" in methods else "title",
+                         "mentions_json": _MENTIONS_JSON.encode(mentions)})
+    for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
+        driver.execute_query(_SET_METHOD, parameters_={"rows": chunk}, database_=database)
+    return len(rows)
 
 
 def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
@@ -707,28 +741,49 @@ def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
     placeholders = [r for chunk in _batches(sorted(i for i, inside in loaded.items() if not inside),
                                             DEFAULT_BATCH_SIZE) for r in run(_PLACEHOLDER_KEYS, ids=chunk)]
     placeholders += [r for r in run(_ALL_PLACEHOLDER_KEYS) if r["id"] not in loaded]
-    named = {}
+    named, numbered, titles = {}, {}, {}
     for chunk in _batches(placeholders, DEFAULT_BATCH_SIZE):
         rows = [{"id": r["id"], "keys": r["keys"], "query": " OR ".join(map(_lucene_phrase, r["keys"]))} for r in chunk]
-        named.update((r["id"], sorted(r["ids"])) for r in run(_NAMED_BY_KEYS, rows=rows))
+        for r in run(_NAMED_BY_KEYS, rows=rows):
+            named[r["id"]], numbered[r["id"]] = sorted(r["ids"]), sorted(r["numbered"])
+            titles.update((d, t) for d, t in r["titles"])
+    # a title-only placeholder joins a 文号's placeholder only when its title is not one every issuer writes
+    # (《关于…》: a build weighs the cited issuer there) and the corpus has no document of it
+    cited_title = {r["id"]: r["title"] for r in placeholders}
+    joinable = {r["id"] for r in placeholders
+                if not r["numbered"] and not normalize_title(r["title"] or "").startswith("关于")}
     pairs = []
-    for pid, docs in sorted(named.items()):
-        target = docs[0] if len(docs) == 1 else latest_version(docs)
-        if target is None or (pid in loaded) == loaded.get(target, False):
+    for pid in sorted(named):
+        docs, method = named[pid], "title"
+        if not docs and pid in joinable and len(numbered[pid]) == 1:
+            docs, method = numbered[pid], "placeholder"
+        if not docs:
             continue
-        pairs.append({"placeholder": pid, "document": target})
+        target = docs[0] if len(docs) == 1 else latest_version(docs)
+        if target is None or (pid in loaded) == (target in loaded if method == "placeholder"
+                                                 else loaded.get(target, False)):
+            continue
+        if method == "title":  # by the document's own title, or by another name of it (as a build's lookup)
+            cited = title_keys(cited_title.get(pid))
+            method = "title" if cited and cited[:1] == title_keys(titles.get(target))[:1] else "alias"
+        pairs.append({"placeholder": pid, "document": target, "method": method})
+    # a 文号's placeholder that itself becomes a document takes no other placeholder with it
+    going = {p["placeholder"] for p in pairs}
+    pairs = [p for p in pairs if p["document"] not in going]
     if not pairs:
         return 0
     document_of = {p["placeholder"]: p["document"] for p in pairs}
+    method_of = {p["placeholder"]: p["method"] for p in pairs}
     moves = [dict(r) for chunk in _batches(sorted(document_of), DEFAULT_BATCH_SIZE)
              for r in run(_INTO_PLACEHOLDERS, ids=chunk)]
     have = {(r["source"], r["document"], r["type"]): dict(r["props"]) for chunk in _batches(
         [{"source": m["source"], "document": document_of[m["placeholder"]], "type": m["type"]} for m in moves],
         DEFAULT_BATCH_SIZE) for r in run(_EXISTING, rows=chunk)}
-    run(_TAKE_STATUS, pairs=pairs)
+    run(_TAKE_STATUS, pairs=[{"placeholder": p["placeholder"], "document": p["document"]} for p in pairs])
     for rel in sorted({m["type"] for m in moves}):
         rows = [{"source": m["source"], "target": document_of[m["placeholder"]],
-                 "props": _moved_properties(m["props"], have.get((m["source"], document_of[m["placeholder"]], rel)))}
+                 "props": _moved_properties(m["props"], have.get((m["source"], document_of[m["placeholder"]], rel)),
+                                            method_of[m["placeholder"]])}
                 for m in moves if m["type"] == rel and m["source"] != document_of[m["placeholder"]]]
         for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
             _write_batch(driver, database, RELATIONSHIP_QUERIES[rel], chunk)
@@ -837,6 +892,7 @@ def load_items_into_neo4j(node_items, edge_items, n_items: int | None = None, ur
             await_indexes(driver, database)
             timings["indexes"], t = time.perf_counter() - t, time.perf_counter()
             if loaded is not None:
+                timings["arrived"] = _arrived_methods(driver, database, loaded)
                 timings["resolved_placeholders"] = resolve_placeholders(driver, database, loaded)
                 timings["update"] = time.perf_counter() - t
             db_nodes, db_rels = database_counts(driver, database)
