@@ -652,8 +652,14 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
 # with that title (keyindex.Resolver.finish); across loads the two placeholders are joined the same way.
 _PLACEHOLDER_KEYS = ("UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Placeholder AND p.title_keys IS NOT NULL "
                      "RETURN p.id AS id, p.title_keys AS keys, p.title AS title, p.doc_number IS NOT NULL AS numbered")
-_ALL_PLACEHOLDER_KEYS = ("MATCH (p:Placeholder) WHERE p.title_keys IS NOT NULL RETURN p.id AS id, "
-                         "p.title_keys AS keys, p.title AS title, p.doc_number IS NOT NULL AS numbered ORDER BY id")
+# the title keys of this load's documents and 文号 placeholders, and the placeholders holding one of them
+_KEYS_OF = ("UNWIND $ids AS id MATCH (d:Document {id: id}) WHERE d.title_keys IS NOT NULL "
+            "AND (d.in_corpus = true OR d.doc_number IS NOT NULL) RETURN d.id AS id, d.title_keys AS keys")
+_PLACEHOLDERS_NAMING = ("UNWIND $rows AS row\n"
+                        "CALL db.index.fulltext.queryNodes('document_title_keys', row.query) YIELD node AS p\n"
+                        "WITH row, p WHERE p:Placeholder AND p.id <> row.id AND any(k IN p.title_keys WHERE k IN row.keys)\n"
+                        "RETURN DISTINCT p.id AS id, p.title_keys AS keys, p.title AS title, "
+                        "p.doc_number IS NOT NULL AS numbered")
 # for each placeholder {id, keys, query}: the documents of the corpus holding one of its title keys, and the
 # placeholders of a 文号 that do
 _NAMED_BY_KEYS = ("UNWIND $rows AS row\n"
@@ -736,11 +742,17 @@ def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
     def run(query, **params):
         return driver.execute_query(query, parameters_=params, database_=database).records
 
-    # this load's placeholders, and those of earlier loads (a few per hundred documents: all of them, read
-    # through the label, cost less than asking which of them this load's documents name)
+    # this load's placeholders, and the earlier loads' placeholders that hold a title key of this load's documents
+    # or 文号 placeholders (found through the fulltext index: the work grows with the load, not the database)
     placeholders = [r for chunk in _batches(sorted(i for i, inside in loaded.items() if not inside),
                                             DEFAULT_BATCH_SIZE) for r in run(_PLACEHOLDER_KEYS, ids=chunk)]
-    placeholders += [r for r in run(_ALL_PLACEHOLDER_KEYS) if r["id"] not in loaded]
+    earlier = {}
+    for chunk in _batches(sorted(loaded), DEFAULT_BATCH_SIZE):
+        rows = [{"id": r["id"], "keys": r["keys"], "query": " OR ".join(map(_lucene_phrase, r["keys"]))}
+                for r in run(_KEYS_OF, ids=chunk)]
+        if rows:
+            earlier.update((r["id"], r) for r in run(_PLACEHOLDERS_NAMING, rows=rows) if r["id"] not in loaded)
+    placeholders += [earlier[i] for i in sorted(earlier)]
     named, numbered, titles = {}, {}, {}
     for chunk in _batches(placeholders, DEFAULT_BATCH_SIZE):
         rows = [{"id": r["id"], "keys": r["keys"], "query": " OR ".join(map(_lucene_phrase, r["keys"]))} for r in chunk]
