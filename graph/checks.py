@@ -3,7 +3,9 @@
 Flags:
   implements_lower_level  IMPLEMENTS/BASED_ON from a higher level to a lower one (a province implementing a
                           county plan): usually a misread level or a misresolved citation.
-  cites_later             the cited document is dated after the citing one.
+  cites_later             the cited document is dated after the citing one (its first version's date when
+                          its text is a later version's: a 2005 rule citing a law consolidated in 2017 that
+                          first took effect in 1982 cites nothing later).
   number_title_conflict   the cited 文号 and the cited title point at different documents (set by build).
   cites_void              the citing document cites, implements or rests on a document already repealed or
                           expired on its own date (graph/status.py; REPEALS, AMENDS, SUPERSEDES are not flagged).
@@ -27,14 +29,15 @@ CHANGING = frozenset(r.name for r in RELATION_TABLE if r.changes)  # they change
 HIERARCHICAL = ("IMPLEMENTS", "BASED_ON")
 
 
-CHECK_FIELDS = ("level", "date", "year", "effective")  # what the checks read of each end of an edge
+CHECK_FIELDS = ("level", "date", "year", "effective", "first_date")  # what the checks read of each end of an edge
 _RECOMPUTED = (IMPLEMENTS_LOWER_LEVEL, CITES_LATER, CITES_VOID)
 
 
 def check_values(node: dict) -> tuple:
     """The CHECK_FIELDS of a node (its level "unknown" when it has none, or null in a graph file), as
     `check_flags` reads them."""
-    return node.get("level") or "unknown", node.get("date"), node.get("year"), node.get("effective")
+    return (node.get("level") or "unknown", node.get("date"), node.get("year"), node.get("effective"),
+            node.get("first_date"))
 
 
 def check_flags(relation: str, flags, citing: tuple, cited: tuple, void: tuple | None) -> list[str]:
@@ -42,14 +45,17 @@ def check_flags(relation: str, flags, citing: tuple, cited: tuple, void: tuple |
     (recomputed), sorted.
 
       implements_lower_level  IMPLEMENTS/BASED_ON and the cited level is lower (neither level unknown)
-      cites_later             the cited date is after the citing one (both dated), else the cited year
+      cites_later             the cited date (its first version's when it has one) is after the citing one
+                              (both dated), else the cited year
       cites_void              a relation that does not change the cited document (not CHANGING), and the
                               cited document was void (void_from: repealed or expired) on the citing
                               document's date, else its effective date
     """
     out = [f for f in flags if f not in _RECOMPUTED] if flags else []
-    level, date, year, effective = citing
-    cited_level, cited_date, cited_year, _ = cited
+    level, date, year, effective, _ = citing
+    cited_level, cited_date, cited_year, _, cited_first = cited
+    if cited_first and (not cited_date or cited_first < cited_date):  # the document has existed since its first version: a later text of it is no later citation
+        cited_date, cited_year = cited_first, int(cited_first[:4]) if cited_first[:4].isdigit() else cited_year
     if relation in HIERARCHICAL and level != "unknown" and cited_level != "unknown" \
             and LEVEL_RANK[level] < LEVEL_RANK[cited_level]:
         out.append(IMPLEMENTS_LOWER_LEVEL)

@@ -282,8 +282,12 @@ def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, rela
     inside = _within(within) if within else None
     target = _doc(G, root)
     target["in_corpus"] = bool(G.nodes[root].get("in_corpus"))
+    if G.nodes[root].get("first_date"):
+        target["first_date"] = G.nodes[root]["first_date"]
     if len(versions) > 1:
-        target["versions"] = [{"id": v, "date": G.nodes[v].get("date")} for v in versions]
+        target["versions"] = [{"id": v, "date": G.nodes[v].get("date"),
+                               **({"first_date": G.nodes[v]["first_date"]} if G.nodes[v].get("first_date") else {})}
+                              for v in versions]
     clock = _clock_start(target, all_versions)
     key = unit
     groups: dict[str, list[str]] = {}
@@ -351,11 +355,17 @@ def _diffusion(G: nx.MultiDiGraph, ref: str, unit: str, within: str | None, rela
 
 
 def _clock_start(target: dict, all_versions: bool) -> str | None:
-    """The date lags count from: REF's, or with every version counted its first dated version's."""
-    if all_versions:
-        dates = [v["date"] for v in target.get("versions", ()) if v["date"]]
+    """The date lags count from: REF's, or with every version counted its first dated version's. A version whose
+    text kept its first version's clause (node `first_date`: a law consolidated in 2017 that first took effect in
+    1982) stands for the versions before it that the graph lacks: the clock starts at that first version, for REF
+    too when the graph holds no earlier version of it (its adopters of 2005 adopted the law, not the 2017 text)."""
+    versions = target.get("versions") or ()
+    if all_versions and versions:
+        dates = [v.get("first_date") or v["date"] for v in versions if v.get("first_date") or v["date"]]
         if dates:
             return min(dates)
+    if target.get("first_date") and (not versions or versions[0]["id"] == target["id"]):
+        return min(target["first_date"], target["date"] or "9999")
     return target["date"]
 
 
@@ -380,7 +390,10 @@ def format_diffusion_text(result: dict) -> str:
     t, s, unit = result["target"], result["summary"], result["unit"]
     lines = [f"Adoption of {_name(t)}",
              f"  {t['level']}, dated {t['date'] or 'unknown'}{'' if t['in_corpus'] else ', not in corpus'}"
-             f"{_status_note(t)}; "
+             + (f", first version in force {t['first_date']} (lags count from it)"
+                if t.get("first_date") and not result.get("all_versions") and _clock_start(t, False) == t["first_date"]
+                else "")
+             + f"{_status_note(t)}; "
              f"by {unit}{' within ' + result['within'] if result['within'] else ''}; "
              f"relations {', '.join(result['relations'])}"]
     head = f"{s['units_adopted']} of {s['units_total']} {_plural(unit)} adopted, {s['adopting_documents']} document(s)"
@@ -393,7 +406,9 @@ def format_diffusion_text(result: dict) -> str:
         head += "; adopting documents in force only"
     versions = t.get("versions") or []
     if versions and result.get("all_versions"):
-        lines.append(f"  every version counted: {', '.join(v['date'] or v['id'] for v in versions)}; "
+        lines.append(f"  every version counted: {', '.join(v['date'] or v['id'] for v in versions)}"
+                     + (f" (the oldest text's first version in force {versions[0]['first_date']})"
+                        if versions[0].get("first_date") else "") + "; "
                      f"lags from {_clock_start(t, True) or 'unknown'}")
     elif versions:
         others = [v["date"] or v["id"] for v in versions if v["id"] != t["id"]]

@@ -95,8 +95,8 @@ def _write_items(f, texts) -> None:
 
 # The shapes `polgraph build` writes (graph/model.py), encoded by templates; anything else goes through _json.
 # The fields in the order the file writes them (sorted keys), for the *_values_json encoders.
-NODE_FIELDS = ("aliases", "carries", "date", "doc_number", "effective", "expires", "in_corpus", "issuer", "label",
-               "level", "path", "region", "title", "validity", "void_on", "year")
+NODE_FIELDS = ("aliases", "carries", "date", "doc_number", "effective", "expires", "first_date", "in_corpus", "issuer",
+               "label", "level", "path", "region", "title", "validity", "void_on", "year")
 MENTION_FIELDS = ("cited_issuer", "cue", "doc_number", "end", "method", "path", "score", "sentence", "start",
                   "title")
 _NODE_KEYS = frozenset(NODE_FIELDS)
@@ -131,8 +131,8 @@ def _strings3(items) -> str:
 # _json on anything else: encode_basestring raises TypeError on a value that is not a string, and the whole item
 # is then encoded as json.dumps would. A `type(x) is str` test per value cost a tenth of a save.
 
-def node_values_json(nid, aliases, carries, date, doc_number, effective, expires, in_corpus, issuer, label, level,
-                     path, region, title, validity, void_on, year) -> str:
+def node_values_json(nid, aliases, carries, date, doc_number, effective, expires, first_date, in_corpus, issuer, label,
+                     level, path, region, title, validity, void_on, year) -> str:
     """A node of a graph file from its id and attribute values (NODE_FIELDS order), as json.dumps writes it."""
     try:
         # the label is the 文号 or the title, and what a document carries most often its aliases too (build
@@ -146,6 +146,7 @@ def node_values_json(nid, aliases, carries, date, doc_number, effective, expires
                 f'\n   "doc_number": {number_text},'
                 f'\n   "effective": {_string(effective) if effective is not None else "null"},'
                 f'\n   "expires": {_string(expires) if expires is not None else "null"},'
+                f'\n   "first_date": {_string(first_date) if first_date is not None else "null"},'
                 f'\n   "id": {_string(nid)},'
                 f'\n   "in_corpus": {"true" if in_corpus is True else "false" if in_corpus is False else _v3(in_corpus)},'
                 f'\n   "issuer": {_strings3(issuer) if issuer else "[]" if issuer == () else _v3(issuer)},'
@@ -159,8 +160,8 @@ def node_values_json(nid, aliases, carries, date, doc_number, effective, expires
                 f'\n   "year": {int.__repr__(year) if type(year) is int else "null" if year is None else _v3(year)}\n  }}')
     except TypeError:
         return _json(dict(zip(NODE_FIELDS + ("id",), (aliases, carries, date, doc_number, effective, expires,
-                                                      in_corpus, issuer, label, level, path, region, title,
-                                                      validity, void_on, year, nid))), "  ")
+                                                      first_date, in_corpus, issuer, label, level, path, region,
+                                                      title, validity, void_on, year, nid))), "  ")
 
 
 def node_json(nid, a: dict) -> str:

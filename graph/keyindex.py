@@ -127,12 +127,19 @@ def own_effective(record: dict) -> str | None:
     return None if eff.get("original_version") else eff.get("date") or None
 
 
+def first_version_date(record: dict) -> str | None:
+    """The day the document's first version took effect, when its text is a later version's that kept the first
+    version's clause (a consolidated law's 本法自1982年11月19日起施行); else None."""
+    eff = record.get("effective") or {}
+    return eff.get("date") or None if eff.get("original_version") else None
+
+
 class Node:
     """The attributes of an in-corpus document (graph/model.py), read and written like a dict (`[]`, `get`,
     `keys`, `items`, `dict(node)`): slots instead of a dict's table, for millions of documents."""
 
     FIELDS = ("label", "title", "aliases", "doc_number", "issuer", "date", "year", "level", "region",
-              "in_corpus", "path", "carries", "effective", "expires", "validity", "void_on")
+              "in_corpus", "path", "carries", "effective", "first_date", "expires", "validity", "void_on")
     _KEYS = frozenset(FIELDS)
     __slots__ = FIELDS
 
@@ -202,6 +209,8 @@ def document_node(record: dict, strings: Strings | None = None) -> Node:
     node.path = str(path) if path is not None else None
     effective = own_effective(record)
     node.effective = keep(effective, effective)
+    first = first_version_date(record)
+    node.first_date = keep(first, first)
     expires = (get("expires") or {}).get("date") or None
     node.expires = keep(expires, expires)
     validity = get("validity")
@@ -218,7 +227,7 @@ def _merge_duplicate(node: dict, other: dict) -> None:
         if t and t != node["title"]:
             aliases.add(t)
     node["aliases"] = tuple(sorted(aliases))
-    for key in ("date", "region", "title", "effective", "expires", "validity", "void_on"):
+    for key in ("date", "region", "title", "effective", "first_date", "expires", "validity", "void_on"):
         if not node[key] and other[key]:
             node[key] = other[key]
     if node["year"] is None:
@@ -430,7 +439,7 @@ class Resolver:
                 "label": number or s(c.get("title")) or pid, "title": None, "aliases": [],
                 "doc_number": number, "issuer": [], "date": None, "year": year_of_number(number),
                 "level": "unknown", "region": None, "in_corpus": False, "path": None, "carries": _NO_STRINGS,
-                "effective": None, "expires": None, "validity": None, "void_on": None}
+                "effective": None, "first_date": None, "expires": None, "validity": None, "void_on": None}
         if c.get("title"):
             if ph["title"] is None:
                 ph["title"] = s(c["title"])

@@ -21,6 +21,9 @@ Node attributes (scalars or lists of str only, so GraphML/GEXF export needs only
   carries     [str]
   effective   str | None      ISO date it takes effect by its own text (extract `effective`; None when that clause
                               is a first version's)
+  first_date  str | None      the day its first version took effect, when the text is a later version's that kept
+                              the first version's clause (a consolidated law: extract `effective` with
+                              `original_version`); the document has existed since then (lags, cites_later)
   expires     str | None      the last day in force by its own term (有效期)
   validity    str | None      what its portal page's 有效性/时效性 says, as a status word (in_force, amended,
                               repealed, expired, not_yet_effective; extract `validity`)

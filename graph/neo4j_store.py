@@ -39,7 +39,7 @@ PLACEHOLDER_LABEL = "Placeholder"
 # a document's status as of a date (graph/status.py), which documents loaded later can change
 STATUS_PROPERTIES = ("status", "status_changed_by", "status_changed_on", "status_as_of")
 NODE_PROPERTIES = ("id", "title", "doc_number", "aliases", "issuer", "date", "year", "level", "region",
-                   "in_corpus", "path", "carries", "label", "effective", "expires", "validity", "void_on",
+                   "in_corpus", "path", "carries", "label", "effective", "first_date", "expires", "validity", "void_on",
                    *STATUS_PROPERTIES)
 # Derived from the properties above so that `trace`'s REF is found through indexes (cypher/schema.cypher),
 # never by reading every node: the canonical key of the 文号, the source file's name and stem, every title
@@ -164,6 +164,7 @@ def node_properties(node_id: str, attrs: dict) -> dict:
         "carries": _list_or_none(attrs.get("carries")),
         "label": attrs.get("label"),
         "effective": attrs.get("effective"),
+        "first_date": attrs.get("first_date"),
         "expires": attrs.get("expires"),
         "validity": attrs.get("validity"),
         "void_on": attrs.get("void_on"),

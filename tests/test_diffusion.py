@@ -408,3 +408,37 @@ def test_output_paths_are_checked_before_any_work(tmp_path):
                                  str(corpus / "01_central.txt")])
     assert inside.exit_code != 0 and "input" in inside.output
     assert (corpus / "01_central.txt").read_text(encoding="utf-8").startswith("国务院办公厅")
+
+
+def test_lags_count_from_the_first_version_a_consolidated_text_stands_for():
+    """The corpus holds a law only as its 2013 consolidated text, which kept its first version's clause (1988):
+    provinces that adopted it in 1995 and 2015 did so 7 and 27 years after it took effect, not -18 and +2. With an
+    earlier version in the graph, the latest text's clock is its own date again; --all-versions starts at the
+    oldest text's first version."""
+    from graph_support import cit, rec
+
+    law = "中华人民共和国某某资源保护法"
+    consolidated = rec("law/2013.txt", law, level="central", date="2013-06-29", issuer=["全国人民代表大会常务委员会"],
+                       effective_on="1988-01-01", original_version=True)
+    adopters = {"山西省": "1995-03-01", "四川省": "2015-09-25"}
+    local = [rec(f"p/{p}.txt", f"{p}某某资源保护条例", level="provincial", date=d, issuer=[p + "人民代表大会常务委员会"],
+                 region=p, citations=[cit(title=law, relation="BASED_ON", cue="根据", level="central")])
+             for p, d in adopters.items()]
+    result = diffusion(build_graph([consolidated] + local, quiet=True), law)
+    assert result["target"]["first_date"] == "1988-01-01"
+    first = dt.date.fromisoformat("1988-01-01")
+    assert {u["unit"]: u["lag_days"] for u in result["units"]} == {
+        p: (dt.date.fromisoformat(d) - first).days for p, d in adopters.items()}
+    assert "dated 2013-06-29, first version in force 1988-01-01 (lags count from it)" in format_diffusion_text(result)
+
+    newer = rec("law/2021.txt", law, level="central", date="2021-04-29", issuer=["全国人民代表大会常务委员会"])
+    late = rec("p/云南省.txt", "云南省某某资源保护条例", level="provincial", date="2022-05-27", issuer=["云南省人民代表大会常务委员会"],
+               region="云南省", citations=[cit(title=law, relation="BASED_ON", cue="根据", level="central")])
+    G = build_graph([consolidated, newer, late] + local, quiet=True)
+    only = diffusion(G, law)  # the 2021 text: its own clock
+    assert [(u["unit"], u["lag_days"]) for u in only["units"]] == [("云南省", (dt.date(2022, 5, 27) - dt.date(2021, 4, 29)).days)]
+    assert "first version in force" not in format_diffusion_text(only)
+    every = diffusion(G, law, all_versions=True)
+    assert {u["unit"]: u["lag_days"] for u in every["units"]} == {
+        p: (dt.date.fromisoformat(d) - first).days for p, d in {**adopters, "云南省": "2022-05-27"}.items()}
+    assert "(the oldest text's first version in force 1988-01-01); lags from 1988-01-01" in format_diffusion_text(every)

@@ -261,3 +261,29 @@ def test_issuerless_title_is_no_evidence_against_the_number():
     G = build_graph(records, quiet=True)
     assert G.graph["conflicts"] == []
     assert G.edges[title_id("某县实施方案"), "云政发〔2015〕2号", "IMPLEMENTS"]["flags"] == []
+
+
+def test_a_consolidated_text_is_cited_since_its_first_version(tmp_path):
+    """A law's 2017 text that kept its first version's clause (本法自1982年11月19日起施行: `original_version`) has
+    existed since 1982: a 2005 rule citing it cites nothing later; a law without that history is flagged."""
+    law = rec("law.txt", "中华人民共和国某某保护法", None, "central", "2017-11-04", ["全国人民代表大会常务委员会"],
+              effective_on="1982-11-19", original_version=True)
+    other = rec("other.txt", "中华人民共和国某某管理法", None, "central", "2017-11-04", ["全国人民代表大会常务委员会"])
+    rule = rec("rule.txt", "某省某某保护条例", "某人大常委会公告第1号", "provincial", "2005-06-01", citations=[
+        cit(None, "中华人民共和国某某保护法", relation="BASED_ON", cue="根据"),
+        cit(None, "中华人民共和国某某管理法", relation="BASED_ON", cue="根据")])
+    G = build_graph([law, other, rule], quiet=True)
+    law_id, other_id = (n for n in sorted(G) if n.startswith("t:"))
+    law_id, other_id = sorted((law_id, other_id), key=lambda n: G.nodes[n]["title"] != "中华人民共和国某某保护法")
+    assert (G.nodes[law_id]["first_date"], G.nodes[law_id]["effective"]) == ("1982-11-19", None)
+    assert G.nodes[other_id]["first_date"] is None
+    source = "某人大常委会公告第1号"
+    assert G.edges[source, law_id, "BASED_ON"]["flags"] == []
+    assert G.edges[source, other_id, "BASED_ON"]["flags"] == ["cites_later"]
+    # the graph file `polgraph build` writes (the lean graph) says the same
+    from polgraph.graph.build import build_lean
+
+    path = tmp_path / "g.json"
+    build_lean([law, other, rule], quiet=True).write(path)
+    H = load_graph(path)
+    assert H.nodes[law_id]["first_date"] == "1982-11-19" and H.edges[source, law_id, "BASED_ON"]["flags"] == []

@@ -155,6 +155,7 @@
     addRow(box, "发文机关", i.issuer);
     addRow(box, "日期", i.date);
     addRow(box, "施行", i.effective);
+    addRow(box, "首次施行", i.first_date);  // a consolidated text: its first version took effect then
     addRow(box, "有效期至", i.expires);
     if (i.status) addRow(box, "时效", (STATUS_ZH[i.status] || i.status) + " " + i.status +
       (i.status_changed_on ? " · " + i.status_changed_on : "") + (i.status_changed_by ? " · " + i.status_changed_by : ""));
