@@ -487,6 +487,12 @@ TITLE_PLACE_WEIGHT = 3
 _CITED_TITLE = re.compile(r"《[^《》]*》")
 
 
+def bare_organ_word(name: str) -> bool:
+    """Whether `name` is only an organ word that needs a place or unit before it (政府, 人民政府, 党委: the
+    townshiporgan words of data/issuer_words.tsv): `政府令〔2012〕第9号` names no organ."""
+    return _SPACE.sub("", name or "") in {x for x, _ in _words().get("townshiporgan", [])}
+
+
 def abbreviated_unit(name: str) -> str | None:
     """The level word (data/issuer_words.tsv, role abbrevunit) that opens an organ named without its place:
     市工业和信息化局 -> 市, 省财政厅 -> 省, 自治区人民政府 -> 自治区; None for a name with a place, a central organ

@@ -24,7 +24,7 @@ import re
 from polgraph.extract.cues import load_cues
 from polgraph.extract.dates import _DATE_IN_LINE, _iso_date, parse_date
 from polgraph.extract.organs import _ENTITY_RESIDUE, _ORGAN_END, _closed_up, _levels_api, looks_like_organ, split_issuers
-from polgraph.extract.levels import abbreviated_unit, issuer_words, with_place
+from polgraph.extract.levels import abbreviated_unit, bare_organ_word, issuer_words, with_place
 from polgraph.extract.lists import LIST_MARKER
 from polgraph.extract.titles import (CARRY_END, CARRY_ENDS, CARRY_VERB, CARRY_VERBS, clean_title, find_titles, title_key,
                                      title_verdict)
@@ -868,8 +868,8 @@ def _order_issuers(text: str, n) -> list[str]:
     if word is None or not agency.endswith(word):
         return []
     organ = agency[:-len(word)]
-    if not looks_like_organ(organ):
-        return []
+    if not looks_like_organ(organ) or bare_organ_word(organ):
+        return []  # 政府令〔2012〕第9号: the byline or signature names the organ
     out, at = [organ], n.end
     while True:
         m = _JOINT_ORDER.match(text, at)

@@ -47,8 +47,8 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
-from polgraph.extract.docnumber import number_key
-from polgraph.extract.levels import level_of_agency, level_of_issuer
+from polgraph.extract.docnumber import number_key, parse_docnumber
+from polgraph.extract.levels import bare_organ_word, level_of_agency, level_of_issuer
 from polgraph.extract.portal import VALIDITY
 from polgraph.graph.model import LEVELS, RELATIONS
 from polgraph.graph.resolve import TitleIndex, issuer_compatible, normalize_title, title_id, year_of_number
@@ -106,10 +106,25 @@ class Strings:
         return self.keep(t, t)
 
 
+def own_number(record: dict) -> str | None:
+    """The document's own 文号 as its node id reads it: as written, but an order that names its organ by a bare
+    word (`政府令〔2012〕第9号`, as law sites print a provincial decree) is qualified by the issuer the record names
+    (`江南省人民政府令〔2012〕第9号`): every province has a 政府令〔2012〕第9号."""
+    number = record.get("doc_number") or None
+    if number and "令" in number:
+        parsed = parse_docnumber(number)
+        if parsed is not None and parsed.kind == "order" and bare_organ_word(parsed.agency[:-1]):
+            word = parsed.agency[:-1]
+            organ = next((i for i in record.get("issuer") or () if i.endswith(word) and i != word), None)
+            if organ is not None:
+                return organ + number[number.index(word) + len(word):]
+    return number
+
+
 def document_id(record: dict) -> str:
     """The 文号's canonical key when known, else a hash of the normalised title, else of the path."""
     if record.get("doc_number"):
-        return number_key(record["doc_number"])
+        return number_key(own_number(record))
     if normalize_title(record.get("title")):
         return title_id(record["title"])
     return "f:" + hashlib.sha1(str(record.get("path", "")).encode("utf-8")).hexdigest()[:16]
@@ -262,7 +277,7 @@ class KeyIndex:
     def add(self, record: dict) -> None:
         """Index one record (pass 1): its node, not its citations."""
         node = document_node(record, self.strings)
-        number = record.get("doc_number")
+        number = own_number(record)
         base = self.number_key(number) if number else self.strings(document_id(record))
         # the node's path is the same text: one string for both (a million documents: ~100 MB less until finish)
         path = node.path if node.path is not None else str(record.get("path", ""))

@@ -287,3 +287,16 @@ def test_a_consolidated_text_is_cited_since_its_first_version(tmp_path):
     build_lean([law, other, rule], quiet=True).write(path)
     H = load_graph(path)
     assert H.nodes[law_id]["first_date"] == "1982-11-19" and H.edges[source, law_id, "BASED_ON"]["flags"] == []
+
+
+def test_decrees_numbered_by_a_bare_organ_word_stay_apart():
+    """Every province has a 政府令〔2012〕第9号 (as law sites print them): each is its issuer's decree, not one
+    document filed twice."""
+    a = rec("a.txt", "江南省森林防火管理规定", "政府令〔2012〕第9号", "provincial", "2012-10-22", ["江南省人民政府"])
+    b = rec("b.txt", "河西省城市供水管理规定", "政府令〔2012〕第9号", "provincial", "2012-06-01", ["河西省人民政府"])
+    G = build_graph([a, b], quiet=True)
+    assert sorted(G) == ["江南省人民政府令〔2012〕第9号", "河西省人民政府令〔2012〕第9号"]
+    assert G.graph["merged"] == [] and {G.nodes[n]["doc_number"] for n in G} == {"政府令〔2012〕第9号"}
+    # a decree that names its organ keeps its number as the id
+    c = rec("c.txt", "江南省某某办法", "江南省人民政府令第3号", "provincial", "2013-01-01", ["江南省人民政府"])
+    assert "江南省人民政府令第3号" in build_graph([c], quiet=True)

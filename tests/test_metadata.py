@@ -481,3 +481,19 @@ def test_a_byline_under_the_heading_names_the_issuer_only_when_nothing_else_does
     # the body has begun: an organ's name after the first sentence is no byline
     body = "某某管理办法\n\n为加强管理，制定本办法。\n\n某省林业厅\n"
     assert extract_text(body)["issuer"] == []
+
+
+def test_a_decree_numbered_by_a_bare_organ_word_takes_its_organ_from_the_page():
+    # law sites print a provincial decree as 政府令〔2012〕第9号 under the organ's byline: 政府 names no organ
+    text = ("您的位置: 首页 » 法规资料库 » 法律法规 »\n\n江南省森林草原防火管理规定\n\n"
+            "作者:法规资料库 时间:2024-06-11 08:12:40  浏览:5120   来源:法规资料库\n下载地址: 点击此处下载\n\n"
+            "江南省森林草原防火管理规定\n\n江南省人民政府\n\n\n江南省森林草原防火管理规定\n\n政府令〔2012〕第9号\n\n\n"
+            "《江南省森林草原防火管理规定》已经2012年10月9日省政府第31次常务会议通过，现予公布，自2013年1月1日起施行。\n\n"
+            "省长\n\n二○一二年十月二十二日\n\n江南省森林草原防火管理规定\n\n第一章总则\n\n"
+            "第一条为了预防和扑救森林草原火灾，根据《森林防火条例》，结合本省实际，制定本规定。\n")
+    rec = extract_text(text)
+    assert (rec["title"], rec["doc_number"], rec["issuer"], rec["date"], rec["level"]) == (
+        "江南省森林草原防火管理规定", "政府令〔2012〕第9号", ["江南省人民政府"], "2012-10-22", "provincial")
+    # an order of a named organ is still that organ's
+    named = text.replace("政府令〔2012〕第9号", "江南省人民政府令第9号").replace("江南省人民政府\n\n\n", "")
+    assert extract_text(named)["issuer"] == ["江南省人民政府"]
