@@ -735,6 +735,16 @@ def _head_line_of(text: str, title: str) -> tuple[int, int] | None:
     return None
 
 
+def _posted_date(p: Pair | None, number) -> Pair | None:
+    """A page's rank-2 date (when it was posted: 发布时间, a bare 时间 beside the view count) as the document's, unless
+    it is years after the year of the document's own 文号: an aggregator re-posting 皖政发〔2016〕12号 in 2019 dates
+    its page, not the document."""
+    year = getattr(getattr(number, "number", None), "year", None)
+    if p is None or year is None or not p.value[:4].isdigit():
+        return p
+    return None if int(p.value[:4]) > year + 1 else p
+
+
 def merge(page: PageHeader, text: str, numbers, own: dict, levels) -> dict:
     """`own` (title, title_span, number (NumberMatch), issuer, date, sources: what the text gives) with the page
     header merged in; adds `extra` (index_number, topic, repeal_date). See the module docstring for the ranks."""
@@ -773,7 +783,7 @@ def merge(page: PageHeader, text: str, numbers, own: dict, levels) -> dict:
             own["issuer"], sources["issuer"] = list(p.value), p.where
     elif not own["issuer"] and (p := page.best("issuer", 2)) is not None:
         own["issuer"], sources["issuer"] = list(p.value), p.where
-    p = page.best("date", 1) or (page.best("date", 2) if own["date"] is None else None)
+    p = page.best("date", 1) or (_posted_date(page.best("date", 2), own["number"]) if own["date"] is None else None)
     if p is not None:
         own["date"], sources["date"] = p.value, p.where
     for name in EXTRA_FIELDS:

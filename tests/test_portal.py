@@ -294,3 +294,19 @@ def test_a_row_of_labels_over_a_row_of_values_pairs_by_column():
     assert all(p.value != "关于进一步加强政府规范性文件管理的通知" for p in read_cells(cells))
     # two labels are label-value cells as before
     assert [p.field for p in read_cells(["文号", "成文日期", "2021-03-18"])] == ["doc_number", "date"]
+
+
+def test_a_posting_date_years_after_the_documents_number_is_the_pages():
+    # an aggregator heads the page with the number and the title and dates its own posting (时间 beside the view
+    # count): 2019 is not when 皖政发〔2016〕12号 was written
+    text = ("皖政发〔2016〕12号《安徽省人民政府关于深化某某管理制度改革的实施意见》\n\n浏览量:          时间:2019-03-02 21:15:07\n\n"
+            "安徽省人民政府关于深化某某管理制度改革的实施意见\n\n\n皖政发〔2016〕12号\n\n\n各市、县人民政府，省政府各部门：\n\n"
+            "根据《国务院关于深化某某管理制度改革的决定》(国发〔2015〕45号)有关要求，现提出以下实施意见：\n")
+    rec = extract_text(text)
+    assert (rec["title"], rec["doc_number"], rec["date"]) == (
+        "安徽省人民政府关于深化某某管理制度改革的实施意见", "皖政发〔2016〕12号", None)
+    # posted within a year of its number's year: the posting date is the best the page gives
+    assert extract_text(text.replace("2019-03-02", "2016-05-20"))["date"] == "2016-05-20"
+    # the text's own date wins either way
+    signed = text + "\n安徽省人民政府\n2016年4月8日\n"
+    assert extract_text(signed)["date"] == "2016-04-08"
