@@ -690,8 +690,9 @@ _DROP_PLACEHOLDERS = "UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Plac
 
 def _moved_properties(props: dict, existing: dict | None, method: str = "title") -> dict:
     """A relationship's properties once it points at the document its placeholder names by title: resolved by
-    title (`method`: "placeholder" when it joins the placeholder of a 文号, as a build's would be); added to the relationship the citing document already has to it (mentions joined, cues and flags
-    united, the better method kept)."""
+    `method` (title or alias; placeholder when it joins the placeholder of a 文号, as a build's would be); added
+    to the relationship the citing document already has to it (mentions joined, cues and flags united, the
+    better method kept)."""
     moved = [{**m, "method": method, "score": 100.0} for m in json.loads(props.get("mentions_json") or "[]")]
     if existing is None:
         return {**props, "method": method, "score": 100.0, "mentions_json": _MENTIONS_JSON.encode(moved)}
@@ -734,12 +735,19 @@ def _arrived_methods(driver, database: str, loaded: dict[str, bool]) -> int:
     return len(rows)
 
 
+def _key_queries(records) -> list[dict]:
+    """{id, keys, query} of records with title keys: the fulltext query (document_title_keys) for any of them."""
+    return [{"id": r["id"], "keys": r["keys"], "query": " OR ".join(map(_lucene_phrase, r["keys"]))} for r in records]
+
+
 def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
     """After a load into a database that held documents (`loaded`: the load's node ids, True for its corpus
     documents): a placeholder whose title keys name exactly one document of the corpus (or one document's
     versions: the latest) becomes that document when one of them is new: this load's placeholder naming a
-    document loaded before, or an earlier placeholder naming a document of this load. When both are of this
-    load, or both of earlier ones, a build of their documents decided. Returns how many placeholders went."""
+    document loaded before, or an earlier placeholder naming a document of this load; a title-only placeholder
+    that names no document joins the one placeholder of a 文号 cited with that title (not for a 《关于…》 title
+    without its issuer). When both are of this load, or both of earlier ones, a build of their documents
+    decided. Returns how many placeholders went."""
     def run(query, **params):
         return driver.execute_query(query, parameters_=params, database_=database).records
 
@@ -749,15 +757,13 @@ def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
                                             DEFAULT_BATCH_SIZE) for r in run(_PLACEHOLDER_KEYS, ids=chunk)]
     earlier = {}
     for chunk in _batches(sorted(loaded), DEFAULT_BATCH_SIZE):
-        rows = [{"id": r["id"], "keys": r["keys"], "query": " OR ".join(map(_lucene_phrase, r["keys"]))}
-                for r in run(_KEYS_OF, ids=chunk)]
+        rows = _key_queries(run(_KEYS_OF, ids=chunk))
         if rows:
             earlier.update((r["id"], r) for r in run(_PLACEHOLDERS_NAMING, rows=rows) if r["id"] not in loaded)
     placeholders += [earlier[i] for i in sorted(earlier)]
     named, numbered, titles = {}, {}, {}
     for chunk in _batches(placeholders, DEFAULT_BATCH_SIZE):
-        rows = [{"id": r["id"], "keys": r["keys"], "query": " OR ".join(map(_lucene_phrase, r["keys"]))} for r in chunk]
-        for r in run(_NAMED_BY_KEYS, rows=rows):
+        for r in run(_NAMED_BY_KEYS, rows=_key_queries(chunk)):
             named[r["id"]], numbered[r["id"]] = sorted(r["ids"]), sorted(r["numbered"])
             titles.update((d, t) for d, t in r["titles"])
     # a title-only placeholder joins a 文号's placeholder only when its title is not one every issuer writes
