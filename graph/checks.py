@@ -54,7 +54,8 @@ def check_flags(relation: str, flags, citing: tuple, cited: tuple, void: tuple |
     out = [f for f in flags if f not in _RECOMPUTED] if flags else []
     level, date, year, effective, _ = citing
     cited_level, cited_date, cited_year, _, cited_first = cited
-    if cited_first and (not cited_date or cited_first < cited_date):  # the document has existed since its first version: a later text of it is no later citation
+    # the cited document has existed since its first version: a later text of it is no later citation
+    if cited_first and (not cited_date or cited_first < cited_date):
         cited_date, cited_year = cited_first, int(cited_first[:4]) if cited_first[:4].isdigit() else cited_year
     if relation in HIERARCHICAL and level != "unknown" and cited_level != "unknown" \
             and LEVEL_RANK[level] < LEVEL_RANK[cited_level]:

@@ -658,7 +658,8 @@ _KEYS_OF = ("UNWIND $ids AS id MATCH (d:Document {id: id}) WHERE d.title_keys IS
             "AND (d.in_corpus = true OR d.doc_number IS NOT NULL) RETURN d.id AS id, d.title_keys AS keys")
 _PLACEHOLDERS_NAMING = ("UNWIND $rows AS row\n"
                         "CALL db.index.fulltext.queryNodes('document_title_keys', row.query) YIELD node AS p\n"
-                        "WITH row, p WHERE p:Placeholder AND p.id <> row.id AND any(k IN p.title_keys WHERE k IN row.keys)\n"
+                        "WITH row, p WHERE p:Placeholder AND p.id <> row.id "
+                        "AND any(k IN p.title_keys WHERE k IN row.keys)\n"
                         "RETURN DISTINCT p.id AS id, p.title_keys AS keys, p.title AS title, "
                         "p.doc_number IS NOT NULL AS numbered")
 # for each placeholder {id, keys, query}: the documents of the corpus holding one of its title keys, and the

@@ -190,7 +190,8 @@ def build_network(H: nx.MultiDiGraph, in_degree: dict | None = None):
                 "in_corpus": not placeholder, "cited_by": indeg, "aliases": list(d.get("aliases") or []),
                 "label": str(label), "status": status, "status_changed_by": d.get("status_changed_by"),
                 "status_changed_on": d.get("status_changed_on"), "effective": d.get("effective"),
-                "first_date": d.get("first_date"), "expires": d.get("expires"), "validity": d.get("validity"), "void_on": d.get("void_on"),
+                "first_date": d.get("first_date"), "expires": d.get("expires"), "validity": d.get("validity"),
+                "void_on": d.get("void_on"),
             },
             **style,
         )

@@ -436,7 +436,8 @@ def test_lags_count_from_the_first_version_a_consolidated_text_stands_for():
                region="云南省", citations=[cit(title=law, relation="BASED_ON", cue="根据", level="central")])
     G = build_graph([consolidated, newer, late] + local, quiet=True)
     only = diffusion(G, law)  # the 2021 text: its own clock
-    assert [(u["unit"], u["lag_days"]) for u in only["units"]] == [("云南省", (dt.date(2022, 5, 27) - dt.date(2021, 4, 29)).days)]
+    assert [(u["unit"], u["lag_days"]) for u in only["units"]] == [
+        ("云南省", (dt.date(2022, 5, 27) - dt.date(2021, 4, 29)).days)]
     assert "first version in force" not in format_diffusion_text(only)
     every = diffusion(G, law, all_versions=True)
     assert {u["unit"]: u["lag_days"] for u in every["units"]} == {
