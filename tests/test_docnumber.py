@@ -163,9 +163,16 @@ def test_a_portal_label_before_the_number_is_not_part_of_the_code(label, sep):
     ("甘府发〔2019〕3号和政发〔2020〕1号", ["甘府发〔2019〕3号", "和政发〔2020〕1号"]),
     ("《某办法》和国发〔2012〕11号", ["国发〔2012〕11号"]),          # a conjunction before a code that names its organ
     ("临政发〔2019〕2号和临政办发〔2019〕3号", ["临政发〔2019〕2号", "临政办发〔2019〕3号"]),
+    ("太原市人民政府文件\n并政发〔2019〕3号", ["并政发〔2019〕3号"]),   # 并: 太原's abbreviation
+    ("研究并印发晋政发〔2019〕3号", ["晋政发〔2019〕3号"]),           # 并 the conjunction, before a code with a place
+    ("会议审议并国发〔2015〕33号", ["国发〔2015〕33号"]),
 ])
 def test_a_joiner_before_a_placeless_code_is_its_place(text, numbers):
     assert [m.number.raw for m in find_docnumbers(text)] == numbers
+
+
+def test_a_particle_before_a_code_is_prose():
+    assert [m.number.raw for m in find_docnumbers("省政府研究并印发了晋政发〔2019〕3号")] == ["晋政发〔2019〕3号"]
 
 
 def test_a_blank_line_inside_a_standard_number_ends_it():
