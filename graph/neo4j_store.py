@@ -636,6 +636,7 @@ def load_graph_into_neo4j(G, uri: str = "bolt://127.0.0.1:7687", user: str = "ne
                 loaded = {str(n): bool(a.get("in_corpus", False)) for n, a in G.nodes(data=True)}
                 timings["arrived"] = _arrived_methods(driver, database, loaded)
                 timings["resolved_placeholders"] = resolve_placeholders(driver, database, loaded)
+                timings["fuzzy_placeholders"] = fuzzy_placeholders(driver, database, loaded)
             timings["update"], t = time.perf_counter() - t, time.perf_counter()
             db_nodes, db_rels = database_counts(driver, database)
             timings["counts"] = time.perf_counter() - t
@@ -689,14 +690,14 @@ _TAKE_STATUS = (
 _DROP_PLACEHOLDERS = "UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Placeholder DETACH DELETE p"
 
 
-def _moved_properties(props: dict, existing: dict | None, method: str = "title") -> dict:
+def _moved_properties(props: dict, existing: dict | None, method: str = "title", score: float = 100.0) -> dict:
     """A relationship's properties once it points at the document its placeholder names by title: resolved by
     `method` (title or alias; placeholder when it joins the placeholder of a 文号, as a build's would be); added
     to the relationship the citing document already has to it (mentions joined, cues and flags united, the
     better method kept)."""
-    moved = [{**m, "method": method, "score": 100.0} for m in json.loads(props.get("mentions_json") or "[]")]
+    moved = [{**m, "method": method, "score": score} for m in json.loads(props.get("mentions_json") or "[]")]
     if existing is None:
-        return {**props, "method": method, "score": 100.0, "mentions_json": _MENTIONS_JSON.encode(moved)}
+        return {**props, "method": method, "score": score, "mentions_json": _MENTIONS_JSON.encode(moved)}
     # a mention already there (the same update loaded again) is not added twice
     place = lambda m: (str(m.get("path")), m.get("start") or 0, m.get("end") or 0)  # noqa: E731
     mentions = json.loads(existing.get("mentions_json") or "[]")
@@ -812,6 +813,88 @@ def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
     return len(pairs)
 
 
+# This load's title-only placeholders that no document names exactly, with their citers, and the documents of
+# earlier loads whose titles share the most characters with theirs (the candidates of a fuzzy match)
+_LOAD_TITLE_PLACEHOLDERS = (
+    "UNWIND $ids AS id MATCH (p:Placeholder {id: id}) WHERE p.doc_number IS NULL AND p.title IS NOT NULL\n"
+    "MATCH (p)<-[r]-(s:Document)\n"
+    "RETURN p.id AS placeholder, p.title AS title, p.level AS level, s.id AS source, s.date AS date, "
+    "type(r) AS type, properties(r) AS props ORDER BY placeholder, source, type")
+_FUZZY_CANDIDATES = (
+    "UNWIND $rows AS row\n"
+    "CALL db.index.fulltext.queryNodes('document_titles', row.query, {limit: $limit}) YIELD node AS d\n"
+    "WITH row, d WHERE d.in_corpus = true AND NOT d.id IN $loaded\n"
+    "RETURN row.id AS id, collect({id: d.id, title: d.title, aliases: d.aliases, issuer: d.issuer, "
+    "region: d.region, level: d.level, date: d.date}) AS candidates")
+_DROP_RELATIONSHIPS = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(p:Document {id: row.placeholder}) "
+                       "WHERE type(r) = row.type DELETE r")
+_DROP_LONE_PLACEHOLDERS = ("UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Placeholder AND NOT (p)--() "
+                           "DELETE p")
+FUZZY_CANDIDATES = 50  # documents of earlier loads a fuzzy look-up scores, ranked by the fulltext index
+
+
+def fuzzy_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
+    """This load's citations by title that neither its own graph nor an exact title key placed, matched fuzzily
+    against the documents of earlier loads as a build of both loads matches them (graph/resolve.py
+    TitleIndex.fuzzy with keyindex.compatible: the cited issuer and level, a document not later than its
+    citer); the `document_titles` index picks the FUZZY_CANDIDATES to score. A matched citation's relationship
+    moves to the document (method fuzzy, its score); a placeholder left without relationships goes. Returns how
+    many relationships moved."""
+    from polgraph.graph.keyindex import compatible
+    from polgraph.graph.resolve import TitleIndex
+
+    def run(query, **params):
+        return driver.execute_query(query, parameters_=params, database_=database).records
+
+    citers = [dict(r) for chunk in _batches(sorted(i for i, inside in loaded.items() if not inside),
+                                            DEFAULT_BATCH_SIZE) for r in run(_LOAD_TITLE_PLACEHOLDERS, ids=chunk)]
+    if not citers:
+        return 0
+    titles = {c["placeholder"]: c["title"] for c in citers}
+    own_documents = sorted(i for i, inside in loaded.items() if inside)  # its own graph tried them already
+    candidates = {}
+    for chunk in _batches(sorted(titles), DEFAULT_BATCH_SIZE):
+        rows = [{"id": p, "query": _lucene_terms(" ".join(normalize_title(titles[p])))} for p in chunk]
+        candidates.update((r["id"], r["candidates"]) for r in run(_FUZZY_CANDIDATES, rows=rows,
+                                                                   loaded=own_documents, limit=FUZZY_CANDIDATES))
+    moves = []
+    for c in citers:
+        found = candidates.get(c["placeholder"]) or []
+        if not found:
+            continue
+        index, attrs = TitleIndex(), {}
+        for d in sorted(found, key=lambda d: d["id"]):
+            attrs[d["id"]] = {**d, "issuer": d["issuer"] or [], "in_corpus": True}
+            index.add(d["id"], d["title"], "title")
+            for alias in d["aliases"] or ():
+                index.add(d["id"], alias, "alias")
+        mentions = json.loads(c["props"].get("mentions_json") or "[]")
+        cited = {"cited_issuer": next((m.get("cited_issuer") for m in mentions if m.get("cited_issuer")), None),
+                 "cited_level": c["level"]}
+        hit = index.fuzzy(c["title"], exclude=c["source"],
+                          accept=lambda n: compatible(attrs[n], cited, {"date": c["date"]}))
+        if hit:
+            moves.append({**c, "document": hit[0], "score": hit[1]})
+    if not moves:
+        return 0
+    have = {(r["source"], r["document"], r["type"]): dict(r["props"]) for chunk in _batches(
+        [{"source": m["source"], "document": m["document"], "type": m["type"]} for m in moves],
+        DEFAULT_BATCH_SIZE) for r in run(_EXISTING, rows=chunk)}
+    for rel in sorted({m["type"] for m in moves}):
+        rows = [{"source": m["source"], "target": m["document"],
+                 "props": _moved_properties(m["props"], have.get((m["source"], m["document"], rel)), "fuzzy",
+                                            m["score"])}
+                for m in moves if m["type"] == rel]
+        for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
+            _write_batch(driver, database, RELATIONSHIP_QUERIES[rel], chunk)
+    for chunk in _batches([{"source": m["source"], "placeholder": m["placeholder"], "type": m["type"]} for m in moves],
+                          DEFAULT_BATCH_SIZE):
+        run(_DROP_RELATIONSHIPS, rows=chunk)
+    for chunk in _batches(sorted({m["placeholder"] for m in moves}), DEFAULT_BATCH_SIZE):
+        run(_DROP_LONE_PLACEHOLDERS, ids=chunk)
+    return len(moves)
+
+
 def _grouped_batches(items, batch_size: int) -> Iterator[tuple[object, list]]:
     """(key, rows) batches of `batch_size` rows of one key from (key, row) items, as they come; the partial
     batches at the end, by key."""
@@ -914,6 +997,7 @@ def load_items_into_neo4j(node_items, edge_items, n_items: int | None = None, ur
             if loaded is not None:
                 timings["arrived"] = _arrived_methods(driver, database, loaded)
                 timings["resolved_placeholders"] = resolve_placeholders(driver, database, loaded)
+                timings["fuzzy_placeholders"] = fuzzy_placeholders(driver, database, loaded)
                 timings["update"] = time.perf_counter() - t
             db_nodes, db_rels = database_counts(driver, database)
     finally:

@@ -222,6 +222,12 @@ UPDATE_CORPUS = {
     # (both ways: resolved by number, not by a placeholder)
     "a/num.txt": "山西省人民政府关于加强某某监管的通知\n晋政发〔2017〕4号\n\n各市人民政府：\n根据《某某监督管理条例》"
                  "（国务院令第101号）和《某某安全管理规定》，按照国办发〔2015〕33号文件要求，现就有关事项通知如下。\n山西省人民政府\n2017年2月1日\n",
+    # cited in the other load by a title that differs in a tolerated word (进一步): a fuzzy match, as in a build
+    "a/safe.txt": "山西省人民政府关于进一步加强某某安全生产工作的意见\n晋政发〔2018〕6号\n\n各市人民政府：\n"
+                  "现就进一步加强某某安全生产工作提出以下意见。\n山西省人民政府\n2018年5月2日\n",
+    "b/fz.txt": "太原市人民政府关于某某安全生产工作的实施意见\n并政发〔2019〕3号\n\n各县（市、区）人民政府：\n"
+                "为贯彻落实《山西省人民政府关于加强某某安全生产工作的意见》精神，结合我市实际，提出以下实施意见。\n"
+                "太原市人民政府\n2019年1月8日\n",
     "b/ttl.txt": "四川省人民政府关于加强某某监管的通知\n川府发〔2023〕2号\n\n各市（州）人民政府：\n依据《某某监督管理条例》"
                  "和《某某安全管理规定》（国务院令第202号），参照晋政发〔2017〕4号文件，现就有关事项通知如下。\n四川省人民政府\n2023年2月1日\n",
 }
@@ -268,7 +274,10 @@ def test_an_update_load_resolves_title_citations_across_loads(empty_db, neo4j_co
                   if (ty != "REPEALS" or s.startswith("长")) and not t.startswith("国务院令")) == sorted([
         ("长政发〔2020〕2号", "REPEALS", "长政发〔2012〕9号"),
         ("川府发〔2022〕8号", "BASED_ON", "国发〔2014〕5号"), ("晋政发〔2016〕3号", "IMPLEMENTS", "国办发〔2015〕33号"),
-        ("川府发〔2023〕2号", "REFERS_TO", "晋政发〔2017〕4号"), ("晋政发〔2017〕4号", "BASED_ON", "国办发〔2015〕33号")])
+        ("川府发〔2023〕2号", "REFERS_TO", "晋政发〔2017〕4号"), ("晋政发〔2017〕4号", "BASED_ON", "国办发〔2015〕33号"),
+        ("并政发〔2019〕3号", "IMPLEMENTS", "晋政发〔2018〕6号")])
+    # by a title one word off, in the other load: fuzzy, with the rebuild's score
+    assert [(r["p"]["method"], r["p"]["score"]) for r in updated[1] if r["s"] == "并政发〔2019〕3号"] == [("fuzzy", 93.62)]
     # cited by 文号 in the other load: by number, as in the rebuild
     assert {r["p"]["method"] for r in updated[1] if r["s"] in ("晋政发〔2017〕4号", "川府发〔2023〕2号")
             and r["t"] in ("晋政发〔2017〕4号", "国办发〔2015〕33号")} == {"number"}
