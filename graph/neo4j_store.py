@@ -817,7 +817,7 @@ def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
 # earlier loads whose titles share the most characters with theirs (the candidates of a fuzzy match)
 _LOAD_TITLE_PLACEHOLDERS = (
     "UNWIND $ids AS id MATCH (p:Placeholder {id: id}) WHERE p.doc_number IS NULL AND p.title IS NOT NULL\n"
-    "MATCH (p)<-[r]-(s:Document)\n"
+    "MATCH (p)<-[r]-(s:Document) WHERE s.id IN $own\n"
     "RETURN p.id AS placeholder, p.title AS title, p.level AS level, s.id AS source, s.date AS date, "
     "type(r) AS type, properties(r) AS props ORDER BY placeholder, source, type")
 _FUZZY_CANDIDATES = (
@@ -846,28 +846,34 @@ def fuzzy_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
     def run(query, **params):
         return driver.execute_query(query, parameters_=params, database_=database).records
 
+    # this load's documents: its own citations are matched (a shared placeholder's earlier citers were matched by
+    # their own load), and they are no candidates (its own graph tried them)
+    own_documents = sorted(i for i, inside in loaded.items() if inside)
     citers = [dict(r) for chunk in _batches(sorted(i for i, inside in loaded.items() if not inside),
-                                            DEFAULT_BATCH_SIZE) for r in run(_LOAD_TITLE_PLACEHOLDERS, ids=chunk)]
+                                            DEFAULT_BATCH_SIZE)
+              for r in run(_LOAD_TITLE_PLACEHOLDERS, ids=chunk, own=own_documents)]
     if not citers:
         return 0
     titles = {c["placeholder"]: c["title"] for c in citers}
-    own_documents = sorted(i for i, inside in loaded.items() if inside)  # its own graph tried them already
     candidates = {}
     for chunk in _batches(sorted(titles), DEFAULT_BATCH_SIZE):
         rows = [{"id": p, "query": _lucene_terms(" ".join(normalize_title(titles[p])))} for p in chunk]
         candidates.update((r["id"], r["candidates"]) for r in run(_FUZZY_CANDIDATES, rows=rows,
                                                                    loaded=own_documents, limit=FUZZY_CANDIDATES))
-    moves = []
+    moves, indexes = [], {}
     for c in citers:
         found = candidates.get(c["placeholder"]) or []
         if not found:
             continue
-        index, attrs = TitleIndex(), {}
-        for d in sorted(found, key=lambda d: d["id"]):
-            attrs[d["id"]] = {**d, "issuer": d["issuer"] or [], "in_corpus": True}
-            index.add(d["id"], d["title"], "title")
-            for alias in d["aliases"] or ():
-                index.add(d["id"], alias, "alias")
+        if c["placeholder"] not in indexes:
+            index, attrs = TitleIndex(), {}
+            for d in sorted(found, key=lambda d: d["id"]):
+                attrs[d["id"]] = {**d, "issuer": d["issuer"] or [], "in_corpus": True}
+                index.add(d["id"], d["title"], "title")
+                for alias in d["aliases"] or ():
+                    index.add(d["id"], alias, "alias")
+            indexes[c["placeholder"]] = index, attrs
+        index, attrs = indexes[c["placeholder"]]
         mentions = json.loads(c["props"].get("mentions_json") or "[]")
         cited = {"cited_issuer": next((m.get("cited_issuer") for m in mentions if m.get("cited_issuer")), None),
                  "cited_level": c["level"]}
