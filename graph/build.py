@@ -18,9 +18,10 @@ import networkx as nx
 from polgraph.errors import InputError
 from polgraph.extract.docnumber import number_key  # noqa: F401  (re-exported: callers import it from here)
 from polgraph.graph.checks import CHECK_FIELDS, check_flags, check_values
-from polgraph.graph.io import (MENTION_FIELDS, NODE_FIELDS, edge_values_json, is_graph_file, is_records_file,
-                               load_graph, mention_values_json, mentions_args, node_json, node_values_json,
-                               read_records, save_graph, write_node_link_texts)
+from polgraph.graph.io import (MENTION_FIELDS, NODE_FIELDS, FloatTexts, StringTexts, edge_values_json, is_graph_file,
+                               is_records_file, load_graph, mention_values_json, mentions_args, node_json,
+                               node_values_json, read_records, save_graph, write_node_link_chunks)
+from polgraph.graph.io import _string
 from polgraph.graph.keyindex import (KeyIndex, Link, Node, Resolver, Strings, compatible as _compatible,  # noqa: F401
                                      document_id)
 from polgraph.graph.model import METHODS
@@ -43,6 +44,22 @@ def _joined_key(item) -> str:
 # time, each lookup waits for its cache misses between the encoder's steps. Looked up a batch at a time in a C
 # loop (map), the misses of a batch overlap.
 _GATHER = 256
+_CHUNK = 2048  # items encoded between two writes of the graph file
+
+
+def _odd():
+    """Raised from a value of another type than build writes, in the writer's in-line encoders: the item is
+    then encoded by the general encoder (graph/io.py), as json.dumps writes it."""
+    raise TypeError("not a value build writes")
+
+
+def _strings3_flags(flags) -> str:
+    """The flags of check_flags (a list of strings) as the value of an edge key."""
+    if not flags:
+        return "[]"
+    return "[\n    " + ",\n    ".join([_string(x) for x in flags]) + "\n   ]"
+
+
 _check_attrs = operator.attrgetter(*CHECK_FIELDS)
 _node_values = operator.attrgetter(*NODE_FIELDS)  # a Node's values in the order the graph file writes them
 _mention_values = operator.attrgetter(*MENTION_FIELDS)
@@ -268,28 +285,43 @@ class LeanGraph:
     def _node_items(self):
         return ((n, self.nodes[n]) for n in sorted(self.nodes))
 
-    def _flagged_edges(self):
-        """(source, target, relation, edge, flags) of every edge, sorted; `edge` as kept (a Mention, or a list
-        [method, score, flags, mention...]), `flags` those of the checks (graph/checks.py)."""
+    def _edge_flags(self) -> dict:
+        """The flags of the checks (graph/checks.py) of every edge that has any, by the id of its key (the key
+        tuples are the edges dict's own, one object an edge); needs `_writing` (the sorted items) set, for
+        void_from. The edges are read in the order they were added, which is the order their objects and
+        those of their ends lie in memory: read in id order, each node's check values were a cache miss or
+        more (at 300k, 1.1 s against 0.5 s); the flags of most edges are none."""
         nodes = self.nodes
         candidates = void_candidates(nodes, self.edges)
         void: dict = {}
+        flagged: dict = {}
         citing_id = citing = None
+        for key, e in self.edges.items():
+            u, v, rel = key
+            if u is not citing_id:  # a record's edges are added together: read the citing node once
+                citing_id, citing = u, _check_values(nodes[u])
+            if v in candidates:
+                if v not in void:
+                    void[v] = void_from(self, v)
+                void_v = void[v]
+            else:
+                void_v = None
+            cited = nodes[v]  # check values read in line: a call per edge was a tenth of this loop
+            flags = check_flags(rel, () if type(e) is Mention else e[2], citing,
+                                _check_attrs(cited) if type(cited) is Node else check_values(cited), void_v)
+            if flags:
+                flagged[id(key)] = flags
+        return flagged
+
+    def _flagged_edges(self):
+        """(source, target, relation, edge, flags) of every edge, sorted; `edge` as kept (a Mention, or a list
+        [method, score, flags, mention...]), `flags` those of the checks (graph/checks.py), a list of its own."""
         self._writing = items = self._sorted_items()
         try:
-            for (u, v, rel), e in items:
-                if u is not citing_id:  # edges come by source: read the citing node once
-                    citing_id, citing = u, _check_values(nodes[u])
-                if v in candidates:
-                    if v not in void:
-                        void[v] = void_from(self, v)
-                    void_v = void[v]
-                else:
-                    void_v = None
-                cited = nodes[v]  # check values read in line: a call per edge was a tenth of this loop
-                yield u, v, rel, e, check_flags(rel, () if type(e) is Mention else e[2], citing,
-                                                _check_attrs(cited) if type(cited) is Node else check_values(cited),
-                                                void_v)
+            flagged = self._edge_flags()
+            for key, e in items:
+                u, v, rel = key
+                yield u, v, rel, e, (flagged.get(id(key)) or []) if flagged else []
         finally:
             self._writing = None
 
@@ -303,30 +335,89 @@ class LeanGraph:
             yield u, v, rel, {"relation": rel, "method": method, "score": score, "mentions": mentions,
                               "flags": flags}
 
-    def _node_texts(self):
-        """Each node as the graph file writes it, sorted by id; a corpus node read from its slots. The nodes are
-        looked up a batch of ids at a time (_GATHER)."""
+    def _node_chunks(self):
+        """The nodes as the graph file writes them, sorted by id, a list of about _CHUNK texts at a time; a
+        corpus node read from its slots. The nodes are looked up a batch of ids at a time (_GATHER): read in id
+        order, not the order they lie in memory, one at a time each lookup waits for its cache misses between
+        the encoder's steps; looked up in a C loop (map), the misses of a batch overlap. (Encoding them in line
+        as the edges are, with cached texts of repeated values, measured no faster: the time is the misses.)"""
         nodes = self.nodes
         ids = sorted(nodes)
+        chunk: list[str] = []
+        append = chunk.append
         for i in range(0, len(ids), _GATHER):
+            if len(chunk) >= _CHUNK:
+                yield chunk
+                chunk = []
+                append = chunk.append
             batch = ids[i:i + _GATHER]
             for n, a in zip(batch, list(map(nodes.__getitem__, batch))):
-                yield node_values_json(n, *_node_values(a)) if type(a) is Node else node_json(n, a)
+                append(node_values_json(n, *_node_values(a)) if type(a) is Node else node_json(n, a))
+        yield chunk
 
-    def _edge_texts(self):
-        """Each edge as the graph file writes it, sorted, with the check flags: encoded from the Mention
-        objects, without the attribute and mention dicts of `_edge_items` (a third of a save's time)."""
-        for u, v, rel, e, flags in self._flagged_edges():
-            if type(e) is Mention:
-                yield edge_values_json(flags, rel, e.method, e.score, u, v, mention_values_json(*_mention_values(e)))
-            else:
-                yield edge_values_json(flags, rel, e[0], e[1], u, v,
-                                       *mentions_args([mention_values_json(*_mention_values(m)) for m in e[3:]]))
+    def _edge_chunks(self):
+        """The edges as the graph file writes them, sorted, with the check flags (`_edge_flags`), a list of
+        _CHUNK texts at a time. An edge of one mention (nearly all) is one f-string, its method and score
+        encoded once for the edge and the mention; values the graph repeats come from the caches of
+        io.StringTexts and FloatTexts; a source's text and its mentions' path are encoded once for its edges.
+        An edge or mention with a value of another type than build writes goes through edge_values_json /
+        mention_values_json (json.dumps's bytes)."""
+        strings, floats = StringTexts(), FloatTexts()
+        citing_id = source_text = None
+        last_path, last_path_text = None, "null"
+        chunk: list[str] = []
+        append = chunk.append
+        self._writing = items = self._sorted_items()
+        try:
+            flagged = self._edge_flags()
+            for key, e in items:
+                u, v, rel = key
+                if u is not citing_id:
+                    citing_id, source_text = u, _string(u)
+                flags = flagged.get(id(key)) if flagged else None
+                if type(e) is Mention:
+                    try:
+                        path, start, end, score = e.path, e.start, e.end, e.score
+                        if path is not last_path:
+                            last_path, last_path_text = path, (_string(path) if path is not None else "null")
+                        rel_text, method_text = strings[rel], strings[e.method]
+                        score_text = floats[score] if type(score) is float else _odd()
+                        append(f'{{\n   "flags": {"[]" if flags is None else _strings3_flags(flags)},'
+                               f'\n   "key": {rel_text},'
+                               f'\n   "mentions": [\n    {{'
+                               f'\n     "cited_issuer": {strings[e.cited_issuer]},'
+                               f'\n     "cue": {strings[e.cue]},'
+                               f'\n     "doc_number": {_string(e.doc_number) if e.doc_number is not None else "null"},'
+                               f'\n     "end": {int.__repr__(end) if type(end) is int else _odd()},'
+                               f'\n     "method": {method_text},'
+                               f'\n     "path": {last_path_text},'
+                               f'\n     "score": {score_text},'
+                               f'\n     "sentence": {_string(e.sentence) if e.sentence is not None else "null"},'
+                               f'\n     "start": {int.__repr__(start) if type(start) is int else _odd()},'
+                               f'\n     "title": {_string(e.title) if e.title is not None else "null"}\n    }}'
+                               f'\n   ],'
+                               f'\n   "method": {method_text},'
+                               f'\n   "relation": {rel_text},'
+                               f'\n   "score": {score_text},'
+                               f'\n   "source": {source_text},\n   "target": {_string(v)}\n  }}')
+                    except TypeError:
+                        append(edge_values_json(flags or [], rel, e.method, e.score, u, v,
+                                                mention_values_json(*_mention_values(e))))
+                else:
+                    append(edge_values_json(flags or [], rel, e[0], e[1], u, v,
+                                            *mentions_args([mention_values_json(*_mention_values(m)) for m in e[3:]])))
+                if len(chunk) >= _CHUNK:
+                    yield chunk
+                    chunk = []
+                    append = chunk.append
+            yield chunk
+        finally:
+            self._writing = None
 
     def write(self, path) -> None:
         """Write the graph file (node-link JSON), streamed and atomic (polgraph.output.atomic_output)."""
         with _no_cyclic_gc(), atomic_output(path) as f:
-            write_node_link_texts(f, self.graph, self._node_texts(), self._edge_texts())
+            write_node_link_chunks(f, self.graph, self._node_chunks(), self._edge_chunks())
 
     def to_networkx(self) -> nx.MultiDiGraph:
         G = nx.MultiDiGraph()

@@ -78,6 +78,27 @@ def write_node_link_texts(f, graph_attrs: dict, node_texts, edge_texts) -> None:
     f.write(f",\n \"version\": {GRAPH_VERSION}\n}}\n")
 
 
+def write_node_link_chunks(f, graph_attrs: dict, node_chunks, edge_chunks) -> None:
+    """`write_node_link_texts` of nodes and edges already encoded and given as lists of texts (chunks), in
+    the same order: one join and one write a chunk, nothing per item."""
+    f.write('{\n "directed": true,\n "edges": ')
+    _write_chunks(f, edge_chunks)
+    f.write(f',\n "format": {_string(GRAPH_FORMAT)},\n "graph": {_json(graph_attrs, " ")},\n "multigraph": true,'
+            '\n "nodes": ')
+    _write_chunks(f, node_chunks)
+    f.write(f",\n \"version\": {GRAPH_VERSION}\n}}\n")
+
+
+def _write_chunks(f, chunks) -> None:
+    """A JSON list at the second level of indentation of the items of `chunks` (lists of encoded items)."""
+    first = True
+    for chunk in chunks:
+        if chunk:
+            f.write(("[\n  " if first else ",\n  ") + ",\n  ".join(chunk))
+            first = False
+    f.write("[]" if first else "\n ]")
+
+
 def _write_items(f, texts) -> None:
     """A JSON list of already encoded items at the second level of indentation, written in chunks."""
     chunk: list[str] = []
@@ -105,6 +126,38 @@ _MENTION_KEYS = frozenset(MENTION_FIELDS)
 _node_values = operator.itemgetter(*NODE_FIELDS)
 _MAX_FLOAT = sys.float_info.max  # beyond it (inf) and NaN json writes Infinity, NaN: not float.__repr__
 _mention_values = operator.itemgetter(*MENTION_FIELDS)
+
+
+class StringTexts(dict):
+    """The JSON text of each string asked (`texts[s]`), kept: for the values a graph repeats (relations,
+    methods, cues, issuers, dates, levels), a dict lookup instead of encoding the string again. None is
+    "null"; anything else that is not a string raises TypeError (the callers' fallback to `_json`): only
+    strings and None are ever keys, so no other value can find an entry (1 == 1.0 == True do not meet a str)."""
+
+    __slots__ = ()
+
+    def __init__(self):
+        super().__init__(((None, "null"),))
+
+    def __missing__(self, s):
+        text = self[s] = _string(s)  # TypeError unless s is a str
+        return text
+
+
+class FloatTexts(dict):
+    """float.__repr__ of each finite float asked (`texts[x]`, the caller has checked `type(x) is float`),
+    kept; 0.0 and -0.0 (equal keys, different texts) are never kept. inf and NaN raise TypeError (json writes
+    Infinity, NaN: the callers' fallback)."""
+
+    __slots__ = ()
+
+    def __missing__(self, x):
+        if not -_MAX_FLOAT <= x <= _MAX_FLOAT:
+            raise TypeError("not a finite float")
+        text = float.__repr__(x)
+        if x:
+            self[x] = text
+        return text
 
 
 def _v3(x) -> str:

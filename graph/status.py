@@ -223,6 +223,8 @@ def void_candidates(nodes, edges) -> set[str]:
     reading every cited node's in-edges and implemented title (most of a 1M-document save's time)."""
     void = {v for u, v, rel in edges if rel in REPEALING and u != v}
     void.update(n for n, attrs in nodes.items() if attrs.get("expires") or attrs.get("void_on"))
+    if not void:  # nothing repealed or with a term: no pass over the edges for what cites it
+        return void
     return void | {u for u, v, _ in edges if v in void and u != v}
 
 
