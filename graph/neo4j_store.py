@@ -28,7 +28,7 @@ from typing import Iterator
 from polgraph.errors import NotFoundError, PolgraphError, ServiceError
 from polgraph.graph.build import number_key
 from polgraph.graph.resolve import normalize_title, title_keys
-from polgraph.graph.status import CHANGE_WEIGHT
+from polgraph.graph.status import CHANGE_WEIGHT, REPEALING, REPLACING
 from polgraph.graph.trace import (SHOWN, Matches, file_name_and_stem, latest_version, path_matches, resolve_ref,
                                   search_text)
 from polgraph.vocabulary import LEVEL_TABLE, LEVELS, RELATIONS
@@ -830,6 +830,7 @@ _DROP_RELATIONSHIPS = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-
                        "WHERE type(r) = row.type DELETE r")
 _DROP_LONE_PLACEHOLDERS = ("UNWIND $ids AS id MATCH (p:Document {id: id}) WHERE p:Placeholder AND NOT (p)--() "
                            "DELETE p")
+CHANGE_RELATIONS = frozenset(REPEALING + REPLACING)  # relations whose citer changes the status of the cited
 FUZZY_CANDIDATES = 50  # documents of earlier loads a fuzzy look-up scores, ranked by the fulltext index
 
 
@@ -893,6 +894,10 @@ def fuzzy_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
                 for m in moves if m["type"] == rel]
         for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
             _write_batch(driver, database, RELATIONSHIP_QUERIES[rel], chunk)
+    # a repeal or amendment by a title one word off changes the document, as in a build (_TAKE_STATUS)
+    changed = sorted({(m["placeholder"], m["document"]) for m in moves if m["type"] in CHANGE_RELATIONS})
+    if changed:
+        run(_TAKE_STATUS, pairs=[{"placeholder": p, "document": d} for p, d in changed])
     for chunk in _batches([{"source": m["source"], "placeholder": m["placeholder"], "type": m["type"]} for m in moves],
                           DEFAULT_BATCH_SIZE):
         run(_DROP_RELATIONSHIPS, rows=chunk)

@@ -228,6 +228,11 @@ UPDATE_CORPUS = {
     "b/fz.txt": "太原市人民政府关于某某安全生产工作的实施意见\n并政发〔2019〕3号\n\n各县（市、区）人民政府：\n"
                 "为贯彻落实《山西省人民政府关于加强某某安全生产工作的意见》精神，结合我市实际，提出以下实施意见。\n"
                 "太原市人民政府\n2019年1月8日\n",
+    # repealed in the other load by a title one word off (进一步): the rule is repealed, as in a build
+    "a/gz.txt": "晋中市进一步规范某某管理办法\n晋中政发〔2016〕7号\n\n第一条　为了规范某某管理，制定本办法。\n"
+                "晋中市人民政府\n2016年4月1日\n",
+    "b/gzrep.txt": "晋中市人民政府关于废止部分规范性文件的决定\n晋中政发〔2021〕2号\n\n市人民政府决定废止《晋中市规范某某管理办法》。\n"
+                   "晋中市人民政府\n2021年3月1日\n",
     "b/ttl.txt": "四川省人民政府关于加强某某监管的通知\n川府发〔2023〕2号\n\n各市（州）人民政府：\n依据《某某监督管理条例》"
                  "和《某某安全管理规定》（国务院令第202号），参照晋政发〔2017〕4号文件，现就有关事项通知如下。\n四川省人民政府\n2023年2月1日\n",
 }
@@ -262,7 +267,7 @@ def test_an_update_load_resolves_title_citations_across_loads(empty_db, neo4j_co
         "repealed", "长政发〔2020〕2号")
     assert sorted(n for n, x in updated[0].items() if "Placeholder" in x["labels"]) == sorted(
         n for n, x in union[0].items() if "Placeholder" in x["labels"]) == sorted([
-        next(r["t"] for r in union[1] if r["type"] == "REPEALS" and r["s"].startswith("晋")),
+        next(r["t"] for r in union[1] if r["type"] == "REPEALS" and r["s"].startswith("晋市")),
         "国务院令第101号", "国务院令第202号"])
 
     def edges(db):
@@ -276,6 +281,9 @@ def test_an_update_load_resolves_title_citations_across_loads(empty_db, neo4j_co
         ("川府发〔2022〕8号", "BASED_ON", "国发〔2014〕5号"), ("晋政发〔2016〕3号", "IMPLEMENTS", "国办发〔2015〕33号"),
         ("川府发〔2023〕2号", "REFERS_TO", "晋政发〔2017〕4号"), ("晋政发〔2017〕4号", "BASED_ON", "国办发〔2015〕33号"),
         ("并政发〔2019〕3号", "IMPLEMENTS", "晋政发〔2018〕6号")])
+    # repealed by a title one word off, in the other load: the rule is repealed
+    assert (updated[0]["晋中政发〔2016〕7号"]["p"]["status"], updated[0]["晋中政发〔2016〕7号"]["p"]["status_changed_by"]) == (
+        "repealed", "晋中政发〔2021〕2号")
     # by a title one word off, in the other load: fuzzy, with the rebuild's score
     assert [(r["p"]["method"], r["p"]["score"]) for r in updated[1] if r["s"] == "并政发〔2019〕3号"] == [("fuzzy", 93.62)]
     # cited by 文号 in the other load: by number, as in the rebuild
