@@ -490,7 +490,12 @@ _CITED_TITLE = re.compile(r"《[^《》]*》")
 def bare_organ_word(name: str) -> bool:
     """Whether `name` is only an organ word that needs a place or unit before it (政府, 人民政府, 党委: the
     townshiporgan words of data/issuer_words.tsv): `政府令〔2012〕第9号` names no organ."""
-    return _SPACE.sub("", name or "") in {x for x, _ in _words().get("townshiporgan", [])}
+    return _SPACE.sub("", name or "") in _organ_words()
+
+
+@lru_cache(maxsize=None)
+def _organ_words() -> frozenset[str]:
+    return frozenset(x for x, _ in _words().get("townshiporgan", []))
 
 
 def abbreviated_unit(name: str) -> str | None:

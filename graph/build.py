@@ -18,10 +18,9 @@ import networkx as nx
 from polgraph.errors import InputError
 from polgraph.extract.docnumber import number_key  # noqa: F401  (re-exported: callers import it from here)
 from polgraph.graph.checks import CHECK_FIELDS, check_flags, check_values
-from polgraph.graph.io import (MENTION_FIELDS, NODE_FIELDS, FloatTexts, StringTexts, edge_values_json, is_graph_file,
-                               is_records_file, load_graph, mention_values_json, mentions_args, node_json,
-                               node_values_json, read_records, save_graph, write_node_link_chunks)
-from polgraph.graph.io import _string
+from polgraph.graph.io import (MENTION_FIELDS, NODE_FIELDS, FloatTexts, StringTexts, _string, edge_values_json,
+                               is_graph_file, is_records_file, load_graph, mention_values_json, mentions_args,
+                               node_json, node_values_json, read_records, save_graph, write_node_link_chunks)
 from polgraph.graph.keyindex import (KeyIndex, Link, Node, Resolver, Strings, compatible as _compatible,  # noqa: F401
                                      document_id)
 from polgraph.graph.model import METHODS

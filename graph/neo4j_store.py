@@ -742,6 +742,21 @@ def _key_queries(records) -> list[dict]:
     return [{"id": r["id"], "keys": r["keys"], "query": " OR ".join(map(_lucene_phrase, r["keys"]))} for r in records]
 
 
+def _move_relationships(driver, database: str, moves: list[dict]) -> None:
+    """Each relationship {source, type, props} into a placeholder written again to `document`, resolved by
+    `method` with `score` (_moved_properties: joined with the relationship the source already has to it)."""
+    have = {(r["source"], r["document"], r["type"]): dict(r["props"]) for chunk in _batches(
+        [{"source": m["source"], "document": m["document"], "type": m["type"]} for m in moves], DEFAULT_BATCH_SIZE)
+        for r in driver.execute_query(_EXISTING, parameters_={"rows": chunk}, database_=database).records}
+    for rel in sorted({m["type"] for m in moves}):
+        rows = [{"source": m["source"], "target": m["document"],
+                 "props": _moved_properties(m["props"], have.get((m["source"], m["document"], rel)), m["method"],
+                                            m["score"])}
+                for m in moves if m["type"] == rel and m["source"] != m["document"]]
+        for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
+            _write_batch(driver, database, RELATIONSHIP_QUERIES[rel], chunk)
+
+
 def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
     """After a load into a database that held documents (`loaded`: the load's node ids, True for its corpus
     documents): a placeholder whose title keys name exactly one document of the corpus (or one document's
@@ -793,22 +808,13 @@ def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
     pairs = [p for p in pairs if p["document"] not in going]
     if not pairs:
         return 0
-    document_of = {p["placeholder"]: p["document"] for p in pairs}
-    method_of = {p["placeholder"]: p["method"] for p in pairs}
-    moves = [dict(r) for chunk in _batches(sorted(document_of), DEFAULT_BATCH_SIZE)
-             for r in run(_INTO_PLACEHOLDERS, ids=chunk)]
-    have = {(r["source"], r["document"], r["type"]): dict(r["props"]) for chunk in _batches(
-        [{"source": m["source"], "document": document_of[m["placeholder"]], "type": m["type"]} for m in moves],
-        DEFAULT_BATCH_SIZE) for r in run(_EXISTING, rows=chunk)}
+    pair_of = {p["placeholder"]: p for p in pairs}
+    moves = [{**r, "document": pair_of[r["placeholder"]]["document"], "method": pair_of[r["placeholder"]]["method"],
+              "score": 100.0}
+             for chunk in _batches(sorted(pair_of), DEFAULT_BATCH_SIZE) for r in run(_INTO_PLACEHOLDERS, ids=chunk)]
     run(_TAKE_STATUS, pairs=[{"placeholder": p["placeholder"], "document": p["document"]} for p in pairs])
-    for rel in sorted({m["type"] for m in moves}):
-        rows = [{"source": m["source"], "target": document_of[m["placeholder"]],
-                 "props": _moved_properties(m["props"], have.get((m["source"], document_of[m["placeholder"]], rel)),
-                                            method_of[m["placeholder"]])}
-                for m in moves if m["type"] == rel and m["source"] != document_of[m["placeholder"]]]
-        for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
-            _write_batch(driver, database, RELATIONSHIP_QUERIES[rel], chunk)
-    for chunk in _batches(sorted(document_of), DEFAULT_BATCH_SIZE):
+    _move_relationships(driver, database, moves)
+    for chunk in _batches(sorted(pair_of), DEFAULT_BATCH_SIZE):
         run(_DROP_PLACEHOLDERS, ids=chunk)
     return len(pairs)
 
@@ -881,19 +887,10 @@ def fuzzy_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:
         hit = index.fuzzy(c["title"], exclude=c["source"],
                           accept=lambda n: compatible(attrs[n], cited, {"date": c["date"]}))
         if hit:
-            moves.append({**c, "document": hit[0], "score": hit[1]})
+            moves.append({**c, "document": hit[0], "method": "fuzzy", "score": hit[1]})
     if not moves:
         return 0
-    have = {(r["source"], r["document"], r["type"]): dict(r["props"]) for chunk in _batches(
-        [{"source": m["source"], "document": m["document"], "type": m["type"]} for m in moves],
-        DEFAULT_BATCH_SIZE) for r in run(_EXISTING, rows=chunk)}
-    for rel in sorted({m["type"] for m in moves}):
-        rows = [{"source": m["source"], "target": m["document"],
-                 "props": _moved_properties(m["props"], have.get((m["source"], m["document"], rel)), "fuzzy",
-                                            m["score"])}
-                for m in moves if m["type"] == rel]
-        for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
-            _write_batch(driver, database, RELATIONSHIP_QUERIES[rel], chunk)
+    _move_relationships(driver, database, moves)
     # a repeal or amendment by a title one word off changes the document, as in a build (_TAKE_STATUS)
     changed = sorted({(m["placeholder"], m["document"]) for m in moves if m["type"] in CHANGE_RELATIONS})
     if changed:
