@@ -149,14 +149,12 @@ def first_version_date(record: dict) -> str | None:
     return eff.get("date") or None if eff.get("original_version") else None
 
 
-class Node:
-    """The attributes of an in-corpus document (graph/model.py), read and written like a dict (`[]`, `get`,
-    `keys`, `items`, `dict(node)`): slots instead of a dict's table, for millions of documents."""
+class _Slots:
+    """Attributes in slots (the subclass's FIELDS), read and written like a dict."""
 
-    FIELDS = ("label", "title", "aliases", "doc_number", "issuer", "date", "year", "level", "region",
-              "in_corpus", "path", "carries", "effective", "first_date", "expires", "validity", "void_on")
-    _KEYS = frozenset(FIELDS)
-    __slots__ = FIELDS
+    FIELDS: tuple = ()
+    _KEYS: frozenset = frozenset()
+    __slots__ = ()
 
     def __getitem__(self, key: str):
         try:
@@ -191,7 +189,29 @@ class Node:
         return dict(self.items()) == (dict(other.items()) if isinstance(other, Node) else other)
 
     def __repr__(self) -> str:
-        return f"Node({dict(self.items())!r})"
+        return f"{type(self).__name__}({dict(self.items())!r})"
+
+
+class Node(_Slots):
+    """The attributes of an in-corpus document (graph/model.py), read and written like a dict (`[]`, `get`,
+    `keys`, `items`, `dict(node)`): slots instead of a dict's table, for millions of documents."""
+
+    FIELDS = ("label", "title", "aliases", "doc_number", "issuer", "date", "year", "level", "region",
+              "in_corpus", "path", "carries", "effective", "first_date", "expires", "validity", "void_on")
+    _KEYS = frozenset(FIELDS)
+    __slots__ = FIELDS
+
+
+# a Node's texts: what only its title index and its rows read (graph/stream.py keeps them in a file)
+TEXT_FIELDS = ("title", "aliases", "carries", "path", "label")
+
+
+class LeanNode(_Slots):
+    """A Node without its TEXT_FIELDS (graph/stream.py): what resolution, the checks and the statuses read."""
+
+    FIELDS = tuple(f for f in Node.FIELDS if f not in TEXT_FIELDS)
+    _KEYS = frozenset(FIELDS)
+    __slots__ = FIELDS
 
 
 def document_node(record: dict, strings: Strings | None = None) -> Node:
@@ -237,12 +257,24 @@ def document_node(record: dict, strings: Strings | None = None) -> Node:
 
 def _merge_duplicate(node: dict, other: dict) -> None:
     """A second file for the same document: keep the first's attributes, remember what the second adds."""
+    merge_texts(node, other)
+    merge_attributes(node, other)
+
+
+def merge_texts(node: dict, other: dict) -> None:
+    """The title and aliases of `node` after a second file `other` of it (_merge_duplicate)."""
     aliases = set(node["aliases"])
-    for t in (other["title"],) + other["carries"]:
+    for t in (other["title"],) + tuple(other["carries"]):
         if t and t != node["title"]:
             aliases.add(t)
     node["aliases"] = tuple(sorted(aliases))
-    for key in ("date", "region", "title", "effective", "first_date", "expires", "validity", "void_on"):
+    if not node["title"] and other["title"]:
+        node["title"] = other["title"]
+
+
+def merge_attributes(node: dict, other: dict) -> None:
+    """The attributes but texts of `node` after a second file `other` of it (_merge_duplicate)."""
+    for key in ("date", "region", "effective", "first_date", "expires", "validity", "void_on"):
         if not node[key] and other[key]:
             node[key] = other[key]
     if node["year"] is None:

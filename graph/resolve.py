@@ -141,7 +141,7 @@ class TitleIndex:
     (a carried instrument, a title it was cited by). Lookups return `(node, method, score)` or None.
     """
 
-    def __init__(self, fuzzy: bool = True, postings_folder: str | None = None):
+    def __init__(self, fuzzy: bool = True):
         # Compact at corpus scale (millions of titles): a key's nodes are one node (by its title), one
         # (node, method) pair, a tuple of pairs, or past _SMALL a dict {node: method}; the issuer-less index likewise (node, tuple, set);
         # postings are arrays of 4-byte entry numbers.
@@ -156,12 +156,6 @@ class TitleIndex:
         self._unindexed: dict[str, array] = {}  # place -> entries added since the postings were last made
         self._common: dict[str, set[str]] = {}  # place -> its trigrams whose posting is _COMMON
         self._fuzzy = fuzzy
-        # the postings in a file of that folder instead (graph/diskindex.py: a streamed corpus of millions)
-        self._disk = None
-        if fuzzy and postings_folder is not None:
-            from polgraph.graph.diskindex import DiskPostings
-
-            self._disk = DiskPostings(postings_folder)
 
     @property
     def postings(self) -> dict[str, dict[str, int | array]]:
@@ -265,9 +259,6 @@ class TitleIndex:
                 self._entry_keys.append(key)
                 self._entry_nodes.append(node)
                 place = _place_of(key) or ""
-                if self._disk is not None:
-                    self._disk.add(n, place, _grams(key))
-                    continue
                 waiting = self._unindexed.get(place)
                 if waiting is None:
                     waiting = self._unindexed[place] = array("i")
@@ -275,10 +266,22 @@ class TitleIndex:
         return keys
 
     def close(self) -> None:
-        """Close the postings file, if any (the index can still look up exact titles)."""
-        if self._disk is not None:
-            self._disk.close()
-            self._disk, self._fuzzy = None, False
+        """Release what the index holds outside memory (nothing here: graph/diskindex.py's DiskTitleIndex)."""
+
+    def _query_postings(self, blocks: tuple[str, ...], grams) -> dict:
+        """(place, trigram) -> the entries of that posting (a sized iterable), for the trigrams of a query."""
+        postings = {}
+        for b in blocks:
+            block = self.postings.get(b, {})
+            for g in grams:
+                p = block.get(g)
+                if p is not None:
+                    postings[(b, g)] = (p,) if type(p) is int else p
+        return postings
+
+    def _entry(self, e: int) -> tuple[str, str]:
+        """(key, node) of fuzzy entry `e`."""
+        return self._entry_keys[e], self._entry_nodes[e]
 
     def _short_nodes(self, key: str):
         have = self.short.get(key)
@@ -330,19 +333,7 @@ class TitleIndex:
             return None
         q_place = _place_of(q)
         blocks = ("", q_place) if q_place else ("",)
-        postings = {}
-        for b in blocks:
-            if self._disk is not None:
-                for g in _grams(q):
-                    p = self._disk.get(b, g)
-                    if p is not None:
-                        postings[(b, g)] = p
-                continue
-            block = self.postings.get(b, {})
-            for g in _grams(q):
-                p = block.get(g)
-                if p is not None:
-                    postings[(b, g)] = (p,) if type(p) is int else p
+        postings = self._query_postings(blocks, _grams(q))
         grams = list(postings)
         if not grams:
             return None
@@ -363,7 +354,7 @@ class TitleIndex:
         q_canon = None
         found: tuple[str, float] | None = None
         for e in best:
-            key, node = self._entry_keys[e], self._entry_nodes[e]
+            key, node = self._entry(e)
             if node == exclude:
                 continue
             score = fuzz.ratio(q, key)

@@ -18,21 +18,25 @@ from __future__ import annotations
 
 import json
 import os
+from array import array
+from bisect import bisect_left
 import shutil
 import subprocess
 import tempfile
 from typing import Iterator
 
 from polgraph.errors import InputError, PolgraphError
+from polgraph.extract.docnumber import number_key
 from polgraph.graph.build import _no_cyclic_gc
 from polgraph.graph.checks import edge_flags
+from polgraph.graph.diskindex import DiskTitleIndex
 from polgraph.graph.io import is_graph_file, is_records_file, iter_records
-from polgraph.graph.keyindex import KeyIndex, Resolver, Strings
+from polgraph.graph.keyindex import (TEXT_FIELDS, KeyIndex, LeanNode, Node, Resolver, Strings, document_id,
+                                     document_node, merge_attributes, merge_texts, own_number)
 from polgraph.graph.model import METHODS
-from polgraph.graph.resolve import TitleIndex
 from polgraph.graph.status import (REPEALING, REPLACING, implemented_title, status_of, void_candidates,
                                    void_from)
-from polgraph.graph.versions import SUPERSEDES
+from polgraph.graph.versions import SUPERSEDES, group_key, version_groups, version_ids
 from polgraph.progress import progress
 
 _METHOD_RANK = {m: i for i, m in enumerate(METHODS)}
@@ -97,6 +101,18 @@ class _Nodes:
     def ids(self) -> list[str]:
         nodes = self.nodes
         return sorted(list(nodes) + [p for p in self.placeholders if p not in nodes])
+
+
+class _WholeNodes:
+    """Corpus documents (whole Nodes, their texts read back: StreamKeyIndex.node), then placeholders, by id."""
+
+    def __init__(self, index: "StreamKeyIndex", placeholders: dict):
+        self._index, self._placeholders = index, placeholders
+
+    def __getitem__(self, node_id: str) -> dict:
+        if node_id in self._index.nodes:
+            return self._index.node(node_id)
+        return self._placeholders[node_id]
 
 
 class _Both:
@@ -168,6 +184,187 @@ class _WaitingCitations:
                        Mention(path, dict(zip(_MENTION_FIELDS, fields)), plain))
 
 
+def _sortable(text: str) -> str:
+    """`text` as a field GNU sort (LC_ALL=C) orders as Python orders the strings: the hex of its UTF-8, which keeps
+    code point order (lone surrogates of undecodable file names too, by surrogatepass) and has no tab."""
+    return text.encode("utf-8", "surrogatepass").hex()
+
+
+def _sort(args: list[str], folder: str, what: str) -> None:
+    done = subprocess.run(["sort", "-S", SORT_BUFFER, "-T", folder, *args], env={**os.environ, "LC_ALL": "C"})
+    if done.returncode != 0:
+        raise PolgraphError(f"sort of the {what} failed (exit {done.returncode})")
+
+
+class StreamKeyIndex(KeyIndex):
+    """The key index of a streamed corpus: a KeyIndex whose nodes keep only what resolution and the checks read
+    (LeanNode) and whose title index is in files (DiskTitleIndex). The texts (TEXT_FIELDS: title, aliases,
+    carries, path, label; ~60% of a document's memory) go to a file in pass 1; `finish` orders the records by
+    GNU sort instead of in memory, merges duplicates' texts by node id, and indexes the titles from that file,
+    which `texts()` reads again, in id order, for the rows; `node(id)` gives the whole Node of one document."""
+
+    def __init__(self, folder: str):
+        super().__init__(Strings(), titles=DiskTitleIndex(folder))
+        self._folder = folder
+        self._bases: list[str] = []  # per record position: its document id, date for versions, LeanNode
+        self._dates: list[str | None] = []
+        self._lean: list[LeanNode] = []
+        self._record_texts = open(os.path.join(folder, "record-texts.jsonl"), "w", encoding="utf-8",
+                                  errors="surrogateescape", newline="\n")
+        self._order_keys = open(os.path.join(folder, "order.tsv"), "w", encoding="ascii", newline="\n")
+        self._texts_path = os.path.join(folder, "node-texts.jsonl")
+        self._text_ids: list[str] = []  # node ids in the order of the texts file (sorted)
+        self._text_at = array("q")  # where each one's line starts
+        self.implementing: set[str] = set()  # documents whose title names the document they implement
+
+    def add(self, record: dict) -> None:
+        get = record.get
+        node = document_node({k: v for k, v in record.items() if k not in _RECORD_TEXTS}, self.strings)
+        lean = LeanNode()
+        for f in LeanNode.FIELDS:
+            setattr(lean, f, getattr(node, f))
+        title = get("title") or None
+        carries = [c for c in get("carries") or () if c]
+        path = get("path")
+        path = str(path) if path is not None else None
+        self._record_texts.write(_COMPACT.encode([
+            title, sorted(set(c for c in carries if c != title)), carries, path,
+            lean.doc_number or title or str(get("path", ""))]) + "\n")
+        number = own_number(record)
+        base = self.number_key(number) if number else self.strings(document_id(record))
+        position = len(self._bases)
+        self._order_keys.write(f"{_sortable(path if path is not None else str(get('path', '')))}\t"
+                               f"{_sortable(base)}\t{position:012d}\n")
+        self._bases.append(base)
+        self._dates.append(lean.date or lean.effective)
+        self._lean.append(lean)
+
+    def __len__(self) -> int:
+        return len(self._bases) or len(self._node_of)
+
+    def number_key(self, written: str) -> str:
+        """number_key of a written 文号, the last NUMBER_KEYS written forms remembered (KeyIndex remembers every one:
+        ~25 B per document more, and the written strings with them)."""
+        key = self._number_keys.get(written)
+        if key is None:
+            if len(self._number_keys) >= NUMBER_KEYS:
+                self._number_keys.clear()
+            key = number_key(written)
+            # in pass 1 a document's id is the one string of its key (its 文号 too when they are equal); in pass 2
+            # the keys of cited numbers are looked up and dropped, not worth a table entry each
+            key = self._number_keys[written] = key if self._node_of else self.strings(key)
+        return key
+
+    def finish(self) -> None:
+        """KeyIndex.finish, with the canonical order and the duplicates' texts merged by GNU sort."""
+        self._record_texts.close()
+        self._order_keys.close()
+        order_path = self._order_keys.name
+        _sort(["-t", "\t", "-k1,1", "-k2,2", "-k3,3", "-o", order_path, order_path], self._folder, "records")
+        n = len(self._bases)
+        self.order = array("l")
+        with open(order_path, encoding="ascii") as f:
+            self.order.extend(int(line[line.rindex("\t") + 1:]) for line in f)
+        os.unlink(order_path)
+        self._rank = array("l", bytes(array("l").itemsize * n))
+        for r, i in enumerate(self.order):
+            self._rank[i] = r
+        self._node_of = [self.strings(nid) for nid in version_ids(self._bases, self._dates)]
+        self.strings.clear()
+        nodes, lean = self.nodes, self._lean
+        for i in self.order:
+            nid = self._node_of[i]
+            if nid in nodes:
+                merge_attributes(nodes[nid], lean[i])
+            else:
+                nodes[nid] = lean[i]
+            if lean[i].doc_number:
+                self.numbers.add(self._bases[i])
+        self._bases = self._dates = self._lean = []
+        self._merge_texts()
+        self.groups = version_groups(nodes, self._index_titles(nodes))
+        self.group_of = {n: i for i, members in enumerate(self.groups) for n in members}
+
+    def _merge_texts(self) -> None:
+        """The texts file of the nodes: every record's texts by (node id, canonical rank), a node's duplicates
+        merged into its first file's texts as KeyIndex.finish merges them."""
+        by_node = os.path.join(self._folder, "texts-by-node.tsv")
+        with open(self._record_texts.name, encoding="utf-8", errors="surrogateescape", newline="\n") as f, \
+                open(by_node, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as out:
+            for i, line in enumerate(f):
+                out.write(f"{_sortable(self._node_of[i])}\t{self._rank[i]:012d}\t{line}")
+        os.unlink(self._record_texts.name)
+        _sort(["-t", "\t", "-k1,1", "-k2,2", "-o", by_node, by_node], self._folder, "texts")
+        ids, at = self._text_ids, self._text_at
+        with open(by_node, encoding="utf-8", errors="surrogateescape", newline="\n") as f, \
+                open(self._texts_path, "wb") as out:
+            def write(nid, texts):
+                at.append(out.tell())
+                ids.append(nid)
+                out.write(_COMPACT.encode([texts[f] for f in TEXT_FIELDS]).encode("utf-8", "surrogateescape") + b"\n")
+
+            # the node's id as the nodes hold it (one string, not a copy decoded from the sort key)
+            current, nid, texts = None, None, None
+            for line in f:
+                key, rank, rest = line.split("\t", 2)
+                this = dict(zip(TEXT_FIELDS, json.loads(rest)))
+                if key != current:
+                    if texts is not None:
+                        write(nid, texts)
+                    current, nid, texts = key, self._node_of[self.order[int(rank)]], this
+                else:
+                    merge_texts(texts, this)
+            if texts is not None:
+                write(nid, texts)
+        os.unlink(by_node)
+        self._texts = open(self._texts_path, "rb")
+
+    def _index_titles(self, nodes: dict):
+        add_title = self.titles.add
+        implementing = self.implementing
+        for nid, texts in self.texts():
+            title = texts["title"]
+            keys = add_title(nid, title, "title")
+            for alias in texts["aliases"]:
+                add_title(nid, alias, "alias")
+            if implemented_title(title) is not None:
+                implementing.add(nid)
+            node = nodes[nid]
+            yield nid, group_key({"in_corpus": True, "title": title, "level": node.level, "region": node.region},
+                                 keys[0] if keys else "")
+
+    def texts(self) -> Iterator[tuple[str, dict]]:
+        """(node id, texts) of every document, sorted by id."""
+        self._texts.seek(0)
+        for nid, line in zip(self._text_ids, self._texts):
+            yield nid, dict(zip(TEXT_FIELDS, json.loads(line.decode("utf-8", "surrogateescape"))))
+
+    def node(self, nid: str, texts: dict | None = None) -> Node:
+        """The whole Node of document `nid` (its texts read from the file unless given), aliases without its title."""
+        if texts is None:
+            i = bisect_left(self._text_ids, nid)
+            lo = self._text_at[i]
+            hi = self._text_at[i + 1] if i + 1 < len(self._text_at) else os.fstat(self._texts.fileno()).st_size
+            texts = dict(zip(TEXT_FIELDS, json.loads(os.pread(self._texts.fileno(), hi - lo, lo).decode(
+                "utf-8", "surrogateescape"))))
+        full, lean = Node(), self.nodes[nid]
+        for f in LeanNode.FIELDS:
+            setattr(full, f, getattr(lean, f))
+        title = texts["title"]
+        full.title, full.path, full.label = title, texts["path"], texts["label"]
+        full.carries = tuple(texts["carries"])
+        full.aliases = tuple(a for a in texts["aliases"] if a != title)
+        return full
+
+    def close(self) -> None:
+        if getattr(self, "_texts", None) is not None:
+            self._texts.close()
+
+
+_RECORD_TEXTS = frozenset(("title", "carries", "path"))
+NUMBER_KEYS = 1 << 16
+
+
 def _escape(node_id: str) -> str:
     # a tab or a line break inside an id would split the spilled line
     return node_id.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
@@ -213,6 +410,9 @@ class StreamedGraph:
         self.close()
 
     def close(self) -> None:
+        index = getattr(self, "index", None)
+        if index is not None:
+            index.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     @property
@@ -220,7 +420,7 @@ class StreamedGraph:
         return self.source.skipped
 
     def _resolve(self) -> None:
-        index = KeyIndex(Strings(), titles=TitleIndex(postings_folder=self._tmp))
+        self.index = index = StreamKeyIndex(self._tmp)
         n = 0
         with progress(length=self.source.count_lines() if not self.quiet else None, label="indexing",
                       quiet=self.quiet) as bar:
@@ -233,7 +433,7 @@ class StreamedGraph:
         index.finish()
         resolver = Resolver(index, waiting=_WaitingCitations(self._tmp))
         into: dict[str, list[tuple[str, str]]] = {}
-        implementing = {n for n, node in index.nodes.items() if implemented_title(node["title"]) is not None}
+        implementing = index.implementing
         # a list, not a set (a fifth of the documents implement one by title): implemented_node dedupes
         out: dict[str, list[str]] = {}
         spill_path = os.path.join(self._tmp, "links.tsv")
@@ -275,11 +475,9 @@ class StreamedGraph:
                     into.setdefault(older, []).append((newer, SUPERSEDES))
                     if newer in implementing:
                         out.setdefault(newer, []).append(older)
-        for node in index.nodes.values():
-            if node["title"] in node["aliases"]:
-                node["aliases"] = tuple(sorted(set(node["aliases"]) - {node["title"]}))
         self.nodes = _Nodes(index.nodes, resolver.placeholders)
-        self.graph = _ChangingEdges(self.nodes, into, out)
+        # what graph/status.py reads of a node includes its title (implemented_node): whole nodes, from the file
+        self.graph = _ChangingEdges(_WholeNodes(index, resolver.placeholders), into, out)
         # void_from answers None but for these: the graph's edges that void_candidates reads are those kept here
         # (the changing ones, and what implementing documents cite: their only successors in self.graph)
         self._void_candidates = void_candidates(
@@ -294,8 +492,14 @@ class StreamedGraph:
 
     def node_items(self, as_of: str | None = None) -> Iterator[tuple[str, dict]]:
         """(id, attributes) sorted by id; with `as_of`, the status attributes `annotate_status` sets."""
+        texts = self.index.texts()
+        corpus = self.nodes.nodes
         for n in self.nodes.ids():
-            attrs = self.nodes[n]
+            if n in corpus:
+                nid, node_texts = next(texts)  # both in id order
+                attrs = self.index.node(nid, node_texts)
+            else:
+                attrs = self.nodes[n]
             if as_of is not None:
                 s = status_of(self.graph, n, as_of)
                 attrs = {**attrs, "status": s["status"], "status_changed_by": s["changed_by"],
