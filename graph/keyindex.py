@@ -211,7 +211,8 @@ class LeanNode(_Slots):
 
     FIELDS = tuple(f for f in Node.FIELDS if f not in TEXT_FIELDS)
     _KEYS = frozenset(FIELDS)
-    __slots__ = FIELDS
+    __slots__ = tuple(f for f in FIELDS if f != "in_corpus")
+    in_corpus = True  # every document of a corpus: a slot less
 
 
 def document_node(record: dict, strings: Strings | None = None) -> Node:

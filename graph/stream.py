@@ -1,15 +1,20 @@
 """A corpus to Neo4j or to neo4j-admin CSV without the graph in memory: two passes over the records.
 
-Pass 1 reads every record into the compact key index (graph/keyindex.py: KeyIndex, the corpus documents and
-their keys); pass 2 reads them again, resolves each record's citations with the index alone
-(keyindex.Resolver, the resolver `polgraph build` uses) and spills one line per resolved citation to a
-temporary file, which GNU sort orders by (source, target, relation) in bounded memory. The sorted lines are
-merged into relationships exactly as `build` merges them (best method, mentions in order, check flags), so
-the rows are those of the graph-based export and load. What stays in memory is the key index, the
-placeholders (keys too: one per cited document the corpus lacks, whatever its number of citations), the
-citations that wait for a placeholder, the edges that change a document (REPEALS, AMENDS, SUPERSEDES) and
-the targets of the documents whose title names the document they implement, which the statuses and the
-cites_void flag read (graph/status.py).
+Pass 1 reads every record into the compact key index (StreamKeyIndex below: graph/keyindex.py's KeyIndex with
+its documents' texts and title keys in files); pass 2 reads them again, resolves each record's citations with
+the index alone (keyindex.Resolver, the resolver `polgraph build` uses) and spills one line per resolved
+citation to a temporary file, which GNU sort orders by (source, target, relation) in bounded memory. The sorted
+lines are merged into relationships exactly as `build` merges them (best method, mentions in order, check
+flags), so the rows are those of the graph-based export and load.
+
+What stays in memory, per document about 0.6 KB: its id, the attributes resolution and the checks read
+(LeanNode: date, issuer, level, region, lifecycle dates), its place in the canonical order, and the hashes of its
+title keys (graph/diskindex.py). Its title, aliases, carried titles, path and label are written to a file in
+pass 1 and read back, in id order, when its row is written; the records' canonical order (path, document id) and
+the merging of a document's duplicate files are done by GNU sort. Besides: the placeholders (one per cited
+document the corpus lacks), the edges that change a document (REPEALS, AMENDS, SUPERSEDES) and the targets of
+the documents whose title names the document they implement, which the statuses and the cites_void flag read
+(graph/status.py). The citations that wait for a placeholder are on disk too.
 
 Extract JSON Lines are read as they are, twice; documents are extracted once into a temporary JSON Lines file
 of the run.
@@ -36,7 +41,7 @@ from polgraph.graph.keyindex import (TEXT_FIELDS, KeyIndex, LeanNode, Node, Reso
 from polgraph.graph.model import METHODS
 from polgraph.graph.status import (REPEALING, REPLACING, implemented_title, status_of, void_candidates,
                                    void_from)
-from polgraph.graph.versions import SUPERSEDES, group_key, version_groups, version_ids
+from polgraph.graph.versions import SUPERSEDES, group_key, version_groups
 from polgraph.progress import progress
 
 _METHOD_RANK = {m: i for i, m in enumerate(METHODS)}
@@ -108,10 +113,16 @@ class _WholeNodes:
 
     def __init__(self, index: "StreamKeyIndex", placeholders: dict):
         self._index, self._placeholders = index, placeholders
+        # the node read last (status_of reads its node three times); node_items puts the one it yields here
+        self.last: tuple = (None, None)
 
     def __getitem__(self, node_id: str) -> dict:
+        if node_id == self.last[0]:
+            return self.last[1]
         if node_id in self._index.nodes:
-            return self._index.node(node_id)
+            node = self._index.node(node_id)
+            self.last = (node_id, node)
+            return node
         return self._placeholders[node_id]
 
 
@@ -206,12 +217,12 @@ class StreamKeyIndex(KeyIndex):
     def __init__(self, folder: str):
         super().__init__(Strings(), titles=DiskTitleIndex(folder))
         self._folder = folder
-        self._bases: list[str] = []  # per record position: its document id, date for versions, LeanNode
-        self._dates: list[str | None] = []
+        self._bases: list[str] = []  # per record position: its document id, its LeanNode
         self._lean: list[LeanNode] = []
         self._record_texts = open(os.path.join(folder, "record-texts.jsonl"), "w", encoding="utf-8",
                                   errors="surrogateescape", newline="\n")
         self._order_keys = open(os.path.join(folder, "order.tsv"), "w", encoding="ascii", newline="\n")
+        self._dated = open(os.path.join(folder, "dated.tsv"), "w", encoding="ascii", newline="\n")
         self._texts_path = os.path.join(folder, "node-texts.jsonl")
         self._text_ids: list[str] = []  # node ids in the order of the texts file (sorted)
         self._text_at = array("q")  # where each one's line starts
@@ -219,10 +230,12 @@ class StreamKeyIndex(KeyIndex):
 
     def add(self, record: dict) -> None:
         get = record.get
+        # the texts and the 文号 are not put in the Strings table: no other document shares them
         node = document_node({k: v for k, v in record.items() if k not in _RECORD_TEXTS}, self.strings)
         lean = LeanNode()
-        for f in LeanNode.FIELDS:
+        for f in lean.__slots__:
             setattr(lean, f, getattr(node, f))
+        lean.doc_number = get("doc_number") or None
         title = get("title") or None
         carries = [c for c in get("carries") or () if c]
         path = get("path")
@@ -231,12 +244,17 @@ class StreamKeyIndex(KeyIndex):
             title, sorted(set(c for c in carries if c != title)), carries, path,
             lean.doc_number or title or str(get("path", ""))]) + "\n")
         number = own_number(record)
-        base = self.number_key(number) if number else self.strings(document_id(record))
+        base = self.number_key(number) if number else document_id(record)
+        if base == lean.doc_number:
+            base = lean.doc_number  # one string for both
         position = len(self._bases)
-        self._order_keys.write(f"{_sortable(path if path is not None else str(get('path', '')))}\t"
-                               f"{_sortable(base)}\t{position:012d}\n")
+        key = _sortable(base)
+        self._order_keys.write(f"{_sortable(path if path is not None else str(get('path', '')))}\t{key}\t"
+                               f"{position:012d}\n")
+        date = lean.date or lean.effective
+        if date:
+            self._dated.write(f"{key}\t{_sortable(date)}\t{position}\n")
         self._bases.append(base)
-        self._dates.append(lean.date or lean.effective)
         self._lean.append(lean)
 
     def __len__(self) -> int:
@@ -249,10 +267,7 @@ class StreamKeyIndex(KeyIndex):
         if key is None:
             if len(self._number_keys) >= NUMBER_KEYS:
                 self._number_keys.clear()
-            key = number_key(written)
-            # in pass 1 a document's id is the one string of its key (its 文号 too when they are equal); in pass 2
-            # the keys of cited numbers are looked up and dropped, not worth a table entry each
-            key = self._number_keys[written] = key if self._node_of else self.strings(key)
+            key = self._number_keys[written] = number_key(written)
         return key
 
     def finish(self) -> None:
@@ -269,21 +284,48 @@ class StreamKeyIndex(KeyIndex):
         self._rank = array("l", bytes(array("l").itemsize * n))
         for r, i in enumerate(self.order):
             self._rank[i] = r
-        self._node_of = [self.strings(nid) for nid in version_ids(self._bases, self._dates)]
         self.strings.clear()
-        nodes, lean = self.nodes, self._lean
+        lean, self.numbers = self._lean, {base for base, node in zip(self._bases, self._lean) if node.doc_number}
+        self._node_of, self._bases = self._versions(self._bases), []
+        nodes = self.nodes
         for i in self.order:
             nid = self._node_of[i]
             if nid in nodes:
                 merge_attributes(nodes[nid], lean[i])
             else:
                 nodes[nid] = lean[i]
-            if lean[i].doc_number:
-                self.numbers.add(self._bases[i])
-        self._bases = self._dates = self._lean = []
+        self._lean = []
         self._merge_texts()
         self.groups = version_groups(nodes, self._index_titles(nodes))
         self.group_of = {n: i for i, members in enumerate(self.groups) for n in members}
+
+    def _versions(self, ids: list[str]) -> list[str]:
+        """graph/versions.py's version_ids of the records' document ids (`ids`, changed in place): records of one id
+        with different dates are versions, the latest keeps the id, an earlier one gets `id@date` -- grouped by GNU
+        sort rather than by a dict of every id's latest date."""
+        self._dated.close()
+        path = self._dated.name
+        _sort(["-t", "\t", "-k1,1", "-k2,2", "-o", path, path], self._folder, "dated records")
+        with open(path, encoding="ascii") as f:
+            group: list[tuple[str, str]] = []
+            for line in f:
+                key, date, position = line.rstrip("\n").split("\t")
+                if group and key != group[0][0]:
+                    self._version_group(group, ids)
+                    group = []
+                group.append((key, date, position))
+            self._version_group(group, ids)
+        os.unlink(path)
+        return ids
+
+    def _version_group(self, group: list, ids: list[str]) -> None:
+        if not group:
+            return
+        latest = group[-1][1]  # sorted by date
+        for _, date, position in group:
+            if date != latest:
+                node = self._lean[int(position)]
+                ids[int(position)] = f"{ids[int(position)]}@{node.date or node.effective}"
 
     def _merge_texts(self) -> None:
         """The texts file of the nodes: every record's texts by (node id, canonical rank), a node's duplicates
@@ -361,7 +403,7 @@ class StreamKeyIndex(KeyIndex):
             self._texts.close()
 
 
-_RECORD_TEXTS = frozenset(("title", "carries", "path"))
+_RECORD_TEXTS = frozenset(("title", "carries", "path", "doc_number"))
 NUMBER_KEYS = 1 << 16
 
 
@@ -498,6 +540,7 @@ class StreamedGraph:
             if n in corpus:
                 nid, node_texts = next(texts)  # both in id order
                 attrs = self.index.node(nid, node_texts)
+                self.graph.nodes.last = (nid, attrs)
             else:
                 attrs = self.nodes[n]
             if as_of is not None:

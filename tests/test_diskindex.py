@@ -63,6 +63,7 @@ def _queries(rng, titles):
 def test_disk_title_index_answers_as_the_in_memory_one(tmp_path, monkeypatch, collide):
     # chunks of 7 entries: every posting of more than a few titles spans chunks (and chunks it skips)
     monkeypatch.setattr(diskindex.DiskPostings, "CHUNK", 7)
+    monkeypatch.setattr(diskindex, "_RUN", 50)  # the sorted hashes made of runs merged
     if collide:  # every key one of three hashes: the keys read back from the file must tell them apart
         monkeypatch.setattr(diskindex, "_hash", lambda s: len(s) % 3)
     rng = random.Random(5)

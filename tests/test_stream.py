@@ -89,3 +89,56 @@ def test_a_path_with_bytes_that_are_not_utf8_streams_as_the_graph_export_writes_
     export_graph(G, "neo4j-csv", tmp_path / "graph")
     export_streamed([str(corpus)], tmp_path / "stream", quiet=True)
     _same_csv(tmp_path / "graph", tmp_path / "stream")
+
+
+def _awkward_corpus(path):
+    """Records whose texts the streamed key index must carry through its files and sorts as `build` holds them:
+    a document in two files (the first in path order has no title: the second's fills it, its carries become
+    aliases), two versions of one law, paths with a tab, a space and CJK (GNU sort must order them as Python
+    orders strings), and a document that implements a law by its title while that law is repealed (its status
+    reads both titles back)."""
+    from graph_support import cit, rec
+
+    law = "江南省道路交通安全条例"
+    records = [
+        rec("a/dup.txt", None, "江政发〔2015〕7号", "provincial", "2015-03-01", ["江南省人民政府"], "江南省",
+            carries=["江南省交通运输工作方案"]),
+        rec("b/dup.txt", "江南省人民政府关于印发交通运输工作方案的通知", "江政发〔2015〕7号", "provincial",
+            "2015-03-01", ["江南省人民政府"], "江南省", carries=["交通运输工作方案"]),
+        rec("laws/v1.txt", law, None, "provincial", "2010-05-01", ["江南省人民代表大会常务委员会"], "江南省"),
+        rec("laws/v2.txt", law, None, "provincial", "2018-05-01", ["江南省人民代表大会常务委员会"], "江南省"),
+        rec("x\ty.txt", "江南省道路交通安全条例实施办法", "江市发〔2019〕2号", "municipal", "2019-01-01",
+            ["江南市人民政府"], "江南省", citations=[cit(title=law, relation="IMPLEMENTS"),
+                                                  cit("江政发〔2015〕7号", relation="BASED_ON")]),
+        rec("x y.txt", "江南省人民政府关于废止部分规章的决定", "江政发〔2020〕1号", "provincial", "2020-01-01",
+            ["江南省人民政府"], "江南省", citations=[cit(title=law, relation="REPEALS", cue="同时废止")]),
+        rec("文件/一.txt", "江南县贯彻交通运输工作方案的意见", "江县发〔2016〕3号", "county", "2016-01-01",
+            ["江南县人民政府"], "江南省", citations=[cit(title="交通运输工作方案"), cit("国发〔2014〕5号")]),
+        rec("x/y.txt", None, None, "unknown", None, citations=[cit(title="江南省人民政府关于印发交通运输工作方案的通知")]),
+    ]
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(record_to_json(r) + "\n")
+    return path
+
+
+def test_streamed_texts_merges_versions_and_statuses_are_the_graph_s(tmp_path):
+    from polgraph.graph.status import annotate_status
+    from polgraph.graph.stream import StreamedGraph
+
+    corpus = _awkward_corpus(tmp_path / "awkward.jsonl")
+    G = open_graph([str(corpus)], quiet=True)
+    assert any(k == "SUPERSEDES" for _, _, k in G.edges(keys=True))
+    dup = G.nodes["江政发〔2015〕7号"]
+    assert dup["title"] and dup["path"] == "a/dup.txt" and dup["aliases"]
+    export_graph(G, "neo4j-csv", tmp_path / "graph")
+    export_streamed([str(corpus)], tmp_path / "stream", quiet=True)
+    _same_csv(tmp_path / "graph", tmp_path / "stream")
+    # statuses as `load` sends them: the implementing document falls with the repealed law
+    annotate_status(G, "2024-01-01")
+    with StreamedGraph([str(corpus)], quiet=True) as g:
+        streamed = {n: dict(a) for n, a in g.node_items("2024-01-01")}
+    expected = {n: {k: (tuple(v) if isinstance(v, list) else v) for k, v in a.items()} for n, a in G.nodes(data=True)}
+    assert {n: {k: (tuple(v) if isinstance(v, list) else v) for k, v in a.items()} for n, a in streamed.items()} \
+        == expected
+    assert expected["江市发〔2019〕2号"]["status"] != "in_force"
