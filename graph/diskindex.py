@@ -1,5 +1,5 @@
-"""The fuzzy title index's trigram postings in a file instead of memory (graph/resolve.py's TitleIndex with
-`postings_folder`): a streamed corpus of millions of titles holds ~40 posting entries per document, 4 bytes each
+"""The title index of a streamed corpus in files (graph/stream.py). First its fuzzy trigram postings
+(DiskPostings): a streamed corpus of millions of titles holds ~40 posting entries per document, 4 bytes each
 plus array headers -- ~170 B per document, half a gigabyte at 3M, read only by the fuzzy look-ups of
 `Resolver.finish`.
 

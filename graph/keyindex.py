@@ -299,7 +299,7 @@ class KeyIndex:
         self.nodes: dict[str, dict] = {}
         self.merged: list[list[str]] = []
         self.numbers: set[str] = set()
-        self.titles = titles if titles is not None else TitleIndex()  # graph/stream.py: its postings on disk
+        self.titles = titles if titles is not None else TitleIndex()  # graph/stream.py: a DiskTitleIndex
         self.groups: list[list[str]] = []
         self.group_of: dict[str, int] = {}
         self.order: list[int] = []
