@@ -27,6 +27,7 @@ from typing import Iterator
 
 from polgraph.errors import NotFoundError, PolgraphError, ServiceError
 from polgraph.graph.build import number_key
+from polgraph.graph.checks import CHECK_FIELDS, CITES_VOID, check_flags, check_values
 from polgraph.graph.resolve import normalize_title, title_keys
 from polgraph.graph.status import CHANGE_WEIGHT, REPEALING, REPLACING
 from polgraph.graph.trace import (SHOWN, Matches, file_name_and_stem, latest_version, path_matches, resolve_ref,
@@ -734,6 +735,37 @@ def _arrived_methods(driver, database: str, loaded: dict[str, bool]) -> int:
                          "mentions_json": _MENTIONS_JSON.encode(mentions)})
     for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
         driver.execute_query(_SET_METHOD, parameters_={"rows": chunk}, database_=database)
+    _recheck_flags(driver, database, rows)
+    return len(rows)
+
+
+# the check fields (graph/checks.py CHECK_FIELDS) of both ends of relationships, and their flags
+_ENDS = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
+         "WHERE type(r) = row.type RETURN s.id AS source, d.id AS document, type(r) AS type, r.flags AS flags, "
+         "s {" + ", ".join(f".{f}" for f in CHECK_FIELDS) + "} AS citing, "
+         "d {" + ", ".join(f".{f}" for f in CHECK_FIELDS) + "} AS cited")
+_SET_FLAGS = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
+              "WHERE type(r) = row.type SET r.flags = row.flags")
+
+
+def _recheck_flags(driver, database: str, relationships: list[dict]) -> int:
+    """The check flags (graph/checks.py) of relationships {source, document, type} whose target changed in this
+    load -- a placeholder became the document, or the document arrived under its 文号 -- computed again from both
+    ends as a build computes them; cites_void is kept as it was (it reads the statuses of the whole database).
+    Returns how many changed."""
+    keys = sorted({(r["source"], r["document"], r["type"]) for r in relationships})
+    rows = []
+    for chunk in _batches([{"source": s, "document": d, "type": t} for s, d, t in keys], DEFAULT_BATCH_SIZE):
+        for r in driver.execute_query(_ENDS, parameters_={"rows": chunk}, database_=database).records:
+            had = list(r["flags"] or [])
+            flags = check_flags(r["type"], had, check_values(r["citing"]), check_values(r["cited"]), None)
+            if CITES_VOID in had:
+                flags = sorted(set(flags) | {CITES_VOID})
+            if flags != had:
+                rows.append({"source": r["source"], "document": r["document"], "type": r["type"],
+                             "flags": flags or None})
+    for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
+        driver.execute_query(_SET_FLAGS, parameters_={"rows": chunk}, database_=database)
     return len(rows)
 
 
@@ -755,6 +787,7 @@ def _move_relationships(driver, database: str, moves: list[dict]) -> None:
                 for m in moves if m["type"] == rel and m["source"] != m["document"]]
         for chunk in _batches(rows, DEFAULT_BATCH_SIZE):
             _write_batch(driver, database, RELATIONSHIP_QUERIES[rel], chunk)
+    _recheck_flags(driver, database, [m for m in moves if m["source"] != m["document"]])
 
 
 def resolve_placeholders(driver, database: str, loaded: dict[str, bool]) -> int:

@@ -233,6 +233,17 @@ UPDATE_CORPUS = {
                 "晋中市人民政府\n2016年4月1日\n",
     "b/gzrep.txt": "晋中市人民政府关于废止部分规范性文件的决定\n晋中政发〔2021〕2号\n\n市人民政府决定废止《晋中市规范某某管理办法》。\n"
                    "晋中市人民政府\n2021年3月1日\n",
+    # a provincial notice implementing, by title, a city plan of a later date that arrives in the other load: the
+    # relationship's check flags are the rebuild's (the city plan is later and of a lower level)
+    "a/low.txt": "山西省人民政府关于推进某某试点工作的通知\n晋政发〔2016〕8号\n\n各市人民政府：\n为贯彻落实"
+                 "《推进某某试点工作实施方案》精神，现就有关工作通知如下。\n山西省人民政府\n2016年6月1日\n",
+    "b/lowdoc.txt": "推进某某试点工作实施方案\n临政发〔2017〕2号\n\n为推进某某试点工作，制定本方案。\n"
+                    "临汾市人民政府\n2017年1月5日\n",
+    # and by 文号, a document of the same year but a later day: the rebuild compares days, not years
+    "a/early.txt": "山西省人民政府关于做好某某备案工作的通知\n晋政发〔2019〕1号\n\n各市人民政府：\n按照国办发〔2019〕9号文件"
+                   "要求，现就有关事项通知如下。\n山西省人民政府\n2019年1月3日\n",
+    "b/later.txt": "国务院办公厅关于某某备案工作的通知\n国办发〔2019〕9号\n\n各省、自治区、直辖市人民政府：\n"
+                   "现就某某备案工作通知如下。\n国务院办公厅\n2019年6月1日\n",
     "b/ttl.txt": "四川省人民政府关于加强某某监管的通知\n川府发〔2023〕2号\n\n各市（州）人民政府：\n依据《某某监督管理条例》"
                  "和《某某安全管理规定》（国务院令第202号），参照晋政发〔2017〕4号文件，现就有关事项通知如下。\n四川省人民政府\n2023年2月1日\n",
 }
@@ -255,8 +266,8 @@ def test_an_update_load_resolves_title_citations_across_loads(empty_db, neo4j_co
     union = _db_graph(empty_db, neo4j_conn)
     load("--wipe", str(tmp_path / "a"))
     before = _db_graph(empty_db, neo4j_conn)
-    # a/old.txt's citation waits, and a/num.txt's three
-    assert sum("Placeholder" in n["labels"] for n in before[0].values()) == 6
+    # a/old.txt's citation waits, and a/num.txt's three, a/low.txt's and a/early.txt's
+    assert sum("Placeholder" in n["labels"] for n in before[0].values()) == 8
     load(str(tmp_path / "b"))
     updated = _db_graph(empty_db, neo4j_conn)
     assert sorted(updated[0]) == sorted(union[0])
@@ -280,7 +291,12 @@ def test_an_update_load_resolves_title_citations_across_loads(empty_db, neo4j_co
         ("长政发〔2020〕2号", "REPEALS", "长政发〔2012〕9号"),
         ("川府发〔2022〕8号", "BASED_ON", "国发〔2014〕5号"), ("晋政发〔2016〕3号", "IMPLEMENTS", "国办发〔2015〕33号"),
         ("川府发〔2023〕2号", "REFERS_TO", "晋政发〔2017〕4号"), ("晋政发〔2017〕4号", "BASED_ON", "国办发〔2015〕33号"),
-        ("并政发〔2019〕3号", "IMPLEMENTS", "晋政发〔2018〕6号")])
+        ("并政发〔2019〕3号", "IMPLEMENTS", "晋政发〔2018〕6号"), ("晋政发〔2016〕8号", "IMPLEMENTS", "临政发〔2017〕2号"),
+        ("晋政发〔2019〕1号", "BASED_ON", "国办发〔2019〕9号")])
+    # a placeholder when its citation was loaded, the city plan now: its flags are checked against the plan
+    assert [r["p"].get("flags") for r in updated[1] if r["s"] == "晋政发〔2016〕8号"] == [
+        ["cites_later", "implements_lower_level"]]
+    assert [r["p"].get("flags") for r in updated[1] if r["s"] == "晋政发〔2019〕1号"] == [["cites_later"]]
     # repealed by a title one word off, in the other load: the rule is repealed
     assert (updated[0]["晋中政发〔2016〕7号"]["p"]["status"], updated[0]["晋中政发〔2016〕7号"]["p"]["status_changed_by"]) == (
         "repealed", "晋中政发〔2021〕2号")
