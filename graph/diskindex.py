@@ -191,7 +191,7 @@ class DiskTitleIndex(TitleIndex):
                     self._entry_title[e] = 1
                 continue
             e = current[key] = len(self._entry_node)
-            data = key.encode("utf-8")
+            data = key.encode("utf-8", "surrogatepass")  # JSON may hold a lone surrogate
             self._keys.write(data)
             self._offsets.append(self._offsets[-1] + len(data))
             self._entry_node.append(number)
@@ -218,7 +218,7 @@ class DiskTitleIndex(TitleIndex):
 
     def _key(self, e: int) -> str:
         lo = self._offsets[e]
-        return os.pread(self._keys.fileno(), self._offsets[e + 1] - lo, lo).decode("utf-8")
+        return os.pread(self._keys.fileno(), self._offsets[e + 1] - lo, lo).decode("utf-8", "surrogatepass")
 
     def _candidates(self, words: array, text: str):
         """Entries whose hash is that of `text` (their keys not yet compared)."""

@@ -127,7 +127,7 @@ def document_id(record: dict) -> str:
         return number_key(own_number(record))
     if normalize_title(record.get("title")):
         return title_id(record["title"])
-    return "f:" + hashlib.sha1(str(record.get("path", "")).encode("utf-8")).hexdigest()[:16]
+    return "f:" + hashlib.sha1(str(record.get("path", "")).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _year(date: str | None) -> int | None:

@@ -94,7 +94,7 @@ def _title_keys(title: str) -> tuple[str, ...]:
 
 def title_id(title: str) -> str:
     """The stable id of a document known only by its title."""
-    return "t:" + hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:16]
+    return "t:" + hashlib.sha1(normalize_title(title).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def year_of_number(doc_number: str | None) -> int | None:

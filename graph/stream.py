@@ -166,7 +166,7 @@ class _WaitingCitations:
         self._folder = folder
         self._path = os.path.join(folder, "waiting.tsv")
         self._sorted = self._path + ".sorted"
-        self._file = open(self._path, "w", encoding="utf-8", errors="surrogateescape", newline="\n")
+        self._file = open(self._path, "w", encoding="utf-8", errors="surrogatepass", newline="\n")
 
     def append(self, entry: tuple) -> None:
         rank, n, position, source, date, path, c = entry
@@ -187,7 +187,7 @@ class _WaitingCitations:
         from polgraph.graph.build import Mention
 
         plain = _Plain()
-        with open(self._sorted, encoding="utf-8", errors="surrogateescape", newline="\n") as f:
+        with open(self._sorted, encoding="utf-8", errors="surrogatepass", newline="\n") as f:
             for line in f:
                 rank, n, rest = line.split("\t", 2)
                 position, source, date, path, fields = json.loads(rest)
@@ -220,7 +220,7 @@ class StreamKeyIndex(KeyIndex):
         self._bases: list[str] = []  # per record position: its document id, its LeanNode
         self._lean: list[LeanNode] = []
         self._record_texts = open(os.path.join(folder, "record-texts.jsonl"), "w", encoding="utf-8",
-                                  errors="surrogateescape", newline="\n")
+                                  errors="surrogatepass", newline="\n")
         self._order_keys = open(os.path.join(folder, "order.tsv"), "w", encoding="ascii", newline="\n")
         self._dated = open(os.path.join(folder, "dated.tsv"), "w", encoding="ascii", newline="\n")
         self._texts_path = os.path.join(folder, "node-texts.jsonl")
@@ -331,19 +331,19 @@ class StreamKeyIndex(KeyIndex):
         """The texts file of the nodes: every record's texts by (node id, canonical rank), a node's duplicates
         merged into its first file's texts as KeyIndex.finish merges them."""
         by_node = os.path.join(self._folder, "texts-by-node.tsv")
-        with open(self._record_texts.name, encoding="utf-8", errors="surrogateescape", newline="\n") as f, \
-                open(by_node, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as out:
+        with open(self._record_texts.name, encoding="utf-8", errors="surrogatepass", newline="\n") as f, \
+                open(by_node, "w", encoding="utf-8", errors="surrogatepass", newline="\n") as out:
             for i, line in enumerate(f):
                 out.write(f"{_sortable(self._node_of[i])}\t{self._rank[i]:012d}\t{line}")
         os.unlink(self._record_texts.name)
         _sort(["-t", "\t", "-k1,1", "-k2,2", "-o", by_node, by_node], self._folder, "texts")
         ids, at = self._text_ids, self._text_at
-        with open(by_node, encoding="utf-8", errors="surrogateescape", newline="\n") as f, \
+        with open(by_node, encoding="utf-8", errors="surrogatepass", newline="\n") as f, \
                 open(self._texts_path, "wb") as out:
             def write(nid, texts):
                 at.append(out.tell())
                 ids.append(nid)
-                out.write(_COMPACT.encode([texts[f] for f in TEXT_FIELDS]).encode("utf-8", "surrogateescape") + b"\n")
+                out.write(_COMPACT.encode([texts[f] for f in TEXT_FIELDS]).encode("utf-8", "surrogatepass") + b"\n")
 
             # the node's id as the nodes hold it (one string, not a copy decoded from the sort key)
             current, nid, texts = None, None, None
@@ -379,7 +379,7 @@ class StreamKeyIndex(KeyIndex):
         """(node id, texts) of every document, sorted by id."""
         self._texts.seek(0)
         for nid, line in zip(self._text_ids, self._texts):
-            yield nid, dict(zip(TEXT_FIELDS, json.loads(line.decode("utf-8", "surrogateescape"))))
+            yield nid, dict(zip(TEXT_FIELDS, json.loads(line.decode("utf-8", "surrogatepass"))))
 
     def node(self, nid: str, texts: dict | None = None) -> Node:
         """The whole Node of document `nid` (its texts read from the file unless given), aliases without its title."""
@@ -388,7 +388,7 @@ class StreamKeyIndex(KeyIndex):
             lo = self._text_at[i]
             hi = self._text_at[i + 1] if i + 1 < len(self._text_at) else os.fstat(self._texts.fileno()).st_size
             texts = dict(zip(TEXT_FIELDS, json.loads(os.pread(self._texts.fileno(), hi - lo, lo).decode(
-                "utf-8", "surrogateescape"))))
+                "utf-8", "surrogatepass"))))
         full, lean = Node(), self.nodes[nid]
         for f in LeanNode.FIELDS:
             setattr(full, f, getattr(lean, f))
@@ -480,8 +480,9 @@ class StreamedGraph:
         out: dict[str, list[str]] = {}
         spill_path = os.path.join(self._tmp, "links.tsv")
         n_lines = 0
-        # surrogateescape: a path with bytes that are not UTF-8 (a file name) comes through as lone surrogates
-        with open(spill_path, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as spill:
+        # surrogatepass: a path with bytes that are not UTF-8 (a file name) comes through as lone surrogates, and
+        # JSON may hold any lone surrogate (\ud800): each is written as its three bytes and read back
+        with open(spill_path, "w", encoding="utf-8", errors="surrogatepass", newline="\n") as spill:
             def write(link, order) -> None:
                 nonlocal n_lines
                 m = link.citation
@@ -613,4 +614,4 @@ class _Plain:
 def _lines(stream) -> Iterator[str]:
     import io
 
-    yield from io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n")
+    yield from io.TextIOWrapper(stream, encoding="utf-8", errors="surrogatepass", newline="\n")

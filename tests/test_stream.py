@@ -2,6 +2,7 @@
 the bytes the graph-based export writes, on the sample and on synthetic corpora."""
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -115,10 +116,13 @@ def _awkward_corpus(path):
         rec("文件/一.txt", "江南县贯彻交通运输工作方案的意见", "江县发〔2016〕3号", "county", "2016-01-01",
             ["江南县人民政府"], "江南省", citations=[cit(title="交通运输工作方案"), cit("国发〔2014〕5号")]),
         rec("x/y.txt", None, None, "unknown", None, citations=[cit(title="江南省人民政府关于印发交通运输工作方案的通知")]),
+        # a lone surrogate that JSON allows and UTF-8 does not (not a file name's undecodable byte, U+DC80-DCFF)
+        rec("s.txt", "江南省关于\ud800的通知", "江政发〔2021〕5号", "provincial", "2021-01-01",
+            citations=[cit(title="江南省关于\ud801的办法")]),
     ]
     with open(path, "w", encoding="utf-8") as f:
         for r in records:
-            f.write(record_to_json(r) + "\n")
+            f.write(json.dumps(json.loads(record_to_json(r))) + "\n")  # ASCII: the lone surrogate as \ud800
     return path
 
 
