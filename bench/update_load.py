@@ -8,7 +8,8 @@ them, by 文号 and by title, and documents the corpus lacks).
 
 1. The base part goes to the database the documented bulk way, `export --format neo4j-csv` and `neo4j-admin
    database import` (the database before the week), then `polgraph load WEEK`, timed, with its peak memory:
-   the update. Its documents, placeholders and relationships (source, type, target, method) are read back.
+   the update. Its documents, placeholders and relationships (source, type, target, method) are read back, and
+   the check flags of the relationships both databases hold.
 2. The union (both parts) the bulk way: the database a full rebuild gives, read back and compared.
 Baseline in the same run: the rebuild of step 2 (export + import of the union), timed. What the update decides
 differently from a rebuild is counted and printed, not hidden: an update resolves a citation of a document loaded
@@ -57,12 +58,14 @@ def read_back(uri: str) -> dict:
     try:
         q = driver.execute_query
         nodes = {r["id"]: r["corpus"] for r in q("MATCH (d:Document) RETURN d.id AS id, d.in_corpus AS corpus").records}
-        rels = {(r["s"], r["t"], r["type"]): r["method"] for r in q(
-            "MATCH (s:Document)-[r]->(t:Document) RETURN s.id AS s, t.id AS t, type(r) AS type, r.method AS method"
-        ).records}
+        rels, flags = {}, {}
+        for r in q("MATCH (s:Document)-[r]->(t:Document) RETURN s.id AS s, t.id AS t, type(r) AS type, "
+                   "r.method AS method, r.flags AS flags").records:
+            rels[(r["s"], r["t"], r["type"])] = r["method"]
+            flags[(r["s"], r["t"], r["type"])] = tuple(r["flags"] or ())
     finally:
         driver.close()
-    return {"nodes": nodes, "rels": rels}
+    return {"nodes": nodes, "rels": rels, "flags": flags}
 
 
 def bulk(csv_dir: Path, corpus: Path, env: dict, cpu: list) -> tuple[float, str]:
@@ -139,6 +142,11 @@ def main() -> None:
               f"(placeholders a fuzzy title match of a rebuild joins to a document)")
         print(f"relationships (source, target, type, method) in one database only: {len(rel_diff):,} "
               f"of {len(rebuilt['rels']):,}")
+        both = set(rebuilt["flags"]) & set(updated["flags"])
+        flag_diff = sorted(k for k in both if rebuilt["flags"][k] != updated["flags"][k])
+        print(f"relationships in both whose check flags differ: {len(flag_diff):,} of {len(both):,}"
+              + (f", e.g. {flag_diff[0]}: {rebuilt['flags'][flag_diff[0]]} in the rebuild, "
+                 f"{updated['flags'][flag_diff[0]]} in the update" if flag_diff else ""))
         kinds: dict = {}
         for (s, t, rel), _ in sorted(rel_diff):
             kind = (rebuilt["rels"].get((s, t, rel)), updated["rels"].get((s, t, rel)))
