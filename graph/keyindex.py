@@ -186,7 +186,7 @@ class _Slots:
         return [(k, getattr(self, k)) for k in self.FIELDS]
 
     def __eq__(self, other) -> bool:
-        return dict(self.items()) == (dict(other.items()) if isinstance(other, Node) else other)
+        return dict(self.items()) == (dict(other.items()) if isinstance(other, _Slots) else other)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({dict(self.items())!r})"

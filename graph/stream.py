@@ -212,7 +212,8 @@ class StreamKeyIndex(KeyIndex):
     (LeanNode) and whose title index is in files (DiskTitleIndex). The texts (TEXT_FIELDS: title, aliases,
     carries, path, label; ~60% of a document's memory) go to a file in pass 1; `finish` orders the records by
     GNU sort instead of in memory, merges duplicates' texts by node id, and indexes the titles from that file,
-    which `texts()` reads again, in id order, for the rows; `node(id)` gives the whole Node of one document."""
+    which `texts()` reads again, in id order, for the rows; `node(id)` gives the whole Node of one document.
+    `merged` stays empty: a streamed run reports no merged files."""
 
     def __init__(self, folder: str):
         super().__init__(Strings(), titles=DiskTitleIndex(folder))
