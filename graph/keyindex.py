@@ -329,10 +329,7 @@ class KeyIndex:
     def finish(self) -> None:
         """Merge duplicates, number the versions, and index every number, title and alias."""
         pending, self._pending = self._pending, []
-        self.order = array("l", sorted(range(len(pending)), key=[(p[0], p[1]) for p in pending].__getitem__))
-        self._rank = array("l", bytes(array("l").itemsize * len(pending)))
-        for r, i in enumerate(self.order):
-            self._rank[i] = r
+        self._set_order(array("l", sorted(range(len(pending)), key=[(p[0], p[1]) for p in pending].__getitem__)))
         ids = version_ids([p[1] for p in pending], [p[2] for p in pending])
         self._node_of = [self.strings(n) for n in ids]
         self.strings.clear()  # every string kept is shared by now; pass 2 makes few new ones
@@ -350,6 +347,13 @@ class KeyIndex:
         del pending
         self.groups = version_groups(nodes, self._index_titles(nodes))
         self.group_of = {n: i for i, members in enumerate(self.groups) for n in members}
+
+    def _set_order(self, order: array) -> None:
+        """`order` (positions in the canonical order) and each position's rank in it."""
+        self.order = order
+        self._rank = array("l", bytes(order.itemsize * len(order)))
+        for r, i in enumerate(order):
+            self._rank[i] = r
 
     def _index_titles(self, nodes: dict):
         """Index every node's title and aliases (in node id order) and yield (node id, group_key): the group

@@ -679,8 +679,11 @@ _NAMED_BY_KEYS = ("UNWIND $rows AS row\n"
 _INTO_PLACEHOLDERS = ("UNWIND $ids AS id MATCH (p:Document {id: id})<-[r]-(s:Document) "
                       "RETURN p.id AS placeholder, s.id AS source, type(r) AS type, properties(r) AS props "
                       "ORDER BY placeholder, source, type")
-_EXISTING = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
-             "WHERE type(r) = row.type RETURN s.id AS source, d.id AS document, type(r) AS type, properties(r) AS props")
+# the relationship of one row {source, document, type}
+_ROW_RELATIONSHIP = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
+                     "WHERE type(r) = row.type ")
+_EXISTING = (_ROW_RELATIONSHIP +
+             "RETURN s.id AS source, d.id AS document, type(r) AS type, properties(r) AS props")
 # the document takes the placeholder's change of status as a load's row does (_node_query)
 _TAKE_STATUS = (
     "UNWIND $pairs AS pair MATCH (p:Document {id: pair.placeholder}), (d:Document {id: pair.document})\n"
@@ -716,8 +719,8 @@ _INTO_ARRIVED = ("UNWIND $ids AS id MATCH (s:Document)-[r]->(d:Document {id: id}
                  "WHERE d.in_corpus = true AND r.method = 'placeholder' "
                  "RETURN s.id AS source, d.id AS document, type(r) AS type, properties(r) AS props "
                  "ORDER BY document, source, type")
-_SET_METHOD = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
-               "WHERE type(r) = row.type SET r.method = row.method, r.mentions_json = row.mentions_json")
+_SET_METHOD = (_ROW_RELATIONSHIP +
+               "SET r.method = row.method, r.mentions_json = row.mentions_json")
 
 
 def _arrived_methods(driver, database: str, loaded: dict[str, bool]) -> int:
@@ -740,12 +743,12 @@ def _arrived_methods(driver, database: str, loaded: dict[str, bool]) -> int:
 
 
 # the check fields (graph/checks.py CHECK_FIELDS) of both ends of relationships, and their flags
-_ENDS = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
-         "WHERE type(r) = row.type RETURN s.id AS source, d.id AS document, type(r) AS type, r.flags AS flags, "
+_ENDS = (_ROW_RELATIONSHIP +
+         "RETURN s.id AS source, d.id AS document, type(r) AS type, r.flags AS flags, "
          "s {" + ", ".join(f".{f}" for f in CHECK_FIELDS) + "} AS citing, "
          "d {" + ", ".join(f".{f}" for f in CHECK_FIELDS) + "} AS cited")
-_SET_FLAGS = ("UNWIND $rows AS row MATCH (s:Document {id: row.source})-[r]->(d:Document {id: row.document}) "
-              "WHERE type(r) = row.type SET r.flags = row.flags")
+_SET_FLAGS = (_ROW_RELATIONSHIP +
+              "SET r.flags = row.flags")
 
 
 def _recheck_flags(driver, database: str, relationships: list[dict]) -> int:

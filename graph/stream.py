@@ -41,7 +41,7 @@ from polgraph.graph.keyindex import (TEXT_FIELDS, KeyIndex, LeanNode, Node, Reso
 from polgraph.graph.model import METHODS
 from polgraph.graph.status import (REPEALING, REPLACING, implemented_title, status_of, void_candidates,
                                    void_from)
-from polgraph.graph.versions import SUPERSEDES, group_key, version_groups
+from polgraph.graph.versions import SUPERSEDES, group_key, version_groups, version_ids
 from polgraph.progress import progress
 
 _METHOD_RANK = {m: i for i, m in enumerate(METHODS)}
@@ -175,11 +175,7 @@ class _WaitingCitations:
 
     def in_order(self) -> "_WaitingCitations":
         self._file.close()
-        env = {**os.environ, "LC_ALL": "C"}
-        done = subprocess.run(["sort", "-S", SORT_BUFFER, "-T", self._folder, "-o", self._sorted, self._path],
-                              env=env)
-        if done.returncode != 0:
-            raise PolgraphError(f"sort of the waiting citations failed (exit {done.returncode})")
+        _sort(["-o", self._sorted, self._path], self._folder, "waiting citations")
         os.unlink(self._path)
         return self
 
@@ -226,7 +222,7 @@ class StreamKeyIndex(KeyIndex):
         self._dated = open(os.path.join(folder, "dated.tsv"), "w", encoding="ascii", newline="\n")
         self._texts_path = os.path.join(folder, "node-texts.jsonl")
         self._text_ids: list[str] = []  # node ids in the order of the texts file (sorted)
-        self._text_at = array("q")  # where each one's line starts
+        self._text_at = array("q")  # where each one's line starts (and, last, where the file ends)
         self.implementing: set[str] = set()  # documents whose title names the document they implement
 
     def add(self, record: dict) -> None:
@@ -277,14 +273,11 @@ class StreamKeyIndex(KeyIndex):
         self._order_keys.close()
         order_path = self._order_keys.name
         _sort(["-t", "\t", "-k1,1", "-k2,2", "-k3,3", "-o", order_path, order_path], self._folder, "records")
-        n = len(self._bases)
-        self.order = array("l")
+        order = array("l")
         with open(order_path, encoding="ascii") as f:
-            self.order.extend(int(line[line.rindex("\t") + 1:]) for line in f)
+            order.extend(int(line[line.rindex("\t") + 1:]) for line in f)
         os.unlink(order_path)
-        self._rank = array("l", bytes(array("l").itemsize * n))
-        for r, i in enumerate(self.order):
-            self._rank[i] = r
+        self._set_order(order)
         self.strings.clear()
         lean, self.numbers = self._lean, {base for base, node in zip(self._bases, self._lean) if node.doc_number}
         self._node_of, self._bases = self._versions(self._bases), []
@@ -320,13 +313,11 @@ class StreamKeyIndex(KeyIndex):
         return ids
 
     def _version_group(self, group: list, ids: list[str]) -> None:
-        if not group:
-            return
-        latest = group[-1][1]  # sorted by date
-        for _, date, position in group:
-            if date != latest:
-                node = self._lean[int(position)]
-                ids[int(position)] = f"{ids[int(position)]}@{node.date or node.effective}"
+        """version_ids of the dated records of one document id."""
+        positions = [int(position) for _, _, position in group]
+        dates = [self._lean[i].date or self._lean[i].effective for i in positions]
+        for i, nid in zip(positions, version_ids([ids[i] for i in positions], dates)):
+            ids[i] = nid
 
     def _merge_texts(self) -> None:
         """The texts file of the nodes: every record's texts by (node id, canonical rank), a node's duplicates
@@ -359,6 +350,7 @@ class StreamKeyIndex(KeyIndex):
                     merge_texts(texts, this)
             if texts is not None:
                 write(nid, texts)
+            at.append(out.tell())  # where the last line ends
         os.unlink(by_node)
         self._texts = open(self._texts_path, "rb")
 
@@ -386,8 +378,7 @@ class StreamKeyIndex(KeyIndex):
         """The whole Node of document `nid` (its texts read from the file unless given), aliases without its title."""
         if texts is None:
             i = bisect_left(self._text_ids, nid)
-            lo = self._text_at[i]
-            hi = self._text_at[i + 1] if i + 1 < len(self._text_at) else os.fstat(self._texts.fileno()).st_size
+            lo, hi = self._text_at[i], self._text_at[i + 1]
             texts = dict(zip(TEXT_FIELDS, json.loads(os.pread(self._texts.fileno(), hi - lo, lo).decode(
                 "utf-8", "surrogatepass"))))
         full, lean = Node(), self.nodes[nid]
